@@ -1,0 +1,111 @@
+package dev.sluice;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The model failed: an HTTP status, a connection error, or output that cannot be used (empty,
+ * truncated, not the JSON that was asked for). {@link #isRetryable()} says whether another attempt
+ * may help; {@link #retryAfter()} carries the provider's Retry-After when it sent one.
+ */
+public class ModelCallException extends SluiceException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What kind of failure, bounded, used as the {@code error.type} meter tag. */
+  public enum Kind {
+    /** HTTP 429. */
+    RATE_LIMITED("rate_limited", true),
+    /** HTTP 5xx. */
+    SERVER_ERROR("server_error", true),
+    /** HTTP 400, 401, 403, 404 and other 4xx: the same request will fail again. */
+    CLIENT_ERROR("client_error", false),
+    /** The prompt is longer than the model's context. */
+    CONTEXT_LENGTH("context_length", false),
+    /** Connection refused, reset, or closed mid-body. */
+    CONNECTION("connection", true),
+    /** HTTP 200 whose output is empty, truncated or not the JSON asked for. */
+    BAD_OUTPUT("bad_output", true),
+    /** The attempt took longer than its timeout. */
+    ATTEMPT_TIMEOUT("timeout", true),
+    /** Anything else. */
+    OTHER("other", false);
+
+    private final String tag;
+    private final boolean retryableByDefault;
+
+    Kind(String tag, boolean retryableByDefault) {
+      this.tag = tag;
+      this.retryableByDefault = retryableByDefault;
+    }
+
+    public String tag() {
+      return tag;
+    }
+
+    public boolean retryableByDefault() {
+      return retryableByDefault;
+    }
+  }
+
+  private final Kind kind;
+  private final int status;
+  private final boolean retryable;
+  private final @Nullable Duration retryAfter;
+
+  public ModelCallException(Kind kind, int status, String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+    this(kind, status, kind.retryableByDefault(), message, retryAfter, cause);
+  }
+
+  public ModelCallException(
+      Kind kind, int status, boolean retryable, String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.status = status;
+    this.retryable = retryable;
+    this.retryAfter = retryAfter;
+  }
+
+  /** A failure of the given kind with no HTTP status. */
+  public static ModelCallException of(Kind kind, String message) {
+    return new ModelCallException(kind, 0, message, null, null);
+  }
+
+  /** Maps an HTTP status to a kind: 429 rate limited, 5xx server, other 4xx client. */
+  public static Kind kindOfStatus(int status) {
+    if (status == 429) {
+      return Kind.RATE_LIMITED;
+    }
+    if (status >= 500) {
+      return Kind.SERVER_ERROR;
+    }
+    if (status == 408) {
+      return Kind.ATTEMPT_TIMEOUT;
+    }
+    return status >= 400 ? Kind.CLIENT_ERROR : Kind.OTHER;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The HTTP status, or 0 when there was none. */
+  public int status() {
+    return status;
+  }
+
+  @Override
+  public boolean isRetryable() {
+    return retryable;
+  }
+
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  @Override
+  public Outcome outcome() {
+    return kind == Kind.ATTEMPT_TIMEOUT ? Outcome.TIMEOUT : Outcome.ERROR;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.sluice;
+
+import dev.sluice.internal.Checks;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A named LLM call site of the application (e.g. {@code support-answer}) with its variants: one
+ * baseline and, during a rollout, a candidate.
+ *
+ * <pre>{@code
+ * Route route = Route.builder("support-answer")
+ *     .baseline(v1)
+ *     .candidate(v2)
+ *     .build();
+ * }</pre>
+ */
+public final class Route {
+
+  private final String name;
+  private final Map<String, Variant> variants;
+  private final String baselineId;
+  private final @Nullable String candidateId;
+
+  private Route(Builder b) {
+    this.name = Checks.id("route.name", b.name);
+    String field = "route[" + name + "]";
+    if (b.variants.isEmpty()) {
+      throw new InvalidConfigurationException(field + ".variants", "a route needs at least a baseline variant");
+    }
+    Map<String, Variant> byId = new LinkedHashMap<>();
+    for (Variant v : b.variants) {
+      if (byId.put(v.id(), v) != null) {
+        throw new InvalidConfigurationException(field + ".variants", "variant id '" + v.id() + "' appears twice; ids must be unique");
+      }
+    }
+    this.variants = Collections.unmodifiableMap(byId);
+    this.baselineId = Checks.present(field + ".baseline", b.baselineId, "the id of one of the route's variants " + byId.keySet());
+    if (!byId.containsKey(baselineId)) {
+      throw new InvalidConfigurationException(field + ".baseline", baselineId, "one of the route's variants " + byId.keySet());
+    }
+    this.candidateId = b.candidateId;
+    if (candidateId != null) {
+      if (!byId.containsKey(candidateId)) {
+        throw new InvalidConfigurationException(field + ".candidate", candidateId, "one of the route's variants " + byId.keySet());
+      }
+      if (candidateId.equals(baselineId)) {
+        throw new InvalidConfigurationException(field + ".candidate", candidateId, "a variant other than the baseline '" + baselineId + "'");
+      }
+    }
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Variant baseline() {
+    return variants.get(baselineId);
+  }
+
+  public Optional<Variant> candidate() {
+    return candidateId == null ? Optional.empty() : Optional.of(variants.get(candidateId));
+  }
+
+  /** Every variant by id, baseline first, in the order they were added. */
+  public Map<String, Variant> variants() {
+    return variants;
+  }
+
+  /** The variant with this id. */
+  public Variant variant(String id) {
+    Variant v = variants.get(id);
+    if (v == null) {
+      throw new IllegalArgumentException("route '" + name + "' has no variant '" + id + "'; it has " + variants.keySet());
+    }
+    return v;
+  }
+
+  @Override
+  public String toString() {
+    return "Route[" + name + ", baseline=" + baselineId + ", candidate=" + candidateId + ", variants=" + variants.keySet() + "]";
+  }
+
+  /** Builds a {@link Route}; {@link #build()} checks that ids are unique and that baseline and candidate exist. */
+  public static final class Builder {
+    private final String name;
+    private final List<Variant> variants = new ArrayList<>();
+    private @Nullable String baselineId;
+    private @Nullable String candidateId;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** Adds the variant and makes it the baseline. */
+    public Builder baseline(Variant variant) {
+      variants.add(0, variant);
+      this.baselineId = variant.id();
+      return this;
+    }
+
+    /** Adds the variant and makes it the candidate. */
+    public Builder candidate(Variant variant) {
+      variants.add(variant);
+      this.candidateId = variant.id();
+      return this;
+    }
+
+    /** Adds a variant that is neither baseline nor candidate (a backup for fallbacks, a downgrade). */
+    public Builder variant(Variant variant) {
+      variants.add(variant);
+      return this;
+    }
+
+    public Route build() {
+      return new Route(this);
+    }
+  }
+}

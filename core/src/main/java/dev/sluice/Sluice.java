@@ -1,0 +1,209 @@
+package dev.sluice;
+
+import dev.sluice.audit.AuditSink;
+import dev.sluice.internal.CallPipeline;
+import dev.sluice.internal.Failures;
+import dev.sluice.internal.PipelineAssembly;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.PipelineEnvironment;
+import dev.sluice.pipeline.StepFactory;
+import dev.sluice.pricing.PriceTable;
+import dev.sluice.time.TimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point: built once, thread-safe, shared by the whole application. Each call picks the
+ * route's variant, runs it through the route's pipeline, and returns a {@link SluiceResponse} that
+ * says what produced it, or throws a {@link SluiceException} whose subclass says why not.
+ *
+ * <pre>{@code
+ * Sluice sluice = Sluice.builder()
+ *     .route(Route.builder("support-answer").baseline(v1).build())
+ *     .meterRegistry(registry)
+ *     .build();
+ * SluiceResponse answer = sluice.call("support-answer", ChatRequest.ofUser("Where is my order?"), Subject.of("user-42"));
+ * }</pre>
+ */
+public final class Sluice {
+
+  private final Map<String, Route> routes;
+  private final Map<String, CallPipeline> pipelines;
+  private final PipelineEnvironment environment;
+
+  private Sluice(Builder b) {
+    this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText);
+    Map<String, Route> byName = new LinkedHashMap<>();
+    for (Route r : b.routes) {
+      if (byName.put(r.name(), r) != null) {
+        throw new InvalidConfigurationException("routes", "route '" + r.name() + "' is defined twice; route names must be unique");
+      }
+    }
+    if (byName.isEmpty()) {
+      throw new InvalidConfigurationException("routes", "a Sluice needs at least one route; add one with Sluice.builder().route(...)");
+    }
+    this.routes = Collections.unmodifiableMap(byName);
+    Map<String, CallPipeline> built = new LinkedHashMap<>();
+    for (Route r : byName.values()) {
+      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps));
+    }
+    this.pipelines = Map.copyOf(built);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Calls the route and waits for the answer. Interrupting the caller cancels the call. */
+  public SluiceResponse call(String route, ChatRequest request, Subject subject) {
+    CompletableFuture<SluiceResponse> f = callAsync(route, request, subject);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new SluiceException("interrupted while calling route '" + route + "'; the call was cancelled", e);
+    } catch (ExecutionException e) {
+      throw Failures.fromStep(e.getCause());
+    } catch (CancellationException e) {
+      throw new SluiceException("the call to route '" + route + "' was cancelled", e);
+    }
+  }
+
+  /**
+   * Calls the route without blocking. The future completes with the answer or with a
+   * {@link SluiceException}; cancelling it cancels the call and aborts the model request in flight.
+   */
+  public CompletableFuture<SluiceResponse> callAsync(String route, ChatRequest request, Subject subject) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(subject, "subject");
+    Route r = route(route);
+    CallPipeline pipeline = pipelines.get(r.name());
+    TimeSource time = environment.time();
+    CallContext call = new CallContext(newCallId(), r, request, subject, time.now(), time.nanoTime());
+    CompletableFuture<SluiceResponse> result = new CompletableFuture<>();
+    pipeline.execute(call).whenComplete((response, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(Failures.fromStep(failure));
+      } else {
+        result.complete(toResponse(call, response));
+      }
+    });
+    result.whenComplete((ignored, failure) -> {
+      if (failure instanceof CancellationException) {
+        call.cancel();
+      }
+    });
+    return result;
+  }
+
+  /** The route with this name. */
+  public Route route(String name) {
+    Route r = routes.get(Objects.requireNonNull(name, "route"));
+    if (r == null) {
+      throw new IllegalArgumentException("unknown route '" + name + "'; known routes: " + routes.keySet());
+    }
+    return r;
+  }
+
+  public Map<String, Route> routes() {
+    return routes;
+  }
+
+  /** The time, meters, prices and audit sink this instance uses. */
+  public PipelineEnvironment environment() {
+    return environment;
+  }
+
+  /** The steps of a route's pipeline, outermost first (for diagnostics and docs). */
+  public List<String> pipelineSteps(String route) {
+    return pipelines.get(route(route).name()).stepNames();
+  }
+
+  private static SluiceResponse toResponse(CallContext call, ChatResponse response) {
+    Variant v = call.assignedVariant() != null ? call.assignedVariant() : call.route().baseline();
+    Outcome outcome = call.outcome() != null ? call.outcome() : (call.fallback() != null ? Outcome.FALLBACK : Outcome.SUCCESS);
+    return new SluiceResponse(call.callId(), call.route().name(), v.id(), v.labels(), outcome, call.attempts(), response,
+        call.usage(), call.cost(), Duration.ofNanos(Math.max(0, call.latencyNanos())), call.fallback());
+  }
+
+  private static String newCallId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+  }
+
+  /** Builds a {@link Sluice}; {@link #build()} validates routes and assembles each route's pipeline. */
+  public static final class Builder {
+    private final List<Route> routes = new ArrayList<>();
+    private final List<StepFactory> steps = new ArrayList<>();
+    private TimeSource time = TimeSource.system();
+    private MeterRegistry meters = Metrics.globalRegistry;
+    private @Nullable PriceTable prices;
+    private AuditSink audit = AuditSink.slf4j();
+    private boolean auditText;
+
+    private Builder() {}
+
+    public Builder route(Route route) {
+      routes.add(Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    /** The clock, ticker and scheduler; default {@link TimeSource#system()}. */
+    public Builder timeSource(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "timeSource");
+      return this;
+    }
+
+    /** Where meters go; default Micrometer's global registry. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meters = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /** Model prices; default {@link PriceTable#bundled()}. */
+    public Builder prices(PriceTable prices) {
+      this.prices = Objects.requireNonNull(prices, "prices");
+      return this;
+    }
+
+    /** Where audit events go; default {@link AuditSink#slf4j()}. */
+    public Builder auditSink(AuditSink sink) {
+      this.audit = Objects.requireNonNull(sink, "auditSink");
+      return this;
+    }
+
+    /** Puts the last user message and the answer's text in audit events. Off by default. */
+    public Builder auditText(boolean include) {
+      this.auditText = include;
+      return this;
+    }
+
+    /** Adds a step of the application's own to every route; it runs after Sluice's step of the same phase. */
+    public Builder step(StepFactory factory) {
+      steps.add(Objects.requireNonNull(factory, "step"));
+      return this;
+    }
+
+    public Sluice build() {
+      if (prices == null) {
+        prices = PriceTable.bundled();
+      }
+      return new Sluice(this);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.sluice;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who a call is for: a routing key (user, session or tenant id) that makes assignment sticky, and
+ * attributes that cohort rules match (tenant, region, internal, plan, anything else). A subject
+ * never becomes a meter tag; it goes to the MDC and the audit event only.
+ *
+ * <pre>{@code
+ * Subject s = Subject.builder().routingKey("user-42").tenant("acme").region("eu").plan("pro").build();
+ * }</pre>
+ */
+public final class Subject {
+
+  public static final String TENANT = "tenant";
+  public static final String REGION = "region";
+  public static final String INTERNAL = "internal";
+  public static final String PLAN = "plan";
+
+  private static final Subject ANONYMOUS = builder().build();
+
+  private final @Nullable String routingKey;
+  private final Map<String, String> attributes;
+
+  private Subject(Builder b) {
+    this.routingKey = b.routingKey;
+    this.attributes = Map.copyOf(b.attributes);
+  }
+
+  /** A subject with only a routing key. */
+  public static Subject of(String routingKey) {
+    return builder().routingKey(routingKey).build();
+  }
+
+  /** A subject with no routing key: it is assigned per request, not sticky. */
+  public static Subject anonymous() {
+    return ANONYMOUS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Optional<String> routingKey() {
+    return Optional.ofNullable(routingKey);
+  }
+
+  public Optional<String> tenant() {
+    return attribute(TENANT);
+  }
+
+  public Optional<String> region() {
+    return attribute(REGION);
+  }
+
+  public Optional<String> plan() {
+    return attribute(PLAN);
+  }
+
+  /** True when the subject is marked as internal (staff, test accounts). */
+  public boolean internal() {
+    return "true".equals(attributes.get(INTERNAL));
+  }
+
+  public Optional<String> attribute(String name) {
+    return Optional.ofNullable(attributes.get(name));
+  }
+
+  /** Every attribute, tenant, region, internal and plan included. */
+  public Map<String, String> attributes() {
+    return attributes;
+  }
+
+  @Override
+  public String toString() {
+    return "Subject[routingKey=" + routingKey + ", attributes=" + attributes + "]";
+  }
+
+  /** Builds a {@link Subject}. */
+  public static final class Builder {
+    private @Nullable String routingKey;
+    private final Map<String, String> attributes = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder routingKey(@Nullable String key) {
+      this.routingKey = key == null || key.isEmpty() ? null : key;
+      return this;
+    }
+
+    public Builder tenant(String tenant) {
+      return attribute(TENANT, tenant);
+    }
+
+    public Builder region(String region) {
+      return attribute(REGION, region);
+    }
+
+    public Builder plan(String plan) {
+      return attribute(PLAN, plan);
+    }
+
+    public Builder internal(boolean internal) {
+      return attribute(INTERNAL, Boolean.toString(internal));
+    }
+
+    public Builder attribute(String name, String value) {
+      attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Subject build() {
+      return new Subject(this);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.sluice.internal;
+
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The one executor: a route's steps, outermost first, linked once at build time into a chain that
+ * ends at the model call. Running a call allocates nothing for the chain itself.
+ */
+public final class CallPipeline {
+
+  private final CallChain head;
+  private final List<String> stepNames;
+
+  public CallPipeline(List<CallStep> steps, CallChain terminal) {
+    CallChain next = guarded(terminal);
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      next = new Link(steps.get(i), next);
+    }
+    this.head = next;
+    this.stepNames = steps.stream().map(s -> s.getClass().getSimpleName()).toList();
+  }
+
+  public CompletableFuture<ChatResponse> execute(CallContext call) {
+    return head.proceed(call).toCompletableFuture();
+  }
+
+  /** The steps' class names, outermost first, for diagnostics. */
+  public List<String> stepNames() {
+    return stepNames;
+  }
+
+  private static CallChain guarded(CallChain chain) {
+    return call -> {
+      try {
+        return chain.proceed(call);
+      } catch (Throwable t) {
+        return CompletableFuture.failedFuture(Failures.fromStep(t));
+      }
+    };
+  }
+
+  private record Link(CallStep step, CallChain next) implements CallChain {
+    @Override
+    public CompletionStage<ChatResponse> proceed(CallContext call) {
+      try {
+        CompletionStage<ChatResponse> result = step.apply(call, next);
+        if (result == null) {
+          return CompletableFuture.failedFuture(new IllegalStateException(step + " returned no result"));
+        }
+        return result;
+      } catch (Throwable t) {
+        return CompletableFuture.failedFuture(Failures.fromStep(t));
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.sluice.internal;
+
+/** Meter and tag names. Model-call meters follow the OpenTelemetry GenAI semantic conventions. */
+public final class MeterNames {
+
+  public static final String OPERATION_DURATION = "gen_ai.client.operation.duration";
+  public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
+  public static final String OPERATION_NAME = "gen_ai.operation.name";
+  public static final String PROVIDER_NAME = "gen_ai.provider.name";
+  public static final String REQUEST_MODEL = "gen_ai.request.model";
+  public static final String RESPONSE_MODEL = "gen_ai.response.model";
+  public static final String TOKEN_TYPE = "gen_ai.token.type";
+  public static final String ERROR_TYPE = "error.type";
+
+  public static final String CALLS = "sluice.calls";
+  public static final String CALL_DURATION = "sluice.call.duration";
+  public static final String COST = "sluice.cost";
+  public static final String COST_UNKNOWN = "sluice.cost.unknown";
+
+  public static final String ROUTE = "route";
+  public static final String VARIANT = "variant";
+  public static final String OUTCOME = "outcome";
+  public static final String FALLBACK = "fallback";
+
+  /** Tag value for an absent label, fallback or error. */
+  public static final String NONE = "none";
+
+  private MeterNames() {}
+}

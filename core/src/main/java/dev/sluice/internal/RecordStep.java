@@ -1,0 +1,125 @@
+package dev.sluice.internal;
+
+import dev.sluice.FallbackUse;
+import dev.sluice.Outcome;
+import dev.sluice.SluiceException;
+import dev.sluice.Variant;
+import dev.sluice.audit.AuditEvent;
+import dev.sluice.audit.AuditSink;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.model.TokenUsage;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import dev.sluice.pricing.Cost;
+import dev.sluice.time.TimeSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outermost step: when the call ends, decides its outcome and latency, then records the call's
+ * meters, one audit event and a log line. Whatever fails here is logged; it never changes what the
+ * caller gets, and the audit event is never dropped silently.
+ */
+public final class RecordStep implements CallStep {
+
+  private static final Logger log = LoggerFactory.getLogger(RecordStep.class);
+
+  private final RouteMeters meters;
+  private final TimeSource time;
+  private final AuditSink audit;
+  private final boolean includeText;
+
+  public RecordStep(RouteMeters meters, TimeSource time, AuditSink audit, boolean includeText) {
+    this.meters = meters;
+    this.time = time;
+    this.audit = audit;
+    this.includeText = includeText;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    return next.proceed(call).whenComplete((response, failure) -> finish(call, response, failure));
+  }
+
+  private void finish(CallContext call, @Nullable ChatResponse response, @Nullable Throwable failure) {
+    SluiceException error = failure == null ? null : Failures.fromStep(failure);
+    FallbackUse fallback = call.fallback();
+    Outcome outcome = error != null ? error.outcome() : fallback != null ? Outcome.FALLBACK : Outcome.SUCCESS;
+    long latency = time.nanoTime() - call.startNanos();
+    call.finish(outcome, latency);
+    Variant variant = call.assignedVariant() != null ? call.assignedVariant() : call.route().baseline();
+    try (CallMdc ignored = CallMdc.open(call)) {
+      try {
+        meters.of(variant).recordCall(outcome, fallback == null ? MeterNames.NONE : fallback.kind(), latency, call.cost());
+      } catch (RuntimeException e) {
+        log.warn("could not record the meters of call {}", call.callId(), e);
+      }
+      AuditEvent event = null;
+      try {
+        event = auditEvent(call, variant, outcome, latency, response, error);
+        audit.accept(event);
+      } catch (RuntimeException e) {
+        log.warn("audit sink failed; the event follows so that it is not lost: {}",
+            event == null ? call : event.toJson(), e);
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("call {} on route {} ended {} after {} attempt(s) in {} ms, cost {}", call.callId(), call.route().name(),
+            outcome.tag(), call.attempts(), latency / 1e6, call.cost());
+      }
+    }
+  }
+
+  private AuditEvent auditEvent(CallContext call, Variant variant, Outcome outcome, long latency,
+      @Nullable ChatResponse response, @Nullable SluiceException error) {
+    TokenUsage u = call.usage();
+    Map<String, Long> usage = new LinkedHashMap<>();
+    usage.put("input", u.inputTokens());
+    usage.put("output", u.outputTokens());
+    usage.put("cached_input", u.cachedInputTokens());
+    Cost cost = call.cost();
+    FallbackUse f = call.fallback();
+    Map<String, String> fallback = null;
+    if (f != null) {
+      fallback = new LinkedHashMap<>();
+      fallback.put("kind", f.kind());
+      fallback.put("link", f.link());
+      fallback.put("primary_outcome", f.primaryOutcome().tag());
+      fallback.put("reason", f.reason());
+    }
+    Map<String, String> err = null;
+    if (error != null) {
+      err = new LinkedHashMap<>();
+      err.put("type", error.getClass().getSimpleName());
+      err.put("message", String.valueOf(error.getMessage()));
+    }
+    return new AuditEvent(
+        call.startedAt().toString(),
+        call.callId(),
+        call.route().name(),
+        variant.id(),
+        call.assignment(),
+        variant.labels().asMap(),
+        outcome.tag(),
+        call.attempts(),
+        latency / 1e6,
+        call.subject().routingKey().orElse(null),
+        call.subject().tenant().orElse(null),
+        usage,
+        cost.isKnown() ? cost.usd().toPlainString() : null,
+        fallback,
+        err,
+        call.request().messages().size(),
+        call.request().totalChars(),
+        Fingerprint.of(call.request().messages()),
+        response == null ? 0 : response.text().length(),
+        response == null ? null : Fingerprint.of(response.text()),
+        includeText ? call.request().lastUserText() : null,
+        includeText && response != null ? response.text() : null,
+        call.details());
+  }
+}

@@ -1,0 +1,128 @@
+package dev.sluice.internal;
+
+import static dev.sluice.internal.MeterNames.*;
+
+import dev.sluice.Outcome;
+import dev.sluice.Route;
+import dev.sluice.Variant;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pricing.Cost;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The meters of one variant of one route, made once and reused by every call. Every tag is bounded:
+ * route, variant and version labels come from configuration; outcome, fallback kind, error type and
+ * response model come from small fixed sets or from the provider. Nothing from the subject or the
+ * request is ever a tag.
+ */
+public final class VariantMeters {
+
+  private final MeterRegistry registry;
+  private final Tags base;
+  private final Tags genAiBase;
+  private final Map<Outcome, Counter> calls = new EnumMap<>(Outcome.class);
+  private final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
+  private final ConcurrentHashMap<String, Counter> fallbackCalls = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> fallbackDurations = new ConcurrentHashMap<>();
+  private final Counter cost;
+  private final Counter costUnknown;
+  private final ConcurrentHashMap<String, ModelCallMeters> byResponseModel = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> failedCalls = new ConcurrentHashMap<>();
+
+  public VariantMeters(MeterRegistry registry, Route route, Variant variant) {
+    this.registry = registry;
+    Tags t = Tags.of(ROUTE, route.name(), VARIANT, variant.id());
+    for (Map.Entry<String, String> e : variant.labels().asMap().entrySet()) {
+      t = t.and(e.getKey(), e.getValue());
+    }
+    this.base = t;
+    this.genAiBase = Tags.of(
+        OPERATION_NAME, "chat",
+        PROVIDER_NAME, variant.client().provider(),
+        REQUEST_MODEL, variant.model(),
+        ROUTE, route.name(),
+        VARIANT, variant.id());
+    for (Outcome o : Outcome.values()) {
+      if (o != Outcome.FALLBACK) {
+        calls.put(o, callCounter(o, NONE));
+        durations.put(o, callTimer(o, NONE));
+      }
+    }
+    this.cost = Counter.builder(COST).baseUnit("usd").description("Cost of calls in US dollars, at list prices")
+        .tags(base).register(registry);
+    this.costUnknown = Counter.builder(COST_UNKNOWN).description("Calls whose cost is unknown: a model with no price")
+        .tags(base).register(registry);
+  }
+
+  private Counter callCounter(Outcome outcome, String fallbackKind) {
+    return Counter.builder(CALLS).description("Calls by how they ended")
+        .tags(base).tag(OUTCOME, outcome.tag()).tag(FALLBACK, fallbackKind).register(registry);
+  }
+
+  private Timer callTimer(Outcome outcome, String fallbackKind) {
+    return Timer.builder(CALL_DURATION).description("Latency of whole calls, every attempt and fallback included")
+        .tags(base).tag(OUTCOME, outcome.tag()).tag(FALLBACK, fallbackKind).register(registry);
+  }
+
+  /** Records a finished call. {@code fallbackKind} is null unless a fallback answered. */
+  public void recordCall(Outcome outcome, String fallbackKind, long latencyNanos, Cost callCost) {
+    if (outcome == Outcome.FALLBACK) {
+      fallbackCalls.computeIfAbsent(fallbackKind, k -> callCounter(Outcome.FALLBACK, k)).increment();
+      fallbackDurations.computeIfAbsent(fallbackKind, k -> callTimer(Outcome.FALLBACK, k)).record(latencyNanos, TimeUnit.NANOSECONDS);
+    } else {
+      calls.get(outcome).increment();
+      durations.get(outcome).record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+    if (callCost.isKnown()) {
+      if (callCost.nanoUsd() > 0) {
+        cost.increment(callCost.usdOrNaN());
+      }
+    } else {
+      costUnknown.increment();
+    }
+  }
+
+  /** Records one model attempt that answered. */
+  public void recordModelCall(ChatResponse response, long nanos) {
+    byResponseModel.computeIfAbsent(response.responseModel(), this::modelCallMeters).record(response, nanos);
+  }
+
+  /** Records one model attempt that failed with this bounded error type. */
+  public void recordModelFailure(String errorType, long nanos) {
+    failedCalls.computeIfAbsent(errorType, e -> operationTimer(NONE, e)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private ModelCallMeters modelCallMeters(String responseModel) {
+    Tags t = genAiBase.and(RESPONSE_MODEL, responseModel);
+    return new ModelCallMeters(
+        operationTimer(responseModel, NONE),
+        tokenSummary(t, "input"),
+        tokenSummary(t, "output"));
+  }
+
+  private Timer operationTimer(String responseModel, String errorType) {
+    return Timer.builder(OPERATION_DURATION).description("GenAI operation duration")
+        .tags(genAiBase).tag(RESPONSE_MODEL, responseModel).tag(ERROR_TYPE, errorType).register(registry);
+  }
+
+  private DistributionSummary tokenSummary(Tags t, String type) {
+    return DistributionSummary.builder(TOKEN_USAGE).baseUnit("{token}").description("Measures number of input and output tokens used")
+        .tags(t).tag(TOKEN_TYPE, type).register(registry);
+  }
+
+  private record ModelCallMeters(Timer duration, DistributionSummary input, DistributionSummary output) {
+    void record(ChatResponse r, long nanos) {
+      duration.record(nanos, TimeUnit.NANOSECONDS);
+      input.record(r.usage().inputTokens());
+      output.record(r.usage().outputTokens());
+    }
+  }
+}

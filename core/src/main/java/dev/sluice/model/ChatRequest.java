@@ -1,0 +1,162 @@
+package dev.sluice.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the application asks of a route: messages, parameters, an optional response format and
+ * tools. The model is usually left empty: the variant that Sluice picks names it and may add its
+ * own system prompt and parameters (see {@link dev.sluice.Variant}).
+ *
+ * <pre>{@code
+ * ChatRequest request = ChatRequest.builder()
+ *     .user("Summarise this ticket: ...")
+ *     .parameters(ModelParameters.builder().maxOutputTokens(300).build())
+ *     .build();
+ * }</pre>
+ */
+public final class ChatRequest {
+
+  private final List<ChatMessage> messages;
+  private final @Nullable String model;
+  private final ModelParameters parameters;
+  private final ResponseFormat responseFormat;
+  private final List<ToolDefinition> tools;
+
+  private ChatRequest(Builder b) {
+    this.messages = List.copyOf(b.messages);
+    this.model = b.model;
+    this.parameters = b.parameters;
+    this.responseFormat = b.responseFormat;
+    this.tools = List.copyOf(b.tools);
+    if (messages.isEmpty()) {
+      throw new IllegalArgumentException("a ChatRequest needs at least one message");
+    }
+  }
+
+  /** A request of one user message. */
+  public static ChatRequest ofUser(String text) {
+    return builder().user(text).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public List<ChatMessage> messages() {
+    return messages;
+  }
+
+  /** The model to call; null until a variant fills it in. */
+  public @Nullable String model() {
+    return model;
+  }
+
+  public ModelParameters parameters() {
+    return parameters;
+  }
+
+  public ResponseFormat responseFormat() {
+    return responseFormat;
+  }
+
+  public List<ToolDefinition> tools() {
+    return tools;
+  }
+
+  /** The text of the last user message, or "" if there is none. */
+  public String lastUserText() {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (messages.get(i).role() == Role.USER) {
+        return messages.get(i).content();
+      }
+    }
+    return "";
+  }
+
+  /** Total characters over all messages. */
+  public int totalChars() {
+    int n = 0;
+    for (ChatMessage m : messages) {
+      n += m.content().length();
+    }
+    return n;
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.messages.addAll(messages);
+    b.model = model;
+    b.parameters = parameters;
+    b.responseFormat = responseFormat;
+    b.tools.addAll(tools);
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    // Never the text: requests reach logs through exceptions and debuggers.
+    return "ChatRequest[messages=" + messages.size() + ", chars=" + totalChars() + ", model=" + model
+        + ", parameters=" + parameters + ", responseFormat=" + responseFormat + ", tools=" + tools.size() + "]";
+  }
+
+  /** Builds a {@link ChatRequest}. */
+  public static final class Builder {
+    private final List<ChatMessage> messages = new ArrayList<>();
+    private @Nullable String model;
+    private ModelParameters parameters = ModelParameters.DEFAULTS;
+    private ResponseFormat responseFormat = ResponseFormat.TEXT;
+    private final List<ToolDefinition> tools = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder message(ChatMessage message) {
+      messages.add(Objects.requireNonNull(message, "message"));
+      return this;
+    }
+
+    public Builder messages(List<ChatMessage> all) {
+      messages.clear();
+      all.forEach(this::message);
+      return this;
+    }
+
+    public Builder system(String text) {
+      return message(ChatMessage.system(text));
+    }
+
+    public Builder user(String text) {
+      return message(ChatMessage.user(text));
+    }
+
+    public Builder assistant(String text) {
+      return message(ChatMessage.assistant(text));
+    }
+
+    public Builder model(@Nullable String model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder parameters(ModelParameters parameters) {
+      this.parameters = Objects.requireNonNull(parameters, "parameters");
+      return this;
+    }
+
+    public Builder responseFormat(ResponseFormat format) {
+      this.responseFormat = Objects.requireNonNull(format, "responseFormat");
+      return this;
+    }
+
+    public Builder tool(ToolDefinition tool) {
+      tools.add(Objects.requireNonNull(tool, "tool"));
+      return this;
+    }
+
+    public ChatRequest build() {
+      return new ChatRequest(this);
+    }
+  }
+}

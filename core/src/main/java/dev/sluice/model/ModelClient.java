@@ -1,0 +1,49 @@
+package dev.sluice.model;
+
+import dev.sluice.SluiceException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A model behind Sluice. Implementations must be thread-safe.
+ *
+ * <p>The asynchronous form is the one the pipeline uses: it must not block the calling thread,
+ * and cancelling the returned stage's future must abort the underlying request (so a timed-out
+ * attempt leaves no thread or connection behind). Failures complete the stage exceptionally with a
+ * {@link dev.sluice.ModelCallException} that says whether a retry may help.
+ *
+ * <pre>{@code
+ * ModelClient client = SimulatedModelClient.builder().seed(7).text("Hello!").build();
+ * ChatResponse answer = client.chat(ChatRequest.builder().model("sim-1").user("Hi").build());
+ * }</pre>
+ */
+public interface ModelClient {
+
+  /** The provider's name as {@code gen_ai.provider.name}, e.g. {@code openai}, {@code simulated}. */
+  String provider();
+
+  /** Sends the request; completes with the answer or with a {@link SluiceException}. */
+  CompletionStage<ChatResponse> chatAsync(ChatRequest request);
+
+  /** Sends the request and waits. Interrupting the caller cancels the request. */
+  default ChatResponse chat(ChatRequest request) {
+    var future = chatAsync(request).toCompletableFuture();
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new SluiceException("interrupted while waiting for the model", e);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new SluiceException("model call failed: " + cause, cause);
+    } catch (CancellationException e) {
+      throw new SluiceException("model call was cancelled", e);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.FallbackUse;
+import dev.sluice.Outcome;
+import dev.sluice.Route;
+import dev.sluice.Subject;
+import dev.sluice.Variant;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.TokenUsage;
+import dev.sluice.pricing.Cost;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of one call as it moves through the pipeline: what was asked, for whom, which variant
+ * was assigned, how many attempts were made, what they used and cost, and what the steps noted for
+ * the audit event.
+ *
+ * <p>One call's steps run one after another (possibly on different threads, each hand-over through
+ * a {@code CompletableFuture}), so the context needs no locks; the fields a shadow or timer thread
+ * may read are volatile.
+ */
+public final class CallContext {
+
+  private final String callId;
+  private final Route route;
+  private final Subject subject;
+  private final Instant startedAt;
+  private final long startNanos;
+  private volatile ChatRequest request;
+  private volatile @Nullable Variant variant;
+  private volatile @Nullable Variant assignedVariant;
+  private volatile String assignment = "none";
+  private volatile @Nullable Instant deadline;
+  private volatile int attempts;
+  private volatile TokenUsage usage = TokenUsage.ZERO;
+  private volatile Cost cost = Cost.ZERO;
+  private volatile @Nullable FallbackUse fallback;
+  private volatile @Nullable Outcome outcome;
+  private volatile long latencyNanos = -1;
+  private volatile @Nullable Future<?> inFlight;
+  private volatile boolean cancelled;
+  private @Nullable Map<String, Object> details;
+  private @Nullable Map<Object, Object> attributes;
+
+  public CallContext(String callId, Route route, ChatRequest request, Subject subject, Instant startedAt, long startNanos) {
+    this.callId = Objects.requireNonNull(callId, "callId");
+    this.route = Objects.requireNonNull(route, "route");
+    this.request = Objects.requireNonNull(request, "request");
+    this.subject = Objects.requireNonNull(subject, "subject");
+    this.startedAt = startedAt;
+    this.startNanos = startNanos;
+  }
+
+  /** A random id for this call, for logs and audit events (never a meter tag). */
+  public String callId() {
+    return callId;
+  }
+
+  public Route route() {
+    return route;
+  }
+
+  public Subject subject() {
+    return subject;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** {@link dev.sluice.time.TimeSource#nanoTime()} when the call started. */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** The request as it stands: input guardrails may have rewritten it. */
+  public ChatRequest request() {
+    return request;
+  }
+
+  public void request(ChatRequest rewritten) {
+    this.request = Objects.requireNonNull(rewritten, "request");
+  }
+
+  /** The variant the next attempt calls; null before assignment. A fallback may change it. */
+  public @Nullable Variant variant() {
+    return variant;
+  }
+
+  /** The variant the next attempt calls; throws if none was assigned yet. */
+  public Variant requireVariant() {
+    Variant v = variant;
+    if (v == null) {
+      throw new IllegalStateException("no variant assigned yet for call " + callId + " of route " + route.name());
+    }
+    return v;
+  }
+
+  /** Sets the variant for the next attempts; the first one set is remembered as the assigned one. */
+  public void variant(Variant v) {
+    this.variant = Objects.requireNonNull(v, "variant");
+    if (assignedVariant == null) {
+      assignedVariant = v;
+    }
+  }
+
+  /** The variant assignment picked, whatever a fallback did after. */
+  public @Nullable Variant assignedVariant() {
+    return assignedVariant;
+  }
+
+  /** Why the variant was picked, bounded, e.g. {@code baseline}, {@code percent}, {@code pinned}. */
+  public String assignment() {
+    return assignment;
+  }
+
+  public void assignment(String reason) {
+    this.assignment = Objects.requireNonNull(reason, "reason");
+  }
+
+  /** When the whole call must have answered, if a deadline applies. */
+  public @Nullable Instant deadline() {
+    return deadline;
+  }
+
+  public void deadline(@Nullable Instant deadline) {
+    this.deadline = deadline;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  /** Counts one more attempt at the model and returns the new count. */
+  public int startAttempt() {
+    return ++attempts;
+  }
+
+  /** Tokens used over every attempt so far. */
+  public TokenUsage usage() {
+    return usage;
+  }
+
+  /** Cost over every attempt so far; unknown once any attempt had no price. */
+  public Cost cost() {
+    return cost;
+  }
+
+  /** Adds one attempt's usage and cost. */
+  public void addUsage(TokenUsage attemptUsage, Cost attemptCost) {
+    this.usage = usage.plus(attemptUsage);
+    this.cost = cost.plus(attemptCost);
+  }
+
+  public @Nullable FallbackUse fallback() {
+    return fallback;
+  }
+
+  public void fallback(FallbackUse use) {
+    this.fallback = Objects.requireNonNull(use, "fallback");
+  }
+
+  /** How the call ended; null until the record step has finished it. */
+  public @Nullable Outcome outcome() {
+    return outcome;
+  }
+
+  /** The call's latency in nanoseconds; -1 until finished. */
+  public long latencyNanos() {
+    return latencyNanos;
+  }
+
+  /** Marks the call finished. Called once, by the outermost step. */
+  public void finish(Outcome finalOutcome, long latency) {
+    this.outcome = finalOutcome;
+    this.latencyNanos = latency;
+  }
+
+  /** Registers the model request in flight, so cancelling the call aborts it. */
+  public void inFlight(@Nullable Future<?> request) {
+    this.inFlight = request;
+    if (cancelled && request != null) {
+      request.cancel(true);
+    }
+  }
+
+  /** Cancels the call: the request in flight is aborted and no new attempt starts. */
+  public void cancel() {
+    cancelled = true;
+    Future<?> f = inFlight;
+    if (f != null) {
+      f.cancel(true);
+    }
+  }
+
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Notes a fact for the audit event, e.g. a guardrail's result. Values must be JSON-friendly. */
+  public synchronized void detail(String key, Object value) {
+    if (details == null) {
+      details = new LinkedHashMap<>();
+    }
+    details.put(key, value);
+  }
+
+  /** Everything noted for the audit event. */
+  public synchronized Map<String, Object> details() {
+    return details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
+
+  /** Per-call state a step keeps for itself (a budget reservation, a vault), keyed by an object it owns. */
+  public synchronized void attribute(Object key, Object value) {
+    if (attributes == null) {
+      attributes = new LinkedHashMap<>();
+    }
+    attributes.put(key, value);
+  }
+
+  public synchronized @Nullable Object attribute(Object key) {
+    return attributes == null ? null : attributes.get(key);
+  }
+
+  @Override
+  public String toString() {
+    Variant v = variant;
+    return "CallContext[" + callId + ", route=" + route.name() + ", variant=" + (v == null ? null : v.id())
+        + ", attempts=" + attempts + "]";
+  }
+}

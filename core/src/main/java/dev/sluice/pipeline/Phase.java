@@ -1,0 +1,36 @@
+package dev.sluice.pipeline;
+
+/**
+ * Where a step sits in the pipeline, outermost first. The order is the design's: record around
+ * everything; assignment before anything that depends on the variant; input guardrails before the
+ * budget reservation (never retried); fallback around the attempt loop; per attempt, the budget
+ * reservation, then bulkhead, breaker, output guardrails and the timeout around the model call.
+ */
+public enum Phase {
+  /** Meters, audit event and log line for the whole call. */
+  RECORD,
+  /** Kill switch, pin, pause. */
+  TOGGLES,
+  /** Picks the variant. */
+  ASSIGNMENT,
+  /** Runs the candidate off the caller's path on a sample of calls. */
+  SHADOW,
+  /** Sets the MDC for the rest of the call. */
+  LABELS,
+  /** Checks and rewrites the input; never retried. */
+  INPUT_GUARDRAILS,
+  /** Answers from the route's fallback chain when the attempts fail. */
+  FALLBACK,
+  /** The deadline and the attempt loop. */
+  RETRY,
+  /** Reserves the attempt's worst-case cost and settles it after. */
+  BUDGET,
+  /** Limits concurrent calls and the request rate per variant. */
+  BULKHEAD,
+  /** The variant's circuit breaker. */
+  CIRCUIT_BREAKER,
+  /** Checks the output inside the attempt, so bad output is a failure retries and breakers see. */
+  OUTPUT_GUARDRAILS,
+  /** The per-attempt timeout, innermost around the model call. */
+  TIMEOUT
+}

@@ -1,0 +1,27 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.audit.AuditSink;
+import dev.sluice.pricing.PriceTable;
+import dev.sluice.time.TimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+
+/**
+ * What the steps of every route share: time, meters, prices and the audit sink.
+ *
+ * @param time the clock, ticker and scheduler
+ * @param meters where meters are registered
+ * @param prices model prices for cost
+ * @param audit where audit events go
+ * @param includeTextInAudit whether audit events carry prompt and completion text
+ */
+public record PipelineEnvironment(
+    TimeSource time, MeterRegistry meters, PriceTable prices, AuditSink audit, boolean includeTextInAudit) {
+
+  public PipelineEnvironment {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(prices, "prices");
+    Objects.requireNonNull(audit, "audit");
+  }
+}

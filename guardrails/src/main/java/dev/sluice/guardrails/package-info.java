@@ -1,0 +1,8 @@
+/**
+ * Sluice's guardrails implementations. Core defines the interfaces and runs them as pipeline steps; this
+ * module holds the implementations so an application adds only what it uses.
+ */
+@NullMarked
+package dev.sluice.guardrails;
+
+import org.jspecify.annotations.NullMarked;
