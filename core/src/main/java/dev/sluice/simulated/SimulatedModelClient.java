@@ -86,7 +86,7 @@ public final class SimulatedModelClient implements ModelClient {
   /** What the n-th call (counting from 0) does: its latency, failure and output tokens. */
   public Behaviour behaviour(long n) {
     SplittableRandom r = new SplittableRandom(seed ^ (n * 0x9E3779B97F4A7C15L));
-    Duration wait = latency == null ? Duration.ZERO : Duration.ofNanos((long) (latency.sample(r) * 1e6));
+    Duration wait = latency == null ? Duration.ZERO : Duration.ofNanos(Math.round(latency.sample(r) * 1e6));
     SimulatedFailure failure = null;
     double u = r.nextDouble();
     double acc = 0;
