@@ -26,6 +26,8 @@ public final class Route {
   private final Map<String, Variant> variants;
   private final String baselineId;
   private final @Nullable String candidateId;
+  private final ResiliencePolicy resilience;
+  private final Map<String, ResiliencePolicy> variantResilience;
 
   private Route(Builder b) {
     this.name = Checks.id("route.name", b.name);
@@ -53,6 +55,13 @@ public final class Route {
         throw new InvalidConfigurationException(field + ".candidate", candidateId, "a variant other than the baseline '" + baselineId + "'");
       }
     }
+    this.resilience = b.resilience;
+    for (String id : b.variantResilience.keySet()) {
+      if (!byId.containsKey(id)) {
+        throw new InvalidConfigurationException(field + ".resilience[" + id + "]", id, "one of the route's variants " + byId.keySet());
+      }
+    }
+    this.variantResilience = Map.copyOf(b.variantResilience);
   }
 
   public static Builder builder(String name) {
@@ -85,6 +94,16 @@ public final class Route {
     return v;
   }
 
+  /** The route's resilience policy: deadline and retries for the call, the rest per variant unless overridden. */
+  public ResiliencePolicy resilience() {
+    return resilience;
+  }
+
+  /** The policy for one variant's timeout, breaker, bulkhead and rate limit: its override, or the route's. */
+  public ResiliencePolicy resilience(Variant variant) {
+    return variantResilience.getOrDefault(variant.id(), resilience);
+  }
+
   @Override
   public String toString() {
     return "Route[" + name + ", baseline=" + baselineId + ", candidate=" + candidateId + ", variants=" + variants.keySet() + "]";
@@ -96,6 +115,8 @@ public final class Route {
     private final List<Variant> variants = new ArrayList<>();
     private @Nullable String baselineId;
     private @Nullable String candidateId;
+    private ResiliencePolicy resilience = ResiliencePolicy.DEFAULTS;
+    private final Map<String, ResiliencePolicy> variantResilience = new LinkedHashMap<>();
 
     private Builder(String name) {
       this.name = name;
@@ -118,6 +139,18 @@ public final class Route {
     /** Adds a variant that is neither baseline nor candidate (a backup for fallbacks, a downgrade). */
     public Builder variant(Variant variant) {
       variants.add(variant);
+      return this;
+    }
+
+    /** Deadline, retries, and the default breaker, bulkhead, timeout and rate limit of every variant. */
+    public Builder resilience(ResiliencePolicy policy) {
+      this.resilience = java.util.Objects.requireNonNull(policy, "resilience");
+      return this;
+    }
+
+    /** A variant's own attempt timeout, breaker, bulkhead and rate limit. */
+    public Builder resilience(String variantId, ResiliencePolicy policy) {
+      variantResilience.put(variantId, java.util.Objects.requireNonNull(policy, "resilience"));
       return this;
     }
 

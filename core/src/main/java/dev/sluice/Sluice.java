@@ -4,6 +4,8 @@ import dev.sluice.audit.AuditSink;
 import dev.sluice.internal.CallPipeline;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.PipelineAssembly;
+import dev.sluice.internal.resilience.Breakers;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallContext;
@@ -44,9 +46,11 @@ public final class Sluice {
   private final Map<String, Route> routes;
   private final Map<String, CallPipeline> pipelines;
   private final PipelineEnvironment environment;
+  private final Breakers breakers;
 
   private Sluice(Builder b) {
     this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText);
+    this.breakers = new Breakers(b.time, b.meters);
     Map<String, Route> byName = new LinkedHashMap<>();
     for (Route r : b.routes) {
       if (byName.put(r.name(), r) != null) {
@@ -59,7 +63,7 @@ public final class Sluice {
     this.routes = Collections.unmodifiableMap(byName);
     Map<String, CallPipeline> built = new LinkedHashMap<>();
     for (Route r : byName.values()) {
-      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps));
+      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers));
     }
     this.pipelines = Map.copyOf(built);
   }
@@ -127,6 +131,15 @@ public final class Sluice {
   /** The time, meters, prices and audit sink this instance uses. */
   public PipelineEnvironment environment() {
     return environment;
+  }
+
+  /**
+   * The Resilience4j circuit breaker of a route's variant: read its state and metrics, or force it
+   * open or closed by hand.
+   */
+  public CircuitBreaker circuitBreaker(String route, String variantId) {
+    Route r = route(route);
+    return breakers.circuitBreaker(r, r.variant(variantId));
   }
 
   /** The steps of a route's pipeline, outermost first (for diagnostics and docs). */

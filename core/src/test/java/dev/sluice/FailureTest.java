@@ -23,7 +23,8 @@ class FailureTest {
 
   Sluice sluiceWith(ModelClient model, StepFactory... steps) {
     Sluice.Builder b = Sluice.builder()
-        .route(Route.builder("r").baseline(Fixtures.variant("v1", model, "gpt-4o", "p1")).build())
+        .route(Route.builder("r").baseline(Fixtures.variant("v1", model, "gpt-4o", "p1"))
+            .resilience(ResiliencePolicy.builder().maxAttempts(1).build()).build())
         .meterRegistry(registry)
         .auditSink(events::accept);
     for (StepFactory s : steps) {

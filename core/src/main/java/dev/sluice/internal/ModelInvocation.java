@@ -50,7 +50,8 @@ public final class ModelInvocation implements CallChain {
     return answer.handle((response, failure) -> {
       long nanos = time.nanoTime() - start;
       if (failure != null) {
-        SluiceException e = Failures.fromModel(failure);
+        Throwable aborted = call.abortReason();
+        SluiceException e = Failures.fromModel(aborted != null ? aborted : failure);
         vm.recordModelFailure(errorType(e), nanos);
         throw e;
       }

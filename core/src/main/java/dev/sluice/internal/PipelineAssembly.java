@@ -1,6 +1,12 @@
 package dev.sluice.internal;
 
 import dev.sluice.Route;
+import dev.sluice.internal.resilience.Breakers;
+import dev.sluice.internal.resilience.BulkheadStep;
+import dev.sluice.internal.resilience.CircuitBreakerStep;
+import dev.sluice.internal.resilience.OutputValidationStep;
+import dev.sluice.internal.resilience.RetryStep;
+import dev.sluice.internal.resilience.TimeoutStep;
 import dev.sluice.pipeline.CallStep;
 import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
@@ -19,9 +25,10 @@ public final class PipelineAssembly {
 
   private PipelineAssembly() {}
 
-  public static CallPipeline assemble(Route route, PipelineEnvironment env, List<StepFactory> applicationSteps) {
+  public static CallPipeline assemble(
+      Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
-    List<StepFactory> factories = new ArrayList<>(builtIn(meters));
+    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers));
     factories.addAll(applicationSteps);
     factories.sort(Comparator.comparing(StepFactory::phase));
     List<CallStep> steps = new ArrayList<>();
@@ -32,11 +39,16 @@ public final class PipelineAssembly {
     return new CallPipeline(steps, new ModelInvocation(meters, env.prices(), env.time()));
   }
 
-  private static List<StepFactory> builtIn(RouteMeters meters) {
+  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers) {
     return List.of(
         factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit())),
         factory(Phase.ASSIGNMENT, (route, env) -> new BaselineAssignment()),
-        factory(Phase.LABELS, (route, env) -> new LabelsStep()));
+        factory(Phase.LABELS, (route, env) -> new LabelsStep()),
+        factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), breakers.retries(), env.meters())),
+        factory(Phase.BULKHEAD, (route, env) -> new BulkheadStep(route, breakers, env.meters())),
+        factory(Phase.CIRCUIT_BREAKER, (route, env) -> new CircuitBreakerStep(route, breakers)),
+        factory(Phase.OUTPUT_GUARDRAILS, (route, env) -> new OutputValidationStep(route)),
+        factory(Phase.TIMEOUT, (route, env) -> new TimeoutStep(route, env.time())));
   }
 
   private interface Maker {

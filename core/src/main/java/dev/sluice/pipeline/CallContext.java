@@ -45,6 +45,7 @@ public final class CallContext {
   private volatile long latencyNanos = -1;
   private volatile @Nullable Future<?> inFlight;
   private volatile boolean cancelled;
+  private volatile @Nullable Throwable abortReason;
   private @Nullable Map<String, Object> details;
   private @Nullable Map<Object, Object> attributes;
 
@@ -139,6 +140,7 @@ public final class CallContext {
 
   /** Counts one more attempt at the model and returns the new count. */
   public int startAttempt() {
+    abortReason = null;
     return ++attempts;
   }
 
@@ -188,6 +190,23 @@ public final class CallContext {
     if (cancelled && request != null) {
       request.cancel(true);
     }
+  }
+
+  /**
+   * Aborts the attempt in flight (a timeout fired): its request is cancelled, and the model call
+   * ends with {@code reason}. Later attempts may still run.
+   */
+  public void abortAttempt(Throwable reason) {
+    this.abortReason = reason;
+    Future<?> f = inFlight;
+    if (f != null) {
+      f.cancel(true);
+    }
+  }
+
+  /** Why the last attempt was aborted, if it was; cleared when the next attempt starts. */
+  public @Nullable Throwable abortReason() {
+    return abortReason;
   }
 
   /** Cancels the call: the request in flight is aborted and no new attempt starts. */

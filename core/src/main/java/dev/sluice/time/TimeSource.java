@@ -21,6 +21,27 @@ public interface TimeSource {
   /** Runs {@code task} once after {@code delay}. */
   Scheduled schedule(Duration delay, Runnable task);
 
+  /** This time source as a {@link java.time.Clock} in UTC, for libraries that take one. */
+  default java.time.Clock asClock() {
+    TimeSource self = this;
+    return new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return java.time.Clock.fixed(self.now(), zone);
+      }
+
+      @Override
+      public Instant instant() {
+        return self.now();
+      }
+    };
+  }
+
   /** The real clock and a shared daemon scheduler thread. */
   static TimeSource system() {
     return SystemTimeSource.INSTANCE;

@@ -1,0 +1,140 @@
+package dev.sluice.internal.resilience;
+
+import dev.sluice.CallTimeoutException;
+import dev.sluice.GuardrailBlockedException;
+import dev.sluice.ModelCallException;
+import dev.sluice.ResiliencePolicy;
+import dev.sluice.Route;
+import dev.sluice.Variant;
+import dev.sluice.internal.Failures;
+import dev.sluice.time.TimeSource;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Sluice instance's Resilience4j registries, bound to its meter registry, and the per-variant
+ * breakers, bulkheads and rate limiters made from each route's policy. Instances are named
+ * {@code route/variant}.
+ */
+public final class Breakers {
+
+  private final TimeSource time;
+  private final MeterRegistry meters;
+  private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
+  private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+  private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
+  private final RetryRegistry retries = RetryRegistry.ofDefaults();
+
+  public Breakers(TimeSource time, MeterRegistry meters) {
+    this.time = time;
+    this.meters = meters;
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(meters);
+    TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+    TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(meters);
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+  }
+
+  public static String name(Route route, Variant variant) {
+    return route.name() + "/" + variant.id();
+  }
+
+  public RetryRegistry retries() {
+    return retries;
+  }
+
+  /** The variant's breaker, made on first use from the variant's policy. */
+  public CircuitBreaker circuitBreaker(Route route, Variant variant) {
+    String name = name(route, variant);
+    return circuitBreakers.find(name).orElseGet(() -> {
+      ResiliencePolicy p = route.resilience(variant);
+      CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+          .failureRateThreshold(p.failureRateThreshold())
+          .slowCallRateThreshold(p.slowCallRateThreshold())
+          .slowCallDurationThreshold(p.slowCallDuration())
+          .slidingWindow(p.breakerWindow(), Math.min(p.breakerMinimumCalls(), p.breakerWindow()),
+              CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+          .waitDurationInOpenState(p.waitInOpen())
+          .permittedNumberOfCallsInHalfOpenState(p.halfOpenCalls())
+          .recordException(Breakers::countsAgainstTheVariant)
+          .ignoreException(t -> !countsAgainstTheVariant(t) && !(Failures.unwrap(t) instanceof ModelCallException))
+          .clock(time.asClock())
+          .currentTimestampFunction(clock -> time.nanoTime(), TimeUnit.NANOSECONDS)
+          .build();
+      CircuitBreaker cb = circuitBreakers.circuitBreaker(name, config);
+      Gauge.builder("sluice.breaker.state", cb, b -> stateCode(b.getState()))
+          .description("Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 other (disabled, forced open, metrics only)")
+          .tag("route", route.name()).tag("variant", variant.id())
+          .register(meters);
+      return cb;
+    });
+  }
+
+  public Optional<CircuitBreaker> findCircuitBreaker(Route route, Variant variant) {
+    return circuitBreakers.find(name(route, variant));
+  }
+
+  /** The variant's bulkhead, made on first use. */
+  public Bulkhead bulkhead(Route route, Variant variant) {
+    String name = name(route, variant);
+    return bulkheads.find(name).orElseGet(() -> {
+      ResiliencePolicy p = route.resilience(variant);
+      return bulkheads.bulkhead(name, BulkheadConfig.custom()
+          .maxConcurrentCalls(p.maxConcurrent())
+          .maxWaitDuration(p.maxWait())
+          .build());
+    });
+  }
+
+  /** The variant's rate limiter, or empty when its policy sets none. */
+  public Optional<RateLimiter> rateLimiter(Route route, Variant variant) {
+    ResiliencePolicy p = route.resilience(variant);
+    if (p.requestsPerMinute() == 0) {
+      return Optional.empty();
+    }
+    String name = name(route, variant);
+    return Optional.of(rateLimiters.find(name).orElseGet(() -> rateLimiters.rateLimiter(name, RateLimiterConfig.custom()
+        .limitForPeriod(p.requestsPerMinute())
+        .limitRefreshPeriod(Duration.ofMinutes(1))
+        .timeoutDuration(Duration.ZERO)
+        .build())));
+  }
+
+  /**
+   * Whether a failure says the variant is unhealthy: server errors, rate limits, timeouts,
+   * connection failures, bad output and output guardrail blocks. A 400, 401, 403, 404 or a
+   * context-length error is the caller's problem and counts as a call the variant served.
+   */
+  static boolean countsAgainstTheVariant(Throwable thrown) {
+    Throwable t = Failures.unwrap(thrown);
+    if (t instanceof ModelCallException m) {
+      return m.kind() != ModelCallException.Kind.CLIENT_ERROR && m.kind() != ModelCallException.Kind.CONTEXT_LENGTH;
+    }
+    return t instanceof CallTimeoutException || t instanceof GuardrailBlockedException;
+  }
+
+  private static double stateCode(CircuitBreaker.State s) {
+    return switch (s) {
+      case CLOSED -> 0;
+      case OPEN -> 1;
+      case HALF_OPEN -> 2;
+      default -> 3;
+    };
+  }
+}

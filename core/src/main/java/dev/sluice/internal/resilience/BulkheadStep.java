@@ -1,0 +1,66 @@
+package dev.sluice.internal.resilience;
+
+import dev.sluice.CallRejectedException;
+import dev.sluice.Route;
+import dev.sluice.Variant;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Per variant: Resilience4j's semaphore bulkhead (concurrent attempts) and, when the policy sets
+ * one, its rate limiter (attempts per minute). A full bulkhead or an empty rate limiter rejects the
+ * attempt with {@link CallRejectedException}; the bulkhead slot is released when the attempt ends,
+ * however it ends.
+ */
+public final class BulkheadStep implements CallStep {
+
+  private final Route route;
+  private final Breakers breakers;
+  private final MeterRegistry meters;
+
+  public BulkheadStep(Route route, Breakers breakers, MeterRegistry meters) {
+    this.route = route;
+    this.breakers = breakers;
+    this.meters = meters;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    Variant variant = call.requireVariant();
+    Bulkhead bulkhead = breakers.bulkhead(route, variant);
+    if (!bulkhead.tryAcquirePermission()) {
+      return reject(variant, "bulkhead_full", "the bulkhead of route '" + route.name() + "' variant '" + variant.id()
+          + "' has all " + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " slots in use");
+    }
+    Optional<RateLimiter> limiter = breakers.rateLimiter(route, variant);
+    if (limiter.isPresent() && !limiter.get().acquirePermission()) {
+      bulkhead.onComplete();
+      return reject(variant, "rate_limited", "route '" + route.name() + "' variant '" + variant.id() + "' is over its limit of "
+          + route.resilience(variant).requestsPerMinute() + " requests per minute");
+    }
+    CompletionStage<ChatResponse> attempt;
+    try {
+      attempt = next.proceed(call);
+    } catch (RuntimeException e) {
+      bulkhead.onComplete();
+      throw e;
+    }
+    return attempt.whenComplete((r, e) -> bulkhead.onComplete());
+  }
+
+  private CompletionStage<ChatResponse> reject(Variant variant, String reason, String message) {
+    Counter.builder("sluice.rejections").description("Attempts turned away before reaching the model")
+        .tag("route", route.name()).tag("variant", variant.id()).tag("reason", reason)
+        .register(meters).increment();
+    return CompletableFuture.failedFuture(new CallRejectedException(reason, message));
+  }
+}

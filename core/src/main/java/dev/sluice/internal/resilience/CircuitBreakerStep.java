@@ -1,0 +1,50 @@
+package dev.sluice.internal.resilience;
+
+import dev.sluice.CircuitOpenException;
+import dev.sluice.Route;
+import dev.sluice.Variant;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The current variant's Resilience4j circuit breaker around each attempt. An open breaker fails
+ * the attempt at once with {@link CircuitOpenException} (not retried: the fallback chain takes
+ * over). Attempt durations come from the Sluice time source, so slow-call rules and the open
+ * state's wait work under simulated time.
+ */
+public final class CircuitBreakerStep implements CallStep {
+
+  private final Route route;
+  private final Breakers breakers;
+
+  public CircuitBreakerStep(Route route, Breakers breakers) {
+    this.route = route;
+    this.breakers = breakers;
+    route.variants().values().forEach(v -> breakers.circuitBreaker(route, v));
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    Variant variant = call.requireVariant();
+    CircuitBreaker cb = breakers.circuitBreaker(route, variant);
+    if (!cb.tryAcquirePermission()) {
+      return CompletableFuture.failedFuture(new CircuitOpenException(variant.id(),
+          "the circuit breaker of route '" + route.name() + "' variant '" + variant.id() + "' is " + cb.getState()
+              + "; calls fail fast until a half-open probe succeeds. Configure a fallback to answer meanwhile."));
+    }
+    long start = cb.getCurrentTimestamp();
+    return next.proceed(call).whenComplete((response, failure) -> {
+      long elapsed = cb.getCurrentTimestamp() - start;
+      if (failure == null) {
+        cb.onSuccess(elapsed, cb.getTimestampUnit());
+      } else {
+        cb.onError(elapsed, cb.getTimestampUnit(), failure);
+      }
+    });
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sluice.internal.resilience;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.ModelCallException;
+import dev.sluice.Route;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.model.FinishReason;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * "Failed but HTTP 200": an answer with no text and no tool calls, an answer cut off at max tokens
+ * (unless the route allows it), or text that is not JSON when JSON was asked for, fails the attempt
+ * with a retryable {@link ModelCallException.Kind#BAD_OUTPUT}, so retries and the breaker see it.
+ */
+public final class OutputValidationStep implements CallStep {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Route route;
+
+  public OutputValidationStep(Route route) {
+    this.route = route;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    return next.proceed(call).thenApply(response -> {
+      String problem = problem(call, response);
+      if (problem != null) {
+        throw ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
+            "variant '" + call.requireVariant().id() + "' answered HTTP 200 with unusable output: " + problem);
+      }
+      return response;
+    });
+  }
+
+  private @Nullable String problem(CallContext call, ChatResponse r) {
+    if (r.text().isBlank() && r.toolCalls().isEmpty()) {
+      return "empty output";
+    }
+    if (r.finishReason() == FinishReason.LENGTH && route.resilience(call.requireVariant()).failOnTruncatedOutput()) {
+      return "output truncated at max output tokens";
+    }
+    if (call.request().responseFormat().wantsJson() && r.toolCalls().isEmpty()) {
+      try {
+        JSON.readTree(stripFence(r.text()));
+      } catch (JsonProcessingException e) {
+        return "JSON was asked for but the output does not parse (" + e.getOriginalMessage() + ")";
+      }
+    }
+    return null;
+  }
+
+  /** Models often wrap JSON in a markdown code fence; the JSON inside is what counts. */
+  public static String stripFence(String text) {
+    String t = text.strip();
+    if (t.startsWith("```")) {
+      int firstNewline = t.indexOf('\n');
+      int end = t.lastIndexOf("```");
+      if (firstNewline > 0 && end > firstNewline) {
+        return t.substring(firstNewline + 1, end).strip();
+      }
+    }
+    return t;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.sluice.internal.resilience;
+
+import dev.sluice.CallTimeoutException;
+import dev.sluice.ModelCallException;
+import dev.sluice.ResiliencePolicy;
+import dev.sluice.Route;
+import dev.sluice.SluiceException;
+import dev.sluice.internal.Failures;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import dev.sluice.time.TimeSource;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The call's deadline and its attempt loop. Resilience4j's {@link Retry} decides whether a failure
+ * is retried and how long to back off (exponential with jitter; a provider's Retry-After, capped,
+ * when it is longer); Sluice waits on its {@link TimeSource}, not a thread, and adds two limits
+ * Resilience4j does not have: no attempt starts when the deadline leaves less than the policy's
+ * minimum attempt time, and retries draw from the route's {@link RetryBudget}.
+ */
+public final class RetryStep implements CallStep {
+
+  private final Route route;
+  private final TimeSource time;
+  private final Retry retry;
+  private final RetryBudget budget;
+  private final Counter retries;
+  private final Counter budgetExhausted;
+
+  public RetryStep(Route route, TimeSource time, RetryRegistry registry, MeterRegistry meters) {
+    this.route = route;
+    this.time = time;
+    ResiliencePolicy p = route.resilience();
+    IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
+        p.initialBackoff(), p.backoffMultiplier(), p.jitter(), p.maxBackoff());
+    IntervalBiFunction<Object> interval = (attempt, outcome) -> {
+      long ms = backoff.apply(attempt);
+      if (outcome.isLeft() && outcome.getLeft() instanceof ModelCallException m && m.retryAfter().isPresent()) {
+        long retryAfter = Math.min(m.retryAfter().get().toMillis(), p.retryAfterCap().toMillis());
+        ms = Math.max(ms, retryAfter);
+      }
+      return ms;
+    };
+    RetryConfig config = RetryConfig.custom()
+        .maxAttempts(p.maxAttempts())
+        .retryOnException(t -> t instanceof SluiceException e && e.isRetryable())
+        .intervalBiFunction(interval)
+        .build();
+    this.retry = registry.retry(route.name(), config);
+    this.budget = new RetryBudget(time, p.retryBudgetRatio(), p.retryBudgetWindow(), p.retryBudgetMinRetries());
+    this.retries = Counter.builder("sluice.retries").description("Attempts after the first").tag("route", route.name()).register(meters);
+    this.budgetExhausted = Counter.builder("sluice.retry.budget.exhausted")
+        .description("Retries not made because the retry budget was spent").tag("route", route.name()).register(meters);
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    ResiliencePolicy p = route.resilience();
+    if (call.deadline() == null) {
+      call.deadline(call.startedAt().plus(p.deadline()));
+    }
+    budget.recordCall();
+    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+    attempt(call, next, retry.asyncContext(), result, null);
+    return result;
+  }
+
+  private void attempt(CallContext call, CallChain next, Retry.AsyncContext<ChatResponse> context,
+      CompletableFuture<ChatResponse> result, @Nullable SluiceException last) {
+    ResiliencePolicy p = route.resilience();
+    Instant deadline = call.deadline();
+    if (Duration.between(time.now(), deadline).compareTo(p.minAttemptTime()) < 0) {
+      result.completeExceptionally(deadlinePassed(call, p, last));
+      return;
+    }
+    next.proceed(call).whenComplete((response, failure) -> {
+      if (failure == null) {
+        context.onComplete();
+        result.complete(response);
+        return;
+      }
+      SluiceException error = Failures.fromStep(failure);
+      if (call.isCancelled()) {
+        result.completeExceptionally(error);
+        return;
+      }
+      long delayMs = context.onError(error);
+      if (delayMs < 0) {
+        result.completeExceptionally(error);
+        return;
+      }
+      Duration delay = Duration.ofMillis(delayMs);
+      if (Duration.between(time.now().plus(delay), deadline).compareTo(p.minAttemptTime()) < 0) {
+        result.completeExceptionally(deadlinePassed(call, p, error));
+        return;
+      }
+      if (!budget.tryRetry()) {
+        budgetExhausted.increment();
+        call.detail("retry_budget", "exhausted");
+        result.completeExceptionally(error);
+        return;
+      }
+      retries.increment();
+      time.schedule(delay, () -> attempt(call, next, context, result, error));
+    });
+  }
+
+  private static SluiceException deadlinePassed(CallContext call, ResiliencePolicy p, @Nullable SluiceException last) {
+    if (last instanceof CallTimeoutException t) {
+      return t;
+    }
+    CallTimeoutException e = new CallTimeoutException("route '" + call.route().name() + "': the deadline of "
+        + p.deadline().toMillis() + " ms leaves no time for attempt " + (call.attempts() + 1)
+        + (last == null ? "" : "; last failure: " + last.getMessage()), p.deadline());
+    if (last != null) {
+      e.initCause(last);
+    }
+    return e;
+  }
+}
