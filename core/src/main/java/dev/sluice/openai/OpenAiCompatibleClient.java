@@ -1,0 +1,337 @@
+package dev.sluice.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.InvalidConfigurationException;
+import dev.sluice.ModelCallException;
+import dev.sluice.model.ChatMessage;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.model.FinishReason;
+import dev.sluice.model.ModelClient;
+import dev.sluice.model.ModelParameters;
+import dev.sluice.model.TokenUsage;
+import dev.sluice.model.ToolCall;
+import dev.sluice.model.ToolDefinition;
+import dev.sluice.time.TimeSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Chat completions over {@code java.net.http} against any OpenAI-compatible base URL. Maps usage
+ * (cached input tokens included), finish reason, tool calls and response model; maps HTTP status
+ * and error body to {@link ModelCallException} with retryability and Retry-After. Non-blocking:
+ * cancelling the returned future aborts the HTTP exchange.
+ *
+ * <pre>{@code
+ * ModelClient openai = OpenAiCompatibleClient.builder()
+ *     .baseUrl("https://api.openai.com/v1")
+ *     .apiKey(System.getenv("OPENAI_API_KEY"))
+ *     .build();
+ * ModelClient ollama = OpenAiCompatibleClient.builder()
+ *     .baseUrl("http://localhost:11434/v1").provider("ollama").build();
+ * }</pre>
+ */
+public final class OpenAiCompatibleClient implements ModelClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI endpoint;
+  private final @Nullable String apiKey;
+  private final boolean azure;
+  private final String provider;
+  private final HttpClient http;
+  private final Map<String, String> headers;
+  private final String maxTokensField;
+  private final TimeSource time;
+
+  private OpenAiCompatibleClient(Builder b) {
+    String base = Objects.requireNonNull(b.baseUrl, "baseUrl");
+    if (!(base.startsWith("http://") || base.startsWith("https://"))) {
+      throw new InvalidConfigurationException("openai.baseUrl", base, "an http:// or https:// URL, e.g. https://api.openai.com/v1");
+    }
+    base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    String path = base + "/chat/completions" + (b.apiVersion == null ? "" : "?api-version=" + b.apiVersion);
+    this.endpoint = URI.create(path);
+    this.apiKey = b.apiKey;
+    this.azure = b.azure;
+    this.provider = b.provider;
+    this.http = b.http != null ? b.http : HttpClient.newBuilder()
+        .connectTimeout(b.connectTimeout)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+    this.headers = Map.copyOf(b.headers);
+    this.maxTokensField = b.maxTokensField;
+    this.time = b.time;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String provider() {
+    return provider;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
+    String model = request.model();
+    if (model == null) {
+      return CompletableFuture.failedFuture(new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0,
+          "the request names no model; a Variant fills it in, or set ChatRequest.builder().model(...)", null, null));
+    }
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(requestBody(request, model));
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.failedFuture(
+          new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0, "cannot write the request as JSON: " + e.getMessage(), null, e));
+    }
+    HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (apiKey != null) {
+      if (azure) {
+        rb.header("api-key", apiKey);
+      } else {
+        rb.header("Authorization", "Bearer " + apiKey);
+      }
+    }
+    headers.forEach(rb::header);
+    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+    CompletableFuture<ChatResponse> result = exchange.handle((response, failure) -> {
+      if (failure != null) {
+        throw toException(failure);
+      }
+      return toResponse(response, model);
+    });
+    // Cancelling what the caller holds must abort the exchange itself.
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        exchange.cancel(true);
+      }
+    });
+    return result;
+  }
+
+  ObjectNode requestBody(ChatRequest request, String model) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", model);
+    ArrayNode messages = root.putArray("messages");
+    for (ChatMessage m : request.messages()) {
+      messages.addObject().put("role", m.role().wireName()).put("content", m.content());
+    }
+    ModelParameters p = request.parameters();
+    if (p.temperature() != null) root.put("temperature", p.temperature());
+    if (p.topP() != null) root.put("top_p", p.topP());
+    if (p.maxOutputTokens() != null) root.put(maxTokensField, p.maxOutputTokens());
+    if (p.seed() != null) root.put("seed", p.seed());
+    if (!p.stop().isEmpty()) {
+      ArrayNode stop = root.putArray("stop");
+      p.stop().forEach(stop::add);
+    }
+    switch (request.responseFormat().type()) {
+      case JSON_OBJECT -> root.putObject("response_format").put("type", "json_object");
+      case JSON_SCHEMA -> {
+        ObjectNode rf = root.putObject("response_format").put("type", "json_schema");
+        ObjectNode js = rf.putObject("json_schema").put("name", request.responseFormat().schemaName()).put("strict", true);
+        js.set("schema", parse(request.responseFormat().schema(), "responseFormat.schema"));
+      }
+      default -> { }
+    }
+    if (!request.tools().isEmpty()) {
+      ArrayNode tools = root.putArray("tools");
+      for (ToolDefinition t : request.tools()) {
+        ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
+        fn.put("name", t.name()).put("description", t.description());
+        fn.set("parameters", parse(t.parametersSchema(), "tool[" + t.name() + "].parametersSchema"));
+      }
+    }
+    return root;
+  }
+
+  private static JsonNode parse(@Nullable String json, String field) {
+    try {
+      return JSON.readTree(Objects.requireNonNull(json, field));
+    } catch (JsonProcessingException e) {
+      throw new InvalidConfigurationException(field, "is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private ChatResponse toResponse(HttpResponse<byte[]> response, String requestModel) {
+    int status = response.statusCode();
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    if (status < 200 || status >= 300) {
+      throw errorFor(response, status, text);
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ModelCallException(ModelCallException.Kind.BAD_OUTPUT, status,
+          "the provider answered HTTP " + status + " with a body that is not JSON (" + e.getOriginalMessage() + ")", null, e);
+    }
+    JsonNode choice = root.path("choices").path(0);
+    if (choice.isMissingNode()) {
+      throw new ModelCallException(ModelCallException.Kind.BAD_OUTPUT, status, "the provider's answer has no choices", null, null);
+    }
+    JsonNode message = choice.path("message");
+    List<ToolCall> calls = new ArrayList<>();
+    for (JsonNode tc : message.path("tool_calls")) {
+      calls.add(new ToolCall(tc.path("id").asText(""), tc.path("function").path("name").asText(""),
+          tc.path("function").path("arguments").asText("")));
+    }
+    JsonNode usage = root.path("usage");
+    long in = usage.path("prompt_tokens").asLong(0);
+    long out = usage.path("completion_tokens").asLong(0);
+    long cached = Math.min(in, usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
+    String content = message.path("content").isTextual() ? message.path("content").asText() : "";
+    return new ChatResponse(content, FinishReason.fromWire(choice.path("finish_reason").asText(null)),
+        new TokenUsage(in, out, cached), provider, root.path("model").asText(requestModel), calls);
+  }
+
+  private ModelCallException errorFor(HttpResponse<byte[]> response, int status, String body) {
+    String message = body;
+    String code = "";
+    try {
+      JsonNode error = JSON.readTree(body).path("error");
+      if (error.isObject()) {
+        message = error.path("message").asText(body);
+        code = error.path("code").asText("");
+      } else if (error.isTextual()) {
+        message = error.asText();
+      }
+    } catch (JsonProcessingException notJson) {
+      // keep the raw body, shortened below
+    }
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "...";
+    }
+    ModelCallException.Kind kind = ModelCallException.kindOfStatus(status);
+    String lower = (code + " " + message).toLowerCase(Locale.ROOT);
+    if (status == 400 && (lower.contains("context_length_exceeded") || lower.contains("maximum context length")
+        || lower.contains("context window"))) {
+      kind = ModelCallException.Kind.CONTEXT_LENGTH;
+    }
+    Optional<Duration> retryAfter = RetryAfter.parse(
+        response.headers().firstValue("retry-after-ms"), response.headers().firstValue("retry-after"), time.now());
+    return new ModelCallException(kind, status, provider + " answered HTTP " + status + ": " + message, retryAfter.orElse(null), null);
+  }
+
+  private ModelCallException toException(Throwable failure) {
+    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (t instanceof ModelCallException m) {
+      return m;
+    }
+    if (t instanceof java.net.http.HttpTimeoutException) {
+      return new ModelCallException(ModelCallException.Kind.ATTEMPT_TIMEOUT, 0, provider + " timed out: " + t.getMessage(), null, t);
+    }
+    if (t instanceof IOException) {
+      return new ModelCallException(ModelCallException.Kind.CONNECTION, 0, "connection to " + provider + " at " + endpoint.getHost()
+          + " failed: " + t, null, t);
+    }
+    return new ModelCallException(ModelCallException.Kind.OTHER, 0, provider + " call failed: " + t, null, t);
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiCompatibleClient[" + provider + " " + endpoint + "]";
+  }
+
+  /** Builds an {@link OpenAiCompatibleClient}. */
+  public static final class Builder {
+    private @Nullable String baseUrl;
+    private @Nullable String apiKey;
+    private boolean azure;
+    private @Nullable String apiVersion;
+    private String provider = "openai";
+    private @Nullable HttpClient http;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private String maxTokensField = "max_tokens";
+    private TimeSource time = TimeSource.system();
+
+    private Builder() {}
+
+    /** The base URL up to {@code /chat/completions}, e.g. {@code https://api.openai.com/v1}. */
+    public Builder baseUrl(String baseUrl) {
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /** Sent as {@code Authorization: Bearer} (or {@code api-key} for Azure). Optional for local servers. */
+    public Builder apiKey(@Nullable String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** Azure OpenAI: base URL {@code https://NAME.openai.azure.com/openai/deployments/DEPLOYMENT}, the key as {@code api-key}. */
+    public Builder azure(String apiVersion) {
+      this.azure = true;
+      this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
+      this.provider = "azure.ai.openai";
+      return this;
+    }
+
+    /** The {@code gen_ai.provider.name}; default {@code openai}. */
+    public Builder provider(String provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /** Your own HttpClient (proxy, TLS, executor). */
+    public Builder httpClient(HttpClient http) {
+      this.http = http;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
+      return this;
+    }
+
+    public Builder header(String name, String value) {
+      headers.put(name, value);
+      return this;
+    }
+
+    /** {@code max_tokens} (default, widest support) or {@code max_completion_tokens} (OpenAI's reasoning models). */
+    public Builder maxTokensField(String field) {
+      if (!field.equals("max_tokens") && !field.equals("max_completion_tokens")) {
+        throw new InvalidConfigurationException("openai.maxTokensField", field, "max_tokens or max_completion_tokens");
+      }
+      this.maxTokensField = field;
+      return this;
+    }
+
+    /** The clock an HTTP-date Retry-After is measured from. */
+    public Builder timeSource(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "timeSource");
+      return this;
+    }
+
+    public OpenAiCompatibleClient build() {
+      return new OpenAiCompatibleClient(this);
+    }
+  }
+}
