@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.budget.BudgetPolicy;
 import dev.sluice.internal.Checks;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +29,7 @@ public final class Route {
   private final @Nullable String candidateId;
   private final ResiliencePolicy resilience;
   private final Map<String, ResiliencePolicy> variantResilience;
+  private final BudgetPolicy budget;
 
   private Route(Builder b) {
     this.name = Checks.id("route.name", b.name);
@@ -62,6 +64,7 @@ public final class Route {
       }
     }
     this.variantResilience = Map.copyOf(b.variantResilience);
+    this.budget = b.budget;
   }
 
   public static Builder builder(String name) {
@@ -104,6 +107,11 @@ public final class Route {
     return variantResilience.getOrDefault(variant.id(), resilience);
   }
 
+  /** The route's budget caps; {@link BudgetPolicy#NONE} if it has none. */
+  public BudgetPolicy budget() {
+    return budget;
+  }
+
   @Override
   public String toString() {
     return "Route[" + name + ", baseline=" + baselineId + ", candidate=" + candidateId + ", variants=" + variants.keySet() + "]";
@@ -117,6 +125,7 @@ public final class Route {
     private @Nullable String candidateId;
     private ResiliencePolicy resilience = ResiliencePolicy.DEFAULTS;
     private final Map<String, ResiliencePolicy> variantResilience = new LinkedHashMap<>();
+    private BudgetPolicy budget = BudgetPolicy.NONE;
 
     private Builder(String name) {
       this.name = name;
@@ -151,6 +160,12 @@ public final class Route {
     /** A variant's own attempt timeout, breaker, bulkhead and rate limit. */
     public Builder resilience(String variantId, ResiliencePolicy policy) {
       variantResilience.put(variantId, java.util.Objects.requireNonNull(policy, "resilience"));
+      return this;
+    }
+
+    /** Budget caps for the route's calls. */
+    public Builder budget(BudgetPolicy policy) {
+      this.budget = java.util.Objects.requireNonNull(policy, "budget");
       return this;
     }
 

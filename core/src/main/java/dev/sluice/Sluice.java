@@ -1,6 +1,10 @@
 package dev.sluice;
 
 import dev.sluice.audit.AuditSink;
+import dev.sluice.budget.BudgetCap;
+import dev.sluice.budget.BudgetLedger;
+import dev.sluice.budget.InMemoryBudgetLedger;
+import dev.sluice.internal.budget.Budgets;
 import dev.sluice.internal.CallPipeline;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.PipelineAssembly;
@@ -47,10 +51,12 @@ public final class Sluice {
   private final Map<String, CallPipeline> pipelines;
   private final PipelineEnvironment environment;
   private final Breakers breakers;
+  private final Budgets budgets;
 
   private Sluice(Builder b) {
     this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText);
     this.breakers = new Breakers(b.time, b.meters);
+    this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps);
     Map<String, Route> byName = new LinkedHashMap<>();
     for (Route r : b.routes) {
       if (byName.put(r.name(), r) != null) {
@@ -63,7 +69,7 @@ public final class Sluice {
     this.routes = Collections.unmodifiableMap(byName);
     Map<String, CallPipeline> built = new LinkedHashMap<>();
     for (Route r : byName.values()) {
-      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers));
+      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets));
     }
     this.pipelines = Map.copyOf(built);
   }
@@ -142,6 +148,11 @@ public final class Sluice {
     return breakers.circuitBreaker(r, r.variant(variantId));
   }
 
+  /** The ledger budgets are counted in. */
+  public BudgetLedger ledger() {
+    return budgets.ledger();
+  }
+
   /** The steps of a route's pipeline, outermost first (for diagnostics and docs). */
   public List<String> pipelineSteps(String route) {
     return pipelines.get(route(route).name()).stepNames();
@@ -168,8 +179,22 @@ public final class Sluice {
     private @Nullable PriceTable prices;
     private AuditSink audit = AuditSink.slf4j();
     private boolean auditText;
+    private @Nullable BudgetLedger ledger;
+    private final List<BudgetCap> budgetCaps = new ArrayList<>();
 
     private Builder() {}
+
+    /** Where budgets are counted; default an {@link InMemoryBudgetLedger} on this instance's time source. */
+    public Builder ledger(BudgetLedger ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /** A cap that applies to every route, in addition to each route's own caps. */
+    public Builder budget(BudgetCap cap) {
+      budgetCaps.add(Objects.requireNonNull(cap, "cap"));
+      return this;
+    }
 
     public Builder route(Route route) {
       routes.add(Objects.requireNonNull(route, "route"));

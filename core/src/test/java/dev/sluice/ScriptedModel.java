@@ -37,6 +37,11 @@ public final class ScriptedModel implements ModelClient {
     return new Step(delay, () -> ChatResponse.of(text, TokenUsage.of(10, 5), "scripted", "gpt-4o-mini"), false);
   }
 
+  /** Answers with this usage; keep {@code in} at or below the request's real input tokens. */
+  public static Step okUsing(Duration delay, String text, long in, long out) {
+    return new Step(delay, () -> ChatResponse.of(text, TokenUsage.of(in, out), "scripted", "gpt-4o"), false);
+  }
+
   public static Step text(Duration delay, String text, FinishReason finish) {
     return new Step(delay, () -> new ChatResponse(text, finish, TokenUsage.of(10, 5), "scripted", "gpt-4o-mini", List.of()), false);
   }

@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.Route;
+import dev.sluice.internal.budget.Budgets;
 import dev.sluice.internal.resilience.Breakers;
 import dev.sluice.internal.resilience.BulkheadStep;
 import dev.sluice.internal.resilience.CircuitBreakerStep;
@@ -26,9 +27,9 @@ public final class PipelineAssembly {
   private PipelineAssembly() {}
 
   public static CallPipeline assemble(
-      Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers) {
+      Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers, Budgets budgets) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
-    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers));
+    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets));
     factories.addAll(applicationSteps);
     factories.sort(Comparator.comparing(StepFactory::phase));
     List<CallStep> steps = new ArrayList<>();
@@ -39,8 +40,9 @@ public final class PipelineAssembly {
     return new CallPipeline(steps, new ModelInvocation(meters, env.prices(), env.time()));
   }
 
-  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers) {
+  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers, Budgets budgets) {
     return List.of(
+        budgets.stepFactory(),
         factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit())),
         factory(Phase.ASSIGNMENT, (route, env) -> new BaselineAssignment()),
         factory(Phase.LABELS, (route, env) -> new LabelsStep()),

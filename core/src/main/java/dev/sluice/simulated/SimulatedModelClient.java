@@ -2,13 +2,13 @@ package dev.sluice.simulated;
 
 import dev.sluice.InvalidConfigurationException;
 import dev.sluice.ModelCallException;
-import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;
 import dev.sluice.model.ModelClient;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.time.TimeSource;
+import dev.sluice.tokens.TokenCounter;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * A model with no network: answers after a log-normal latency, fails with a configured mix of
  * HTTP errors, hangs and bad output, reports a log-normal number of output tokens, and writes fixed
  * text, a template or JSON. The n-th call's behaviour depends only on the seed and n, so a
- * single-threaded run is reproducible to the token; latency is waited on the {@link TimeSource},
+ * single-threaded run is reproducible to the token; it counts input tokens as a provider would
+ * ({@link TokenCounter}); latency is waited on the {@link TimeSource},
  * so under a {@link dev.sluice.time.ManualTimeSource} a day of traffic takes no real time.
  *
  * <pre>{@code
@@ -140,7 +141,7 @@ public final class SimulatedModelClient implements ModelClient {
       }
     }
     String model = responseModel != null ? responseModel : Objects.requireNonNullElse(request.model(), "simulated");
-    long input = estimateInputTokens(request.messages());
+    long input = TokenCounter.shared().countInput(model, request.messages());
     Integer max = request.parameters().maxOutputTokens();
     long out = b.outputTokens();
     FinishReason finish = FinishReason.STOP;
@@ -157,15 +158,6 @@ public final class SimulatedModelClient implements ModelClient {
       out = 0;
     }
     return new ChatResponse(text, finish, TokenUsage.of(input, out), provider, model, List.of());
-  }
-
-  /** About four characters a token plus a few per message, as OpenAI's rule of thumb. */
-  static long estimateInputTokens(List<ChatMessage> messages) {
-    long n = 3;
-    for (ChatMessage m : messages) {
-      n += 4 + (m.content().length() + 3) / 4;
-    }
-    return n;
   }
 
   /** What one simulated call does. */

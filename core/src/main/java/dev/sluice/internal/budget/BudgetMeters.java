@@ -1,0 +1,75 @@
+package dev.sluice.internal.budget;
+
+import dev.sluice.budget.BudgetCap;
+import dev.sluice.budget.BudgetScope;
+import dev.sluice.budget.BudgetUnit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Budget meters per scope kind and unit, never per tenant or subject: spend, reserved now,
+ * rejections, downgrades and soft-threshold crossings.
+ */
+public final class BudgetMeters {
+
+  private final MeterRegistry registry;
+  private final Map<BudgetScope, Map<BudgetUnit, AtomicLong>> reserved = new EnumMap<>(BudgetScope.class);
+  private final Map<BudgetScope, Map<BudgetUnit, Counter>> spent = new EnumMap<>(BudgetScope.class);
+
+  public BudgetMeters(MeterRegistry registry) {
+    this.registry = registry;
+    for (BudgetScope s : BudgetScope.values()) {
+      Map<BudgetUnit, AtomicLong> r = new EnumMap<>(BudgetUnit.class);
+      Map<BudgetUnit, Counter> c = new EnumMap<>(BudgetUnit.class);
+      for (BudgetUnit u : BudgetUnit.values()) {
+        AtomicLong holder = new AtomicLong();
+        r.put(u, holder);
+        Gauge.builder("sluice.budget.reserved", holder, h -> inUnit(u, h.get()))
+            .description("Reserved and not yet settled, by scope kind").baseUnit(u.tag())
+            .tag("scope", s.tag()).tag("unit", u.tag()).register(registry);
+        c.put(u, Counter.builder("sluice.budget.spent").description("Settled spend, by scope kind").baseUnit(u.tag())
+            .tag("scope", s.tag()).tag("unit", u.tag()).register(registry));
+      }
+      reserved.put(s, r);
+      spent.put(s, c);
+    }
+  }
+
+  static double inUnit(BudgetUnit unit, long amount) {
+    return unit == BudgetUnit.USD ? amount / 1e9 : amount;
+  }
+
+  void reserved(BudgetCap cap, long delta) {
+    reserved.get(cap.scope()).get(cap.unit()).addAndGet(delta);
+  }
+
+  void spent(BudgetCap cap, long amount) {
+    if (amount > 0) {
+      spent.get(cap.scope()).get(cap.unit()).increment(inUnit(cap.unit(), amount));
+    }
+  }
+
+  void rejected(String route, BudgetCap cap) {
+    Counter.builder("sluice.budget.rejections").description("Calls a full cap turned away or redirected")
+        .tag("route", route).tag("scope", cap.scope().tag()).tag("action", cap.action().kind().name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry).increment();
+  }
+
+  void downgraded(String route, String to) {
+    Counter.builder("sluice.budget.downgrades").description("Calls sent to a cheaper variant by a full cap")
+        .tag("route", route).tag("variant", to).register(registry).increment();
+  }
+
+  void softThreshold(String route, BudgetCap cap) {
+    Counter.builder("sluice.budget.soft_threshold").description("Accounts that crossed their cap's soft threshold")
+        .tag("route", route).tag("scope", cap.scope().tag()).tag("period", cap.period().tag()).register(registry).increment();
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+}

@@ -1,0 +1,236 @@
+package dev.sluice.internal.budget;
+
+import dev.sluice.BudgetExceededException;
+import dev.sluice.FallbackUse;
+import dev.sluice.InvalidConfigurationException;
+import dev.sluice.Outcome;
+import dev.sluice.Route;
+import dev.sluice.Variant;
+import dev.sluice.budget.BudgetAction;
+import dev.sluice.budget.BudgetCap;
+import dev.sluice.budget.BudgetLedger;
+import dev.sluice.budget.BudgetPolicy;
+import dev.sluice.budget.BudgetScope;
+import dev.sluice.budget.BudgetUnit;
+import dev.sluice.budget.Reservation;
+import dev.sluice.budget.ReserveResult;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.model.TokenUsage;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import dev.sluice.pricing.Cost;
+import dev.sluice.pricing.ModelPrice;
+import dev.sluice.pricing.PriceTable;
+import dev.sluice.time.TimeSource;
+import dev.sluice.tokens.TokenCounter;
+import io.micrometer.core.instrument.Gauge;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per attempt: reserves the attempt's worst case at every applicable cap at once (input tokens
+ * counted, every allowed output token assumed), makes the attempt only if every reservation fits,
+ * and settles to the attempt's actual usage when it ends, however it ends. A full cap applies its
+ * action: reject, downgrade to a cheaper variant (labelled as a fallback of kind {@code
+ * downgrade}), or hand the call to the fallback chain.
+ */
+public final class BudgetStep implements CallStep {
+
+  private static final Logger log = LoggerFactory.getLogger(BudgetStep.class);
+
+  private final Route route;
+  private final BudgetPolicy policy;
+  private final BudgetLedger ledger;
+  private final BudgetMeters meters;
+  private final PriceTable prices;
+  private final TimeSource time;
+  private final TokenCounter tokens = TokenCounter.shared();
+  private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
+
+  public BudgetStep(Route route, BudgetPolicy policy, BudgetLedger ledger, BudgetMeters meters, PriceTable prices, TimeSource time) {
+    this.route = route;
+    this.policy = policy;
+    this.ledger = ledger;
+    this.meters = meters;
+    this.prices = prices;
+    this.time = time;
+    boolean usd = policy.caps().stream().anyMatch(c -> c.unit() == BudgetUnit.USD);
+    for (Variant v : route.variants().values()) {
+      if (usd && prices.price(v.model()).isEmpty()) {
+        throw new InvalidConfigurationException("route[" + route.name() + "].variant[" + v.id() + "].model", v.model(),
+            "a model with a price, because the route has dollar budget caps; add one with PriceTable.with(model, price)");
+      }
+    }
+    for (BudgetCap cap : policy.caps()) {
+      cap.action().downgradeTo().ifPresent(id -> {
+        if (!route.variants().containsKey(id)) {
+          throw new InvalidConfigurationException("route[" + route.name() + "].budget.downgradeTo", id,
+              "one of the route's variants " + route.variants().keySet());
+        }
+      });
+      if (cap.scope() == BudgetScope.GLOBAL || cap.scope() == BudgetScope.ROUTE) {
+        Gauge.builder("sluice.budget.remaining", this, s -> s.remainingFraction(cap))
+            .description("Share of the cap left in the current period").tag("route", route.name())
+            .tag("scope", cap.scope().tag()).tag("period", cap.period().tag()).tag("unit", cap.unit().tag())
+            .register(meters.registry());
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    Variant variant = call.requireVariant();
+    Plan plan = plan(call, variant);
+    ReserveResult result = ledger.reserve(plan.lines);
+    if (!result.isGranted()) {
+      BudgetCap cap = plan.caps.get(result.deniedLine());
+      meters.rejected(route.name(), cap);
+      BudgetExceededException exceeded = exceeded(call, plan, result);
+      call.detail("budget", Map.of("cap", cap.id(), "action", cap.action().toString()));
+      if (cap.action().kind() == BudgetAction.Kind.DOWNGRADE && call.fallback() == null) {
+        Variant cheaper = route.variant(cap.action().downgradeTo().orElseThrow());
+        if (!cheaper.id().equals(variant.id())) {
+          Plan cheaperPlan = plan(call, cheaper);
+          ReserveResult second = ledger.reserve(cheaperPlan.lines);
+          if (second.isGranted()) {
+            meters.downgraded(route.name(), cheaper.id());
+            call.variant(cheaper);
+            call.fallback(new FallbackUse("downgrade", cheaper.id(), Outcome.BUDGET_EXCEEDED, exceeded.getMessage()));
+            return attempt(call, next, cheaperPlan, second);
+          }
+        }
+      }
+      return CompletableFuture.failedFuture(exceeded);
+    }
+    return attempt(call, next, plan, result);
+  }
+
+  private CompletionStage<ChatResponse> attempt(CallContext call, CallChain next, Plan plan, ReserveResult granted) {
+    Reservation reservation = granted.reservation();
+    for (int i = 0; i < plan.caps.size(); i++) {
+      BudgetCap cap = plan.caps.get(i);
+      meters.reserved(cap, plan.lines.get(i).amount());
+      checkSoftThreshold(call, cap, plan.lines.get(i), granted.usedAfter(i));
+    }
+    TokenUsage usageBefore = call.usage();
+    Cost costBefore = call.cost();
+    CompletionStage<ChatResponse> attempt;
+    try {
+      attempt = next.proceed(call);
+    } catch (RuntimeException e) {
+      settle(plan, reservation, call, usageBefore, costBefore);
+      throw e;
+    }
+    return attempt.whenComplete((r, e) -> settle(plan, reservation, call, usageBefore, costBefore));
+  }
+
+  private void settle(Plan plan, Reservation reservation, CallContext call, TokenUsage usageBefore, Cost costBefore) {
+    long tokensUsed = call.usage().totalTokens() - usageBefore.totalTokens();
+    Cost after = call.cost();
+    long nanoUsd = after.isKnown() && costBefore.isKnown() ? after.nanoUsd() - costBefore.nanoUsd() : -1;
+    long[] actual = new long[plan.caps.size()];
+    for (int i = 0; i < actual.length; i++) {
+      BudgetCap cap = plan.caps.get(i);
+      long reserved = plan.lines.get(i).amount();
+      // An unknown cost (a model priced after the fact) settles at the reserved worst case: never understate spend.
+      actual[i] = cap.unit() == BudgetUnit.TOKENS ? tokensUsed : (nanoUsd < 0 ? reserved : nanoUsd);
+      if (actual[i] > reserved) {
+        log.warn("route {} spent {} against cap {}, more than the {} reserved: the input token estimate was low",
+            route.name(), cap.format(actual[i]), cap.id(), cap.format(reserved));
+      }
+      meters.reserved(cap, -reserved);
+      meters.spent(cap, actual[i]);
+    }
+    ledger.settle(reservation, actual);
+  }
+
+  private void checkSoftThreshold(CallContext call, BudgetCap cap, BudgetLedger.Line line, long usedAfter) {
+    if (usedAfter >= cap.softThreshold() * cap.limit() && softCrossed.add(line.account())) {
+      if (softCrossed.size() > 100_000) {
+        softCrossed.clear();
+      }
+      meters.softThreshold(route.name(), cap);
+      call.detail("budget_soft_threshold", cap.id());
+      log.warn("budget cap {} of route {} is past its soft threshold of {}: {} of {} used or reserved this {}",
+          cap.id(), route.name(), cap.softThreshold(), cap.format(usedAfter), cap.format(cap.limit()), cap.period().tag());
+    }
+  }
+
+  private Plan plan(CallContext call, Variant variant) {
+    ChatRequest prepared = variant.prepare(call.request());
+    long input = tokens.countInput(variant.model(), prepared.messages());
+    Integer max = prepared.parameters().maxOutputTokens();
+    long output = max != null ? max : policy.defaultMaxOutputTokens();
+    ModelPrice price = prices.price(variant.model()).orElse(null);
+    long worstUsd = price == null ? 0 : price.worstCase(input, output).nanoUsd();
+    Instant now = time.now();
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    List<BudgetCap> caps = new ArrayList<>();
+    List<BudgetLedger.Line> lines = new ArrayList<>();
+    for (BudgetCap cap : policy.caps()) {
+      String scopeValue = scopeValue(cap.scope(), call, variant);
+      if (scopeValue == null) {
+        continue;
+      }
+      String account = cap.id() + "|" + scopeValue + "|" + cap.period().start(now, policy.zone());
+      if (seen.putIfAbsent(account, caps.size()) != null) {
+        continue;
+      }
+      long amount = cap.unit() == BudgetUnit.USD ? worstUsd : input + output;
+      caps.add(cap);
+      lines.add(new BudgetLedger.Line(account, amount, cap.limit(), cap.period().end(now, policy.zone())));
+    }
+    return new Plan(caps, lines);
+  }
+
+  private @Nullable String scopeValue(BudgetScope scope, CallContext call, Variant variant) {
+    return switch (scope) {
+      case GLOBAL -> "*";
+      case ROUTE -> route.name();
+      case TENANT -> call.subject().tenant().orElse(null);
+      case SUBJECT -> call.subject().routingKey().orElse(null);
+      case VARIANT -> route.name() + "/" + variant.id();
+    };
+  }
+
+  private BudgetExceededException exceeded(CallContext call, Plan plan, ReserveResult result) {
+    int i = result.deniedLine();
+    BudgetCap cap = plan.caps.get(i);
+    BudgetLedger.Line line = plan.lines.get(i);
+    BudgetLedger.Balance b = result.deniedBalance();
+    String who = switch (cap.scope()) {
+      case GLOBAL -> "global";
+      case ROUTE -> "route " + route.name();
+      case TENANT -> "tenant " + call.subject().tenant().orElse("?");
+      case SUBJECT -> "subject " + call.subject().routingKey().orElse("?");
+      case VARIANT -> "variant " + call.requireVariant().id();
+    };
+    String scope = who + " per " + cap.period().tag();
+    long left = Math.max(0, cap.limit() - b.used());
+    return new BudgetExceededException(scope, line.expiresAt(),
+        "budget cap of " + cap.format(cap.limit()) + " for " + scope + " has " + cap.format(left) + " left (" + cap.format(b.spent())
+            + " spent, " + cap.format(b.reserved()) + " reserved) and the call may need " + cap.format(line.amount())
+            + "; it resets at " + line.expiresAt() + ". Raise the cap, lower max output tokens, or set a downgrade.");
+  }
+
+  private double remainingFraction(BudgetCap cap) {
+    Instant now = time.now();
+    String value = cap.scope() == BudgetScope.GLOBAL ? "*" : route.name();
+    String account = cap.id() + "|" + value + "|" + cap.period().start(now, policy.zone());
+    return Math.max(0, 1.0 - (double) ledger.balance(account).used() / cap.limit());
+  }
+
+  private record Plan(List<BudgetCap> caps, List<BudgetLedger.Line> lines) {}
+}
