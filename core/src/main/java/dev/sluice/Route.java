@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.budget.BudgetPolicy;
 import dev.sluice.internal.Checks;
+import dev.sluice.rollout.RolloutPlan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public final class Route {
   private final ResiliencePolicy resilience;
   private final Map<String, ResiliencePolicy> variantResilience;
   private final BudgetPolicy budget;
+  private final @Nullable RolloutPlan rollout;
 
   private Route(Builder b) {
     this.name = Checks.id("route.name", b.name);
@@ -65,6 +67,19 @@ public final class Route {
     }
     this.variantResilience = Map.copyOf(b.variantResilience);
     this.budget = b.budget;
+    this.rollout = b.rollout;
+    if (rollout != null) {
+      if (!rollout.route().equals(name)) {
+        throw new InvalidConfigurationException(field + ".rollout.route", rollout.route(), "'" + name + "', the route it is attached to");
+      }
+      if (!byId.containsKey(rollout.candidate()) || rollout.candidate().equals(baselineId)) {
+        throw new InvalidConfigurationException(field + ".rollout.candidate", rollout.candidate(),
+            "a variant of the route other than the baseline: " + byId.keySet());
+      }
+      if (candidateId != null && !candidateId.equals(rollout.candidate())) {
+        throw new InvalidConfigurationException(field + ".rollout.candidate", rollout.candidate(), "the route's candidate '" + candidateId + "'");
+      }
+    }
   }
 
   public static Builder builder(String name) {
@@ -79,8 +94,15 @@ public final class Route {
     return variants.get(baselineId);
   }
 
+  /** The candidate: the one set with {@link Builder#candidate}, else the rollout plan's. */
   public Optional<Variant> candidate() {
-    return candidateId == null ? Optional.empty() : Optional.of(variants.get(candidateId));
+    String id = candidateId != null ? candidateId : rollout != null ? rollout.candidate() : null;
+    return id == null ? Optional.empty() : Optional.of(variants.get(id));
+  }
+
+  /** The rollout plan that moves the candidate to full traffic, if any. */
+  public Optional<RolloutPlan> rollout() {
+    return Optional.ofNullable(rollout);
   }
 
   /** Every variant by id, baseline first, in the order they were added. */
@@ -126,6 +148,7 @@ public final class Route {
     private ResiliencePolicy resilience = ResiliencePolicy.DEFAULTS;
     private final Map<String, ResiliencePolicy> variantResilience = new LinkedHashMap<>();
     private BudgetPolicy budget = BudgetPolicy.NONE;
+    private @Nullable RolloutPlan rollout;
 
     private Builder(String name) {
       this.name = name;
@@ -166,6 +189,12 @@ public final class Route {
     /** Budget caps for the route's calls. */
     public Builder budget(BudgetPolicy policy) {
       this.budget = java.util.Objects.requireNonNull(policy, "budget");
+      return this;
+    }
+
+    /** The staged rollout of the route's candidate. */
+    public Builder rollout(RolloutPlan plan) {
+      this.rollout = java.util.Objects.requireNonNull(plan, "rollout");
       return this;
     }
 

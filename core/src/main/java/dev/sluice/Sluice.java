@@ -5,6 +5,13 @@ import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
 import dev.sluice.budget.InMemoryBudgetLedger;
 import dev.sluice.internal.budget.Budgets;
+import dev.sluice.rollout.InMemoryToggleSource;
+import dev.sluice.rollout.RolloutControl;
+import dev.sluice.rollout.RolloutEvent;
+import dev.sluice.rollout.RolloutStateStore;
+import dev.sluice.rollout.StageGate;
+import dev.sluice.rollout.ToggleSource;
+import java.util.function.Consumer;
 import dev.sluice.internal.CallPipeline;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.PipelineAssembly;
@@ -45,13 +52,16 @@ import org.jspecify.annotations.Nullable;
  * SluiceResponse answer = sluice.call("support-answer", ChatRequest.ofUser("Where is my order?"), Subject.of("user-42"));
  * }</pre>
  */
-public final class Sluice {
+public final class Sluice implements AutoCloseable {
 
   private final Map<String, Route> routes;
   private final Map<String, CallPipeline> pipelines;
   private final PipelineEnvironment environment;
   private final Breakers breakers;
   private final Budgets budgets;
+  private final Map<String, RolloutControl> rollouts;
+  private final List<TimeSource.Scheduled> ticks = new ArrayList<>();
+  private volatile boolean closed;
 
   private Sluice(Builder b) {
     this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText);
@@ -67,11 +77,52 @@ public final class Sluice {
       throw new InvalidConfigurationException("routes", "a Sluice needs at least one route; add one with Sluice.builder().route(...)");
     }
     this.routes = Collections.unmodifiableMap(byName);
+    Map<String, RolloutControl> controls = new LinkedHashMap<>();
     Map<String, CallPipeline> built = new LinkedHashMap<>();
     for (Route r : byName.values()) {
-      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets));
+      RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, b.gate, b.listeners);
+      controls.put(r.name(), control);
+      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control));
     }
+    this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
+    if (!b.evaluateEvery.isZero()) {
+      for (RolloutControl c : rollouts.values()) {
+        if (c.plan() != null) {
+          scheduleEvaluation(c, b.evaluateEvery);
+        }
+      }
+    }
+  }
+
+  private void scheduleEvaluation(RolloutControl control, Duration every) {
+    synchronized (ticks) {
+      if (closed) {
+        return;
+      }
+      ticks.add(environment.time().schedule(every, () -> {
+        try {
+          control.evaluate();
+        } finally {
+          scheduleEvaluation(control, every);
+        }
+      }));
+    }
+  }
+
+  /** The rollout and toggles of a route: read its stage, kill, pin, set percent, pause, advance, roll back. */
+  public RolloutControl rollout(String route) {
+    return rollouts.get(route(route).name());
+  }
+
+  /** Stops the scheduled rollout evaluations. Calls in flight finish; the instance should not be used after. */
+  @Override
+  public void close() {
+    synchronized (ticks) {
+      closed = true;
+      ticks.forEach(TimeSource.Scheduled::cancel);
+      ticks.clear();
+    }
   }
 
   public static Builder builder() {
@@ -181,8 +232,46 @@ public final class Sluice {
     private boolean auditText;
     private @Nullable BudgetLedger ledger;
     private final List<BudgetCap> budgetCaps = new ArrayList<>();
+    private ToggleSource toggles = new InMemoryToggleSource();
+    private RolloutStateStore stateStore = RolloutStateStore.inMemory();
+    private StageGate gate = StageGate.EXPOSURE;
+    private final List<Consumer<RolloutEvent>> listeners = new ArrayList<>();
+    private Duration evaluateEvery = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /** Where toggles are read and written; default in memory. */
+    public Builder toggleSource(ToggleSource source) {
+      this.toggles = Objects.requireNonNull(source, "toggleSource");
+      return this;
+    }
+
+    /** Where rollout state is kept across restarts; default in memory. */
+    public Builder rolloutStateStore(RolloutStateStore store) {
+      this.stateStore = Objects.requireNonNull(store, "rolloutStateStore");
+      return this;
+    }
+
+    /** Decides stage promotion and rollback; default {@link StageGate#EXPOSURE} (by minimum calls and time). */
+    public Builder stageGate(StageGate gate) {
+      this.gate = Objects.requireNonNull(gate, "stageGate");
+      return this;
+    }
+
+    /** Told of every rollout and toggle change. */
+    public Builder rolloutListener(Consumer<RolloutEvent> listener) {
+      listeners.add(Objects.requireNonNull(listener, "rolloutListener"));
+      return this;
+    }
+
+    /** How often rollouts are evaluated; default 10 s; zero turns scheduled evaluation off. */
+    public Builder evaluateRolloutsEvery(Duration every) {
+      if (every == null || every.isNegative()) {
+        throw new InvalidConfigurationException("evaluateRolloutsEvery", every, "zero (off) or a positive duration");
+      }
+      this.evaluateEvery = every;
+      return this;
+    }
 
     /** Where budgets are counted; default an {@link InMemoryBudgetLedger} on this instance's time source. */
     public Builder ledger(BudgetLedger ledger) {

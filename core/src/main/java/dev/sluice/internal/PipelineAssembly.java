@@ -2,6 +2,8 @@ package dev.sluice.internal;
 
 import dev.sluice.Route;
 import dev.sluice.internal.budget.Budgets;
+import dev.sluice.internal.rollout.AssignmentStep;
+import dev.sluice.rollout.RolloutControl;
 import dev.sluice.internal.resilience.Breakers;
 import dev.sluice.internal.resilience.BulkheadStep;
 import dev.sluice.internal.resilience.CircuitBreakerStep;
@@ -27,9 +29,10 @@ public final class PipelineAssembly {
   private PipelineAssembly() {}
 
   public static CallPipeline assemble(
-      Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers, Budgets budgets) {
+      Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers, Budgets budgets,
+      RolloutControl rollout) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
-    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets));
+    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets, rollout));
     factories.addAll(applicationSteps);
     factories.sort(Comparator.comparing(StepFactory::phase));
     List<CallStep> steps = new ArrayList<>();
@@ -40,11 +43,11 @@ public final class PipelineAssembly {
     return new CallPipeline(steps, new ModelInvocation(meters, env.prices(), env.time()));
   }
 
-  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers, Budgets budgets) {
+  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers, Budgets budgets, RolloutControl rollout) {
     return List.of(
         budgets.stepFactory(),
         factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit())),
-        factory(Phase.ASSIGNMENT, (route, env) -> new BaselineAssignment()),
+        factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep()),
         factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), breakers.retries(), env.meters())),
         factory(Phase.BULKHEAD, (route, env) -> new BulkheadStep(route, breakers, env.meters())),

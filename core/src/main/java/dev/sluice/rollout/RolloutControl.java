@@ -1,0 +1,433 @@
+package dev.sluice.rollout;
+
+import dev.sluice.InvalidConfigurationException;
+import dev.sluice.Route;
+import dev.sluice.Subject;
+import dev.sluice.Variant;
+import dev.sluice.time.TimeSource;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime handle of one route's rollout and toggles: assigns each call a variant, counts the
+ * stage's exposure, and takes operations (kill, pin, percent, pause, resume, advance, roll back),
+ * each effective on the next call and recorded as a {@link RolloutEvent} with who and why.
+ *
+ * <pre>{@code
+ * RolloutControl rollout = sluice.rollout("support-answer");
+ * rollout.advance("ana", "canary looks clean");
+ * rollout.kill(false, "oncall", "INC-4521: answers in the wrong language");
+ * }</pre>
+ *
+ * <p>Thread-safe. Assignment reads an immutable snapshot (no lock, no I/O); operations are
+ * serialised and saved to the {@link RolloutStateStore} before they take effect.
+ */
+public final class RolloutControl {
+
+  private static final Logger log = LoggerFactory.getLogger(RolloutControl.class);
+  private static final int HISTORY = 1000;
+
+  private final Route route;
+  private final @Nullable RolloutPlan plan;
+  private final RolloutStateStore store;
+  private final ToggleSource toggles;
+  private final TimeSource time;
+  private final StageGate gate;
+  private final List<Consumer<RolloutEvent>> listeners;
+  private final Deque<RolloutEvent> history = new ArrayDeque<>();
+  private final AtomicLong candidateCalls = new AtomicLong();
+  private final AtomicLong unkeyedCalls = new AtomicLong();
+  private volatile Snapshot snapshot;
+  private volatile @Nullable Verdict lastVerdict;
+  private boolean escalated;
+
+  public RolloutControl(Route route, @Nullable RolloutPlan plan, RolloutStateStore store, ToggleSource toggles,
+      TimeSource time, StageGate gate, List<Consumer<RolloutEvent>> listeners) {
+    this.route = route;
+    this.plan = plan;
+    this.store = store;
+    this.toggles = toggles;
+    this.time = time;
+    this.gate = gate;
+    this.listeners = List.copyOf(listeners);
+    if (plan != null) {
+      if (!plan.route().equals(route.name())) {
+        throw new InvalidConfigurationException("rollout.route", plan.route(), "the route it is attached to, '" + route.name() + "'");
+      }
+      if (!route.variants().containsKey(plan.candidate()) || plan.candidate().equals(route.baseline().id())) {
+        throw new InvalidConfigurationException("rollout.candidate", plan.candidate(),
+            "a variant of route '" + route.name() + "' other than its baseline: " + route.variants().keySet());
+      }
+    }
+    RolloutState state = store.load(route.name()).orElseGet(() -> RolloutState.start(time.now()));
+    if (plan != null && state.stageIndex() >= plan.stages().size()) {
+      state = state.at(plan.stages().size() - 1, state.enteredAt(), "stage index clamped to the plan");
+    }
+    this.snapshot = new Snapshot(state, plan);
+    store.save(route.name(), state);
+  }
+
+  // ---- the call path -------------------------------------------------------------------------
+
+  /**
+   * The variant for this call. Throws {@link KilledToFallback} when the kill switch sends calls to
+   * the fallback chain.
+   */
+  public Assignment assign(Subject subject) {
+    Toggles t = toggles.get(route.name());
+    Snapshot s = snapshot;
+    String stage = s.stageName;
+    if (t.killed()) {
+      if (t.killToFallback()) {
+        throw new KilledToFallback(route.name());
+      }
+      return new Assignment(route.baseline(), false, "killed", stage);
+    }
+    if (t.pinned() != null) {
+      Variant v = route.variant(t.pinned());
+      return new Assignment(v, plan != null && v.id().equals(plan.candidate()), "pinned", stage);
+    }
+    if (plan == null || s.state.rolledBack()) {
+      return new Assignment(route.baseline(), false, plan == null ? "baseline" : "rolled_back", stage);
+    }
+    String key = subject.routingKey().orElse(null);
+    if (key != null && plan.deny().contains(key)) {
+      return baseline(stage);
+    }
+    CohortRule eligible = plan.eligibility();
+    if (eligible != null && !eligible.matches(subject)) {
+      return baseline(stage);
+    }
+    if (!s.live) {
+      return baseline(stage);
+    }
+    if (key != null && plan.allow().contains(key)) {
+      return candidate("allow_list", stage);
+    }
+    int buckets = t.percentOverride() != null ? Bucketing.bucketsFor(t.percentOverride()) : s.buckets;
+    int bucket;
+    if (key == null) {
+      unkeyedCalls.incrementAndGet();
+      bucket = ThreadLocalRandom.current().nextInt(Bucketing.BUCKETS);
+    } else {
+      bucket = Bucketing.bucket(plan.salt(), key);
+    }
+    if (bucket < buckets) {
+      return candidate("candidate", stage);
+    }
+    for (CohortRule c : s.cohorts) {
+      if (c.matches(subject)) {
+        return candidate("cohort", stage);
+      }
+    }
+    return baseline(stage);
+  }
+
+  private Assignment baseline(String stage) {
+    return new Assignment(route.baseline(), false, "baseline", stage);
+  }
+
+  private Assignment candidate(String reason, String stage) {
+    candidateCalls.incrementAndGet();
+    return new Assignment(route.variant(Objects.requireNonNull(plan).candidate()), true, reason, stage);
+  }
+
+  /** Counts a shadow run as the shadow stage's exposure. */
+  public void countShadowRun() {
+    if (snapshot.stage != null && snapshot.stage.kind() == StageKind.SHADOW) {
+      candidateCalls.incrementAndGet();
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  public String route() {
+    return route.name();
+  }
+
+  public @Nullable RolloutPlan plan() {
+    return plan;
+  }
+
+  public RolloutState state() {
+    return snapshot.state;
+  }
+
+  /** The current stage, or null when the route has no rollout plan. */
+  public @Nullable Stage stage() {
+    return snapshot.stage;
+  }
+
+  public Toggles toggles() {
+    return toggles.get(route.name());
+  }
+
+  /** Candidate calls (shadow runs in a shadow stage) since the current stage began. */
+  public long candidateCallsInStage() {
+    return candidateCalls.get();
+  }
+
+  /** Calls without a routing key, assigned per request instead of by subject. */
+  public long unkeyedCalls() {
+    return unkeyedCalls.get();
+  }
+
+  /** The last verdict of the stage gate, if it ran. */
+  public @Nullable Verdict lastVerdict() {
+    return lastVerdict;
+  }
+
+  /** The candidate's share of subjects now, in percent (the override if one is set). */
+  public double candidatePercent() {
+    Toggles t = toggles();
+    return t.percentOverride() != null ? t.percentOverride() : snapshot.buckets / 1000.0;
+  }
+
+  /** The most recent events, oldest first (at most 1,000). */
+  public synchronized List<RolloutEvent> history() {
+    return new ArrayList<>(history);
+  }
+
+  public StageProgress progress() {
+    Snapshot s = snapshot;
+    if (plan == null || s.stage == null) {
+      throw new IllegalStateException("route '" + route.name() + "' has no rollout plan");
+    }
+    return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), candidateCalls.get());
+  }
+
+  // ---- operations ----------------------------------------------------------------------------
+
+  /** Kill switch on: calls go to the baseline, or with {@code toFallback} to the route's fallback chain. */
+  public synchronized void kill(boolean toFallback, String who, String why) {
+    toggles.set(route.name(), toggles().withKill(true, toFallback));
+    event("killed", who, why + (toFallback ? " (to fallback)" : " (to baseline)"));
+  }
+
+  public synchronized void unkill(String who, String why) {
+    toggles.set(route.name(), toggles().withKill(false, false));
+    event("unkilled", who, why);
+  }
+
+  /** Every call gets this variant until {@link #unpin}. */
+  public synchronized void pin(String variantId, String who, String why) {
+    route.variant(variantId);
+    toggles.set(route.name(), toggles().withPinned(variantId));
+    event("pinned", who, why + " (" + variantId + ")");
+  }
+
+  public synchronized void unpin(String who, String why) {
+    toggles.set(route.name(), toggles().withPinned(null));
+    event("unpinned", who, why);
+  }
+
+  /** Overrides the stage's percentage (0 to 100); null returns to the stage's. */
+  public synchronized void percent(@Nullable Double percent, String who, String why) {
+    if (percent != null && !(percent >= 0 && percent <= 100)) {
+      throw new InvalidConfigurationException("percent", percent, "a percentage from 0 to 100");
+    }
+    toggles.set(route.name(), toggles().withPercent(percent));
+    event("percent", who, why + " (" + (percent == null ? "stage's" : percent + "%") + ")");
+  }
+
+  /** Stops automatic advancement; traffic stays as the stage has it. */
+  public synchronized void pause(String who, String why) {
+    save(snapshot.state.paused(true, why));
+    event("paused", who, why);
+  }
+
+  public synchronized void resume(String who, String why) {
+    save(snapshot.state.paused(false, why));
+    event("resumed", who, why);
+  }
+
+  /**
+   * Moves to the next stage. Refused (with the reason) when there is no next stage, the rollout is
+   * rolled back, the offline gate has not passed, or the stage's minimum exposure is not met.
+   */
+  public synchronized void advance(String who, String why) {
+    String refusal = whyNotAdvance();
+    if (refusal != null) {
+      throw new IllegalStateException("route '" + route.name() + "' cannot advance: " + refusal);
+    }
+    doAdvance(who, why);
+  }
+
+  /** Sends every call back to the baseline, at once, and stops the rollout. */
+  public synchronized void rollback(String who, String why) {
+    requirePlan();
+    if (snapshot.state.rolledBack()) {
+      return;
+    }
+    toggles.set(route.name(), toggles().withPercent(null));
+    save(snapshot.state.rolledBack(time.now(), why));
+    event("rolled_back", who, why);
+  }
+
+  /** Records the offline gate's result; a passing report lets the plan leave its offline-gate stage. */
+  public synchronized void recordGate(GateReport report, String who) {
+    requirePlan();
+    save(snapshot.state.gate(report.passed(), report.summary()));
+    event("gate", who, (report.passed() ? "passed: " : "failed: ") + report.summary());
+  }
+
+  /**
+   * Asks the stage gate for a verdict and acts on it: promote (if exposure is met), roll back, or
+   * hold; past the stage's maximum duration applies the stage's action. Runs on a schedule and can
+   * be called at any time; does nothing while paused or rolled back.
+   */
+  public synchronized @Nullable Verdict evaluate() {
+    if (plan == null || snapshot.state.rolledBack() || snapshot.state.paused()) {
+      return null;
+    }
+    Stage stage = Objects.requireNonNull(snapshot.stage);
+    boolean last = snapshot.state.stageIndex() == plan.stages().size() - 1;
+    if (stage.kind() == StageKind.OFFLINE_GATE) {
+      if (snapshot.state.gatePassed() && !last) {
+        doAdvance("sluice", "offline gate passed");
+      }
+      return null;
+    }
+    StageProgress p = progress();
+    Verdict v = gate.decide(p);
+    lastVerdict = v;
+    if (v.decision() == Verdict.Decision.ROLLBACK) {
+      rollback("sluice", v.reason());
+      return v;
+    }
+    if (v.decision() == Verdict.Decision.PROMOTE && p.exposureMet() && !last) {
+      doAdvance("sluice", v.reason());
+      return v;
+    }
+    if (!last && !p.now().isBefore(p.enteredAt().plus(stage.maxDuration()))) {
+      switch (stage.atMax()) {
+        case ROLLBACK -> rollback("sluice", "stage " + stage.name() + " reached its maximum duration " + stage.maxDuration()
+            + " without promotion; last verdict: " + v.reason());
+        case ESCALATE -> {
+          if (!escalated) {
+            escalated = true;
+            event("escalated", "sluice", "stage " + stage.name() + " reached its maximum duration; a person should decide. Last verdict: " + v.reason());
+          }
+        }
+        case HOLD -> { }
+      }
+    }
+    return v;
+  }
+
+  private @Nullable String whyNotAdvance() {
+    if (plan == null) {
+      return "it has no rollout plan";
+    }
+    RolloutState s = snapshot.state;
+    if (s.rolledBack()) {
+      return "it was rolled back (" + s.reason() + ")";
+    }
+    if (s.stageIndex() >= plan.stages().size() - 1) {
+      return "it is at its last stage";
+    }
+    Stage stage = plan.stage(s.stageIndex());
+    if (stage.kind() == StageKind.OFFLINE_GATE) {
+      return s.gatePassed() ? null : "the offline gate has not passed; run OfflineGate and record its report";
+    }
+    StageProgress p = progress();
+    if (!p.exposureMet()) {
+      return "stage " + stage.name() + " needs " + stage.minCandidateCalls() + " candidate calls and " + stage.minDuration()
+          + "; it has " + p.candidateCalls() + " calls over " + p.elapsed();
+    }
+    return null;
+  }
+
+  private void doAdvance(String who, String why) {
+    RolloutState s = snapshot.state;
+    save(s.at(s.stageIndex() + 1, time.now(), why));
+    candidateCalls.set(0);
+    escalated = false;
+    event("advanced", who, why);
+  }
+
+  private void requirePlan() {
+    if (plan == null) {
+      throw new IllegalStateException("route '" + route.name() + "' has no rollout plan; kill, pin and percent work without one");
+    }
+  }
+
+  private void save(RolloutState state) {
+    store.save(route.name(), state);
+    snapshot = new Snapshot(state, plan);
+  }
+
+  private void event(String kind, String who, String why) {
+    RolloutEvent e = new RolloutEvent(time.now(), route.name(), kind, who, why, snapshot.stageName);
+    history.addLast(e);
+    if (history.size() > HISTORY) {
+      history.removeFirst();
+    }
+    log.info("rollout {} {} by {} at stage {}: {}", route.name(), kind, who, e.stage(), why);
+    for (Consumer<RolloutEvent> l : listeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        log.warn("a rollout listener failed on {}", e, ex);
+      }
+    }
+  }
+
+  /** Thrown by {@link #assign} when the kill switch sends the route's calls to its fallback chain. */
+  public static final class KilledToFallback extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KilledToFallback(String route) {
+      super("route '" + route + "' is killed to its fallback", null, false, false);
+    }
+  }
+
+  /** What assignment reads on every call, recomputed on each change. */
+  private static final class Snapshot {
+    final RolloutState state;
+    final @Nullable Stage stage;
+    final String stageName;
+    final boolean live;
+    final int buckets;
+    final List<CohortRule> cohorts;
+
+    Snapshot(RolloutState state, @Nullable RolloutPlan plan) {
+      this.state = state;
+      if (plan == null) {
+        stage = null;
+        stageName = "none";
+        live = false;
+        buckets = 0;
+        cohorts = List.of();
+        return;
+      }
+      stage = plan.stage(state.stageIndex());
+      stageName = stage.name();
+      live = stage.isLive();
+      double percent = 0;
+      List<CohortRule> rules = new ArrayList<>();
+      // Everything earlier stages gave stays given: the ramp only adds subjects.
+      for (int i = 0; i <= state.stageIndex(); i++) {
+        Stage s = plan.stage(i);
+        if (s.kind() == StageKind.CANARY || s.kind() == StageKind.PERCENT || s.kind() == StageKind.FULL) {
+          percent = Math.max(percent, s.percent());
+        }
+        if (s.kind() == StageKind.COHORT) {
+          rules.add(s.cohort());
+        }
+      }
+      buckets = Bucketing.bucketsFor(percent);
+      cohorts = List.copyOf(rules);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.sluice.rollout;
+
+/**
+ * Decides whether the current stage advances, holds or rolls back. The default,
+ * {@link #EXPOSURE}, promotes once the stage's minimum calls and duration are met; the judge
+ * replaces it with a statistical decision on live metrics.
+ */
+@FunctionalInterface
+public interface StageGate {
+
+  Verdict decide(StageProgress progress);
+
+  /** Promote once minimum exposure is met; no metrics consulted. */
+  StageGate EXPOSURE = p -> p.exposureMet()
+      ? Verdict.promote("minimum exposure met: " + p.candidateCalls() + " candidate calls over " + p.elapsed())
+      : Verdict.hold("waiting for minimum exposure: " + p.candidateCalls() + "/" + p.stage().minCandidateCalls()
+          + " calls, " + p.elapsed() + "/" + p.stage().minDuration());
+
+  /** Never promote on its own: stages advance only by hand. */
+  StageGate MANUAL = p -> Verdict.hold("stages advance by hand");
+}

@@ -1,0 +1,28 @@
+package dev.sluice.rollout;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How far the current stage has come, for a {@link StageGate}.
+ *
+ * @param route the route
+ * @param plan the plan
+ * @param stageIndex the stage's index
+ * @param stage the stage
+ * @param enteredAt when it began
+ * @param now the time of the evaluation
+ * @param candidateCalls candidate calls in this stage (shadow runs in a shadow stage)
+ */
+public record StageProgress(String route, RolloutPlan plan, int stageIndex, Stage stage, Instant enteredAt, Instant now,
+    long candidateCalls) {
+
+  /** Whether the stage's minimum calls and minimum duration are met. */
+  public boolean exposureMet() {
+    return candidateCalls >= stage.minCandidateCalls() && !now.isBefore(enteredAt.plus(stage.minDuration()));
+  }
+
+  public Duration elapsed() {
+    return Duration.between(enteredAt, now);
+  }
+}

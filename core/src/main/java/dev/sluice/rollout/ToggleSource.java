@@ -1,0 +1,15 @@
+package dev.sluice.rollout;
+
+/**
+ * Where a route's toggles live. The in-memory default holds what the application set through
+ * {@link RolloutControl}; an implementation backed by a flag service (OpenFeature, LaunchDarkly)
+ * lets that service drive them. {@link #get} is on every call's path: it must not do I/O.
+ */
+public interface ToggleSource {
+
+  /** The route's toggles now; {@link Toggles#NONE} if none were set. */
+  Toggles get(String route);
+
+  /** Sets the route's toggles. */
+  void set(String route, Toggles toggles);
+}
