@@ -9,6 +9,7 @@ import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.RolloutControl;
 import dev.sluice.rollout.RolloutEvent;
 import dev.sluice.rollout.RolloutStateStore;
+import dev.sluice.rollout.ShadowPolicy;
 import dev.sluice.rollout.StageGate;
 import dev.sluice.rollout.ToggleSource;
 import java.util.function.Consumer;
@@ -82,7 +83,7 @@ public final class Sluice implements AutoCloseable {
     for (Route r : byName.values()) {
       RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, b.gate, b.listeners);
       controls.put(r.name(), control);
-      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control));
+      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control, b.shadow));
     }
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
@@ -237,8 +238,15 @@ public final class Sluice implements AutoCloseable {
     private StageGate gate = StageGate.EXPOSURE;
     private final List<Consumer<RolloutEvent>> listeners = new ArrayList<>();
     private Duration evaluateEvery = Duration.ofSeconds(10);
+    private ShadowPolicy shadow = ShadowPolicy.DEFAULTS;
 
     private Builder() {}
+
+    /** Concurrency, queue, timeout, noise share and budget of shadow runs. */
+    public Builder shadow(ShadowPolicy policy) {
+      this.shadow = Objects.requireNonNull(policy, "shadow");
+      return this;
+    }
 
     /** Where toggles are read and written; default in memory. */
     public Builder toggleSource(ToggleSource source) {

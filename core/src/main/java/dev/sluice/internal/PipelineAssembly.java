@@ -3,6 +3,8 @@ package dev.sluice.internal;
 import dev.sluice.Route;
 import dev.sluice.internal.budget.Budgets;
 import dev.sluice.internal.rollout.AssignmentStep;
+import dev.sluice.internal.rollout.ShadowStep;
+import dev.sluice.rollout.ShadowPolicy;
 import dev.sluice.rollout.RolloutControl;
 import dev.sluice.internal.resilience.Breakers;
 import dev.sluice.internal.resilience.BulkheadStep;
@@ -30,9 +32,9 @@ public final class PipelineAssembly {
 
   public static CallPipeline assemble(
       Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers, Budgets budgets,
-      RolloutControl rollout) {
+      RolloutControl rollout, ShadowPolicy shadow) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
-    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets, rollout));
+    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets, rollout, shadow));
     factories.addAll(applicationSteps);
     factories.sort(Comparator.comparing(StepFactory::phase));
     List<CallStep> steps = new ArrayList<>();
@@ -43,12 +45,14 @@ public final class PipelineAssembly {
     return new CallPipeline(steps, new ModelInvocation(meters, env.prices(), env.time()));
   }
 
-  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers, Budgets budgets, RolloutControl rollout) {
+  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers, Budgets budgets, RolloutControl rollout,
+      ShadowPolicy shadow) {
     return List.of(
         budgets.stepFactory(),
         factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit())),
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep()),
+        factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, env.time(), budgets.ledger(), env.prices(), env.meters())),
         factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), breakers.retries(), env.meters())),
         factory(Phase.BULKHEAD, (route, env) -> new BulkheadStep(route, breakers, env.meters())),
         factory(Phase.CIRCUIT_BREAKER, (route, env) -> new CircuitBreakerStep(route, breakers)),

@@ -47,6 +47,7 @@ public final class RolloutControl {
   private final Deque<RolloutEvent> history = new ArrayDeque<>();
   private final AtomicLong candidateCalls = new AtomicLong();
   private final AtomicLong unkeyedCalls = new AtomicLong();
+  private final ShadowStats shadow = new ShadowStats();
   private volatile Snapshot snapshot;
   private volatile @Nullable Verdict lastVerdict;
   private boolean escalated;
@@ -180,6 +181,11 @@ public final class RolloutControl {
   /** Calls without a routing key, assigned per request instead of by subject. */
   public long unkeyedCalls() {
     return unkeyedCalls.get();
+  }
+
+  /** What the shadow has compared so far. */
+  public ShadowStats shadowStats() {
+    return shadow;
   }
 
   /** The last verdict of the stage gate, if it ran. */
