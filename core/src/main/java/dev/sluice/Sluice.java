@@ -5,6 +5,7 @@ import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
 import dev.sluice.budget.InMemoryBudgetLedger;
 import dev.sluice.internal.budget.Budgets;
+import dev.sluice.judge.Judge;
 import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.RolloutControl;
 import dev.sluice.rollout.RolloutEvent;
@@ -21,6 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.PipelineEnvironment;
 import dev.sluice.pipeline.StepFactory;
 import dev.sluice.pricing.PriceTable;
@@ -65,7 +67,7 @@ public final class Sluice implements AutoCloseable {
   private volatile boolean closed;
 
   private Sluice(Builder b) {
-    this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText);
+    this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText, b.callListeners);
     this.breakers = new Breakers(b.time, b.meters);
     this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps);
     Map<String, Route> byName = new LinkedHashMap<>();
@@ -87,6 +89,9 @@ public final class Sluice implements AutoCloseable {
     }
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
+    if (b.gate instanceof Judge judge) {
+      judge.onLookDue(route -> environment.time().schedule(Duration.ZERO, () -> rollouts.get(route).evaluate()));
+    }
     if (!b.evaluateEvery.isZero()) {
       for (RolloutControl c : rollouts.values()) {
         if (c.plan() != null) {
@@ -239,8 +244,25 @@ public final class Sluice implements AutoCloseable {
     private final List<Consumer<RolloutEvent>> listeners = new ArrayList<>();
     private Duration evaluateEvery = Duration.ofSeconds(10);
     private ShadowPolicy shadow = ShadowPolicy.DEFAULTS;
+    private final List<CallListener> callListeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Lets the judge decide stage promotion and rollback: it becomes the stage gate and sees every
+     * call; it also looks after every {@code lookEvery} candidate calls, off the caller's path.
+     */
+    public Builder judge(Judge judge) {
+      this.gate = Objects.requireNonNull(judge, "judge");
+      callListeners.add(judge);
+      return this;
+    }
+
+    /** Told of every finished call (after meters and audit), e.g. for reports. */
+    public Builder callListener(CallListener listener) {
+      callListeners.add(Objects.requireNonNull(listener, "callListener"));
+      return this;
+    }
 
     /** Concurrency, queue, timeout, noise share and budget of shadow runs. */
     public Builder shadow(ShadowPolicy policy) {

@@ -49,7 +49,7 @@ public final class PipelineAssembly {
       ShadowPolicy shadow) {
     return List.of(
         budgets.stepFactory(),
-        factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit())),
+        factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit(), env.listeners())),
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep()),
         factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, env.time(), budgets.ledger(), env.prices(), env.meters())),

@@ -1,6 +1,12 @@
 package dev.sluice.internal;
 
 import dev.sluice.FallbackUse;
+import dev.sluice.ModelCallException;
+import dev.sluice.internal.rollout.AssignmentStep;
+import dev.sluice.pipeline.CallListener;
+import dev.sluice.pipeline.CallRecord;
+import dev.sluice.rollout.Assignment;
+import java.util.List;
 import dev.sluice.Outcome;
 import dev.sluice.SluiceException;
 import dev.sluice.Variant;
@@ -33,12 +39,14 @@ public final class RecordStep implements CallStep {
   private final TimeSource time;
   private final AuditSink audit;
   private final boolean includeText;
+  private final List<CallListener> listeners;
 
-  public RecordStep(RouteMeters meters, TimeSource time, AuditSink audit, boolean includeText) {
+  public RecordStep(RouteMeters meters, TimeSource time, AuditSink audit, boolean includeText, List<CallListener> listeners) {
     this.meters = meters;
     this.time = time;
     this.audit = audit;
     this.includeText = includeText;
+    this.listeners = List.copyOf(listeners);
   }
 
   @Override
@@ -67,11 +75,30 @@ public final class RecordStep implements CallStep {
         log.warn("audit sink failed; the event follows so that it is not lost: {}",
             event == null ? call : event.toJson(), e);
       }
+      if (!listeners.isEmpty()) {
+        CallRecord record = record(call, variant, outcome, latency, response, error);
+        for (CallListener l : listeners) {
+          try {
+            l.onCall(record);
+          } catch (RuntimeException e) {
+            log.warn("call listener {} failed", l, e);
+          }
+        }
+      }
       if (log.isDebugEnabled()) {
         log.debug("call {} on route {} ended {} after {} attempt(s) in {} ms, cost {}", call.callId(), call.route().name(),
             outcome.tag(), call.attempts(), latency / 1e6, call.cost());
       }
     }
+  }
+
+  private static CallRecord record(CallContext call, Variant variant, Outcome outcome, long latency,
+      @Nullable ChatResponse response, @Nullable SluiceException error) {
+    Assignment a = (Assignment) call.attribute(AssignmentStep.ASSIGNMENT);
+    FallbackUse f = call.fallback();
+    return new CallRecord(call.startedAt(), call.route().name(), variant.id(), a != null && a.candidate(),
+        a == null ? "none" : a.stage(), outcome, error instanceof ModelCallException m ? m.kind().tag() : null, latency,
+        call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response);
   }
 
   private AuditEvent auditEvent(CallContext call, Variant variant, Outcome outcome, long latency,

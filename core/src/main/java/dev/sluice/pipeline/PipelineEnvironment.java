@@ -14,11 +14,14 @@ import java.util.Objects;
  * @param prices model prices for cost
  * @param audit where audit events go
  * @param includeTextInAudit whether audit events carry prompt and completion text
+ * @param listeners told of every finished call
  */
 public record PipelineEnvironment(
-    TimeSource time, MeterRegistry meters, PriceTable prices, AuditSink audit, boolean includeTextInAudit) {
+    TimeSource time, MeterRegistry meters, PriceTable prices, AuditSink audit, boolean includeTextInAudit,
+    java.util.List<CallListener> listeners) {
 
   public PipelineEnvironment {
+    listeners = java.util.List.copyOf(listeners);
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(prices, "prices");

@@ -1,0 +1,296 @@
+package dev.sluice.judge;
+
+import dev.sluice.Outcome;
+import dev.sluice.pipeline.CallListener;
+import dev.sluice.pipeline.CallRecord;
+import dev.sluice.rollout.MetricMargin;
+import dev.sluice.rollout.StageGate;
+import dev.sluice.rollout.StageKind;
+import dev.sluice.rollout.StageProgress;
+import dev.sluice.rollout.Verdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Compares the candidate with the baseline on the concurrent traffic of the current stage and
+ * decides promote, hold or roll back, validly at every look:
+ *
+ * <ul>
+ *   <li>rates (error, timeout, parse failure, guardrail block, fallback, slower than the
+ *       baseline's p95): the count e-value of {@link Statistics#logRateEValue};
+ *   <li>continuous (log latency, tokens, cost per call, quality): the mean-difference e-value of
+ *       {@link Statistics#logMeanEValue}, relative to the baseline's mean for tokens and cost;
+ *   <li>roll back as soon as a metric's e-value reaches K/α (K metrics) and its estimated
+ *       worsening exceeds its margin;
+ *   <li>promote only when the stage's minimum exposure is met, each arm has enough calls, and for
+ *       every metric the upper confidence-sequence bound of worsening is below its margin;
+ *   <li>hold on a sample-ratio mismatch (chi-square p &lt; 0.001), and otherwise.
+ * </ul>
+ *
+ * <p>Use it as both the stage gate and a call listener; {@code Sluice.builder().judge(judge)}
+ * wires both. Counting a call is a few additions under a per-route lock; the statistics run only
+ * when the rollout is evaluated.
+ */
+public final class Judge implements StageGate, CallListener {
+
+  static final List<String> RATES = List.of("error_rate", "timeout_rate", "parse_failure_rate", "guardrail_block_rate",
+      "fallback_rate", "slow_call_rate");
+  static final List<String> CONTINUOUS = List.of("latency", "tokens", "cost", "quality");
+
+  private final JudgeConfig config;
+  private final MeterRegistry meters;
+  private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+  private volatile @Nullable Consumer<String> lookDue;
+
+  public Judge(JudgeConfig config, MeterRegistry meters) {
+    this.config = config;
+    this.meters = meters;
+  }
+
+  public Judge(JudgeConfig config) {
+    this(config, Metrics.globalRegistry);
+  }
+
+  public JudgeConfig config() {
+    return config;
+  }
+
+  /** Called with a route's name every {@link JudgeConfig#lookEvery()} candidate calls; Sluice wires it to an evaluation off the caller's path. */
+  public void onLookDue(Consumer<String> trigger) {
+    this.lookDue = trigger;
+  }
+
+  @Override
+  public void onCall(CallRecord call) {
+    if ("none".equals(call.stage())) {
+      return;
+    }
+    Window w = windows.compute(call.route(), (k, old) -> old == null || !old.stage.equals(call.stage()) ? new Window(call.stage()) : old);
+    Double quality = null;
+    QualityScorer scorer = config.scorer();
+    if (scorer != null && call.response() != null && ThreadLocalRandom.current().nextDouble() < config.scoreSampleRate()) {
+      quality = scorer.score(call.request(), call.response());
+    }
+    long candidateCalls = w.add(call, quality);
+    Consumer<String> trigger = lookDue;
+    if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
+      trigger.accept(call.route());
+    }
+  }
+
+  /** Feeds the window directly (the simulator does; live traffic comes through {@link #onCall}). */
+  public void observe(String route, String stage, boolean candidate, Outcome outcome, @Nullable String errorKind,
+      double latencySeconds, long tokens, double costUsd, @Nullable String fallbackKind, @Nullable Double quality) {
+    Window w = windows.compute(route, (k, old) -> old == null || !old.stage.equals(stage) ? new Window(stage) : old);
+    w.add(candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality);
+  }
+
+  @Override
+  public Verdict decide(StageProgress p) {
+    Verdict v = judge(p);
+    Counter.builder("sluice.rollout.decisions").description("Judge verdicts by decision")
+        .tag("route", p.route()).tag("decision", v.decision().name().toLowerCase(Locale.ROOT)).register(meters).increment();
+    return v;
+  }
+
+  /** The verdict without counting it in the decisions meter (the simulator calls this). */
+  public Verdict judge(StageProgress p) {
+    Window w = windows.get(p.route());
+    if (w == null || !w.stage.equals(p.stage().name())) {
+      return Verdict.hold("no calls observed at stage " + p.stage().name() + " yet");
+    }
+    Map<String, Double> margins = new LinkedHashMap<>(config.defaultMargins());
+    for (MetricMargin m : p.plan().margins()) {
+      margins.put(m.metric(), m.margin());
+    }
+    if (config.scorer() == null && w.cand.quality.n == 0) {
+      margins.remove("quality");
+    }
+    List<Assessment> results;
+    synchronized (w) {
+      results = assess(w, margins);
+      if (w.cand.calls == 0 || w.base.calls == 0) {
+        return Verdict.hold("waiting for calls in both arms: candidate " + w.cand.calls + ", baseline " + w.base.calls);
+      }
+      if (p.stage().kind() == StageKind.CANARY || p.stage().kind() == StageKind.PERCENT) {
+        double chi2 = Statistics.chiSquare(w.cand.calls, w.base.calls, p.stage().percent() / 100);
+        if (chi2 > Statistics.CHI2_P001 && w.cand.calls + w.base.calls >= 1000) {
+          return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT,
+              "sample ratio mismatch: candidate has %.2f%% of calls, the stage says %.2f%% (chi-square %.1f)",
+              100.0 * w.cand.calls / (w.cand.calls + w.base.calls), p.stage().percent(), chi2), Map.of("chi_square", chi2));
+        }
+      }
+    }
+    // Metrics with no observation at all cannot give evidence; they do not dilute the others.
+    double k = Math.max(1, results.stream().filter(a -> a.informative).count());
+    double threshold = Math.log(k / config.alpha());
+    for (Assessment a : results) {
+      if (a.logE >= threshold && a.estimate > a.margin) {
+        return new Verdict(Verdict.Decision.ROLLBACK, a.describe("regression"), a.evidence(k, config.alpha()));
+      }
+    }
+    if (!p.exposureMet()) {
+      return Verdict.hold("waiting for minimum exposure: " + p.candidateCalls() + "/" + p.stage().minCandidateCalls() + " calls, "
+          + p.elapsed() + "/" + p.stage().minDuration());
+    }
+    if (w.cand.calls < config.minCallsPerArm() || w.base.calls < config.minCallsPerArm()) {
+      return Verdict.hold("waiting for " + config.minCallsPerArm() + " calls in each arm: candidate " + w.cand.calls
+          + ", baseline " + w.base.calls);
+    }
+    for (Assessment a : results) {
+      if (!(a.upper < a.margin)) {
+        return new Verdict(Verdict.Decision.HOLD, a.describe("not yet shown within margin"), a.evidence(k, config.alpha()));
+      }
+    }
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (Assessment a : results) {
+      all.put(a.metric, Map.of("estimate", a.estimate, "upper_bound", a.upper, "margin", a.margin));
+    }
+    return new Verdict(Verdict.Decision.PROMOTE, "every metric's worsening is bounded below its margin over "
+        + w.cand.calls + " candidate and " + w.base.calls + " baseline calls", all);
+  }
+
+  private List<Assessment> assess(Window w, Map<String, Double> margins) {
+    double alphaEach = config.alpha() / margins.size();
+    double rho = Statistics.rho(alphaEach, config.n0());
+    Arm c = w.cand;
+    Arm b = w.base;
+    double pi = (double) c.calls / (c.calls + b.calls);
+    double baseP95 = b.latencyQuantile(0.95);
+    List<Assessment> out = new ArrayList<>();
+    for (Map.Entry<String, Double> m : margins.entrySet()) {
+      String metric = m.getKey();
+      double margin = m.getValue();
+      switch (metric) {
+        case "error_rate" -> out.add(rate(metric, c.errors, c.calls, b.errors, b.calls, pi, margin, rho, alphaEach));
+        case "timeout_rate" -> out.add(rate(metric, c.timeouts, c.calls, b.timeouts, b.calls, pi, margin, rho, alphaEach));
+        case "parse_failure_rate" -> out.add(rate(metric, c.parseFailures, c.calls, b.parseFailures, b.calls, pi, margin, rho, alphaEach));
+        case "guardrail_block_rate" -> out.add(rate(metric, c.guardrailBlocks, c.calls, b.guardrailBlocks, b.calls, pi, margin, rho, alphaEach));
+        case "fallback_rate" -> out.add(rate(metric, c.fallbacks, c.calls, b.fallbacks, b.calls, pi, margin, rho, alphaEach));
+        case "slow_call_rate" -> {
+          if (!Double.isNaN(baseP95)) {
+            out.add(rate(metric, c.slowerThan(baseP95), c.calls, b.slowerThan(baseP95), b.calls, pi, margin, rho, alphaEach));
+          }
+        }
+        case "latency" -> out.add(mean(metric, c.logLatency, b.logLatency, false, margin, rho, alphaEach, true));
+        case "tokens" -> out.add(mean(metric, c.tokens, b.tokens, true, margin, rho, alphaEach, true));
+        case "cost" -> {
+          if (c.cost.n > 1 && b.cost.n > 1) {
+            out.add(mean(metric, c.cost, b.cost, true, margin, rho, alphaEach, true));
+          }
+        }
+        case "quality" -> {
+          if (c.quality.n > 1 && b.quality.n > 1) {
+            out.add(mean(metric, c.quality, b.quality, false, margin, rho, alphaEach, false));
+          }
+        }
+        default -> { }
+      }
+    }
+    return out;
+  }
+
+  private Assessment rate(String metric, long xc, long nc, long xb, long nb, double pi, double marginPp, double rho, double alpha) {
+    double pc = nc == 0 ? 0 : (double) xc / nc;
+    double pb = nb == 0 ? 0 : (double) xb / nb;
+    double diff = pc - pb;
+    // Smoothed variances so that zero counts do not claim certainty.
+    double vc = (xc + 0.5) / (nc + 1.0) * (1 - (xc + 0.5) / (nc + 1.0));
+    double vb = (xb + 0.5) / (nb + 1.0) * (1 - (xb + 0.5) / (nb + 1.0));
+    double se = Math.sqrt(vc / Math.max(1, nc) + vb / Math.max(1, nb));
+    double n = Statistics.effectiveN(nc, nb);
+    double upper = diff + Statistics.csRadius(se, n, rho, alpha);
+    double logE = diff > 0 ? Statistics.logRateEValue(xc, xb, pi, config.priorStrength()) : 0;
+    return new Assessment(metric, diff * 100, upper * 100, marginPp, logE, "pp",
+        String.format(Locale.ROOT, "candidate %.2f%% vs baseline %.2f%%", 100 * pc, 100 * pb), xc + xb > 0);
+  }
+
+  /**
+   * A mean comparison. {@code relative}: tokens and cost are compared as (candidate − baseline) /
+   * baseline; log latency's difference is already relative. {@code higherIsWorse} false for quality.
+   */
+  private Assessment mean(String metric, Arm.Moments c, Arm.Moments b, boolean relative, double margin, double rho, double alpha,
+      boolean higherIsWorse) {
+    if (c.n < 2 || b.n < 2) {
+      return new Assessment(metric, 0, Double.POSITIVE_INFINITY, margin, 0, "", "too few observations", false);
+    }
+    double scale = relative ? Math.max(1e-12, Math.abs(b.mean)) : 1;
+    double d = (c.mean - b.mean) / scale;
+    double se = Math.sqrt(c.variance() / c.n + b.variance() / b.n) / scale;
+    double worsening = higherIsWorse ? d : -d;
+    if (metric.equals("latency")) {
+      worsening = Math.expm1(worsening); // log-latency difference -> relative change of the geometric mean
+    }
+    double n = Statistics.effectiveN(c.n, b.n);
+    double radius = Statistics.csRadius(se, n, rho, alpha);
+    double upper = metric.equals("latency") ? Math.expm1((higherIsWorse ? d : -d) + radius) : worsening + radius;
+    double logE = worsening > 0 ? Statistics.logMeanEValue(d, se, n, rho) : 0;
+    String unit = metric.equals("quality") ? "" : "relative";
+    return new Assessment(metric, worsening, upper, margin, logE, unit,
+        String.format(Locale.ROOT, "candidate mean %.4g vs baseline %.4g", c.mean, b.mean), true);
+  }
+
+  /** One metric's estimate of worsening, its upper bound, margin and log e-value. */
+  private record Assessment(String metric, double estimate, double upper, double margin, double logE, String unit, String detail,
+      boolean informative) {
+    String describe(String what) {
+      return String.format(Locale.ROOT, "%s %s: worsening %+.3g%s (upper bound %+.3g) vs margin %.3g; e-value %.3g; %s",
+          metric, what, estimate, unit.equals("pp") ? " pp" : "", upper, margin, Math.exp(Math.min(logE, 700)), detail);
+    }
+
+    Map<String, Object> evidence(double k, double alpha) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("metric", metric);
+      e.put("estimate", estimate);
+      e.put("upper_bound", upper);
+      e.put("margin", margin);
+      e.put("e_value", Math.exp(Math.min(logE, 700)));
+      e.put("threshold", k / alpha);
+      return e;
+    }
+  }
+
+  /** One route's observations at one stage. */
+  private static final class Window {
+    final String stage;
+    final Arm cand = new Arm();
+    final Arm base = new Arm();
+
+    Window(String stage) {
+      this.stage = stage;
+    }
+
+    long add(CallRecord r, @Nullable Double quality) {
+      return add(r.candidate(), r.outcome(), r.errorKind(), r.latencyNanos() / 1e9, r.tokens(), r.costUsd(), r.fallbackKind(), quality);
+    }
+
+    synchronized long add(boolean candidate, Outcome outcome, @Nullable String errorKind, double latencySeconds, long tokens,
+        double costUsd, @Nullable String fallbackKind, @Nullable Double quality) {
+      Arm a = candidate ? cand : base;
+      a.calls++;
+      if (outcome == Outcome.ERROR) a.errors++;
+      if (outcome == Outcome.TIMEOUT) a.timeouts++;
+      if ("bad_output".equals(errorKind)) a.parseFailures++;
+      if (outcome == Outcome.GUARDRAIL_BLOCKED) a.guardrailBlocks++;
+      if (outcome == Outcome.FALLBACK || fallbackKind != null) a.fallbacks++;
+      if (latencySeconds > 0) {
+        a.logLatency.add(Math.log(latencySeconds));
+        a.addLatency(latencySeconds);
+      }
+      a.tokens.add(tokens);
+      if (!Double.isNaN(costUsd)) a.cost.add(costUsd);
+      if (quality != null) a.quality.add(quality);
+      return a.calls;
+    }
+  }
+}

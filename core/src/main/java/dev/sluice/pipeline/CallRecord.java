@@ -1,0 +1,29 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.Outcome;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A finished call, as {@link CallListener}s see it: enough for the judge's windows and for
+ * reports, never the subject.
+ *
+ * @param at when the call started
+ * @param route the route
+ * @param variant the variant assignment picked
+ * @param candidate whether that variant is the rollout's candidate
+ * @param stage the rollout stage's name, or {@code none}
+ * @param outcome how the call ended
+ * @param errorKind the model failure's kind tag (e.g. {@code bad_output}), or null
+ * @param latencyNanos the call's latency
+ * @param tokens input plus output tokens over every attempt
+ * @param costUsd the cost in dollars, NaN if unknown
+ * @param fallbackKind the fallback that answered, or null
+ * @param request the request as sent (after input guardrails)
+ * @param response the answer, or null if the call failed
+ */
+public record CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
+    @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
+    ChatRequest request, @Nullable ChatResponse response) {}

@@ -1,0 +1,83 @@
+package dev.sluice.judge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Outcome;
+import dev.sluice.rollout.MetricMargin;
+import dev.sluice.rollout.RolloutPlan;
+import dev.sluice.rollout.Stage;
+import dev.sluice.rollout.StageProgress;
+import dev.sluice.rollout.Verdict;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class JudgeTest {
+
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final Judge judge = new Judge(JudgeConfig.DEFAULTS, registry);
+  final RolloutPlan plan = RolloutPlan.builder("r", "v2").stage(Stage.canary(5).minCalls(100)).stage(Stage.full())
+      .margin(new MetricMargin("error_rate", 0.5)).build();
+  final SplittableRandom rnd = new SplittableRandom(3);
+
+  void traffic(int calls, double share, double baseErrors, double candErrors) {
+    for (int i = 0; i < calls; i++) {
+      boolean cand = rnd.nextDouble() < share;
+      boolean error = rnd.nextDouble() < (cand ? candErrors : baseErrors);
+      double latency = Math.exp(Math.log(0.8) + 0.5 * gaussian());
+      judge.observe("r", "canary", cand, error ? Outcome.ERROR : Outcome.SUCCESS, null, latency, 300, 0.0006, null, null);
+    }
+  }
+
+  double gaussian() {
+    return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+  }
+
+  StageProgress progress(long candidateCalls) {
+    return new StageProgress("r", plan, 0, plan.stage(0), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), candidateCalls);
+  }
+
+  @Test
+  void aDoubledErrorRateRollsBackNamingTheMetricAndEvidence() {
+    traffic(100_000, 0.05, 0.01, 0.03);
+    Verdict v = judge.decide(progress(5000));
+    assertThat(v.decision()).isEqualTo(Verdict.Decision.ROLLBACK);
+    assertThat(v.reason()).startsWith("error_rate regression");
+    assertThat(v.evidence()).containsKeys("estimate", "upper_bound", "margin", "e_value");
+    assertThat((double) v.evidence().get("e_value")).isGreaterThan(100);
+    assertThat(registry.get("sluice.rollout.decisions").tag("decision", "rollback").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aCleanCandidateIsPromotedOnceEveryBoundIsWithinItsMargin() {
+    traffic(400_000, 0.05, 0.01, 0.01);
+    Verdict v = judge.decide(progress(20_000));
+    assertThat(v.decision()).as(v.reason()).isEqualTo(Verdict.Decision.PROMOTE);
+    assertThat(v.evidence()).containsKeys("error_rate", "latency");
+  }
+
+  @Test
+  void absenceOfEvidenceIsNotPromotion() {
+    traffic(8_000, 0.05, 0.01, 0.01);
+    Verdict v = judge.decide(progress(400));
+    assertThat(v.decision()).isEqualTo(Verdict.Decision.HOLD);
+    assertThat(v.reason()).contains("not yet shown within margin");
+  }
+
+  @Test
+  void aSampleRatioMismatchHolds() {
+    traffic(20_000, 0.10, 0.01, 0.01); // the stage says 5%
+    Verdict v = judge.decide(progress(2000));
+    assertThat(v.decision()).isEqualTo(Verdict.Decision.HOLD);
+    assertThat(v.reason()).startsWith("sample ratio mismatch");
+  }
+
+  @Test
+  void aNewStageStartsAFreshWindow() {
+    traffic(100_000, 0.05, 0.01, 0.03);
+    judge.observe("r", "full", true, Outcome.SUCCESS, null, 0.8, 300, 0.0006, null, null);
+    StageProgress atFull = new StageProgress("r", plan, 1, plan.stage(1), Instant.EPOCH, Instant.EPOCH, 1);
+    assertThat(judge.decide(atFull).reason()).contains("waiting for calls in both arms");
+  }
+}
