@@ -12,11 +12,22 @@ public class BudgetExceededException extends SluiceException {
 
   private final String scope;
   private final Instant resetsAt;
+  private final boolean toFallback;
 
   public BudgetExceededException(String scope, Instant resetsAt, String message) {
+    this(scope, resetsAt, message, false);
+  }
+
+  public BudgetExceededException(String scope, Instant resetsAt, String message, boolean toFallback) {
     super(message);
     this.scope = scope;
     this.resetsAt = resetsAt;
+    this.toFallback = toFallback;
+  }
+
+  /** Whether the cap's action sends the call to the route's fallback chain (else it is rejected). */
+  public boolean toFallback() {
+    return toFallback;
   }
 
   /** The scope whose cap was hit, e.g. {@code tenant:acme per day}. */

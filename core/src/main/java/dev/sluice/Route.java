@@ -32,6 +32,7 @@ public final class Route {
   private final Map<String, ResiliencePolicy> variantResilience;
   private final BudgetPolicy budget;
   private final @Nullable RolloutPlan rollout;
+  private final List<FallbackLink> fallback;
 
   private Route(Builder b) {
     this.name = Checks.id("route.name", b.name);
@@ -68,6 +69,7 @@ public final class Route {
     this.variantResilience = Map.copyOf(b.variantResilience);
     this.budget = b.budget;
     this.rollout = b.rollout;
+    this.fallback = List.copyOf(b.fallback);
     if (rollout != null) {
       if (!rollout.route().equals(name)) {
         throw new InvalidConfigurationException(field + ".rollout.route", rollout.route(), "'" + name + "', the route it is attached to");
@@ -98,6 +100,11 @@ public final class Route {
   public Optional<Variant> candidate() {
     String id = candidateId != null ? candidateId : rollout != null ? rollout.candidate() : null;
     return id == null ? Optional.empty() : Optional.of(variants.get(id));
+  }
+
+  /** The fallback chain, in order; empty if the route has none. */
+  public List<FallbackLink> fallback() {
+    return fallback;
   }
 
   /** The rollout plan that moves the candidate to full traffic, if any. */
@@ -149,6 +156,7 @@ public final class Route {
     private final Map<String, ResiliencePolicy> variantResilience = new LinkedHashMap<>();
     private BudgetPolicy budget = BudgetPolicy.NONE;
     private @Nullable RolloutPlan rollout;
+    private final List<FallbackLink> fallback = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -189,6 +197,14 @@ public final class Route {
     /** Budget caps for the route's calls. */
     public Builder budget(BudgetPolicy policy) {
       this.budget = java.util.Objects.requireNonNull(policy, "budget");
+      return this;
+    }
+
+    /** Appends links to the fallback chain; they run in the order given. */
+    public Builder fallback(FallbackLink... links) {
+      for (FallbackLink l : links) {
+        fallback.add(java.util.Objects.requireNonNull(l, "fallback link"));
+      }
       return this;
     }
 

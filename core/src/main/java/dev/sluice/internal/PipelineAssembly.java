@@ -53,6 +53,17 @@ public final class PipelineAssembly {
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep()),
         factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, env.time(), budgets.ledger(), env.prices(), env.meters())),
+        new StepFactory() {
+          @Override
+          public Phase phase() {
+            return Phase.FALLBACK;
+          }
+
+          @Override
+          public Optional<CallStep> create(Route route, PipelineEnvironment env) {
+            return route.fallback().isEmpty() ? Optional.empty() : Optional.of(new FallbackStep(route, env.time(), env.meters()));
+          }
+        },
         factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), breakers.retries(), env.meters())),
         factory(Phase.BULKHEAD, (route, env) -> new BulkheadStep(route, breakers, env.meters())),
         factory(Phase.CIRCUIT_BREAKER, (route, env) -> new CircuitBreakerStep(route, breakers)),

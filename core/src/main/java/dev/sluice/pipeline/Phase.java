@@ -2,8 +2,9 @@ package dev.sluice.pipeline;
 
 /**
  * Where a step sits in the pipeline, outermost first. The order is the design's: record around
- * everything; assignment before anything that depends on the variant; input guardrails before the
- * budget reservation (never retried); fallback around the attempt loop; per attempt, the budget
+ * everything; assignment before anything that depends on the variant; fallback around the input
+ * guardrails (so a blocked input can get a fixed answer) and the attempt loop; input guardrails
+ * before the budget reservation (never retried); per attempt, the budget
  * reservation, then bulkhead, breaker, output guardrails and the timeout around the model call.
  */
 public enum Phase {
@@ -17,10 +18,10 @@ public enum Phase {
   SHADOW,
   /** Sets the MDC for the rest of the call. */
   LABELS,
+  /** Answers from the route's fallback chain when the input guardrails block or the attempts fail. */
+  FALLBACK,
   /** Checks and rewrites the input; never retried. */
   INPUT_GUARDRAILS,
-  /** Answers from the route's fallback chain when the attempts fail. */
-  FALLBACK,
   /** The deadline and the attempt loop. */
   RETRY,
   /** Reserves the attempt's worst-case cost and settles it after. */

@@ -222,7 +222,8 @@ public final class BudgetStep implements CallStep {
     return new BudgetExceededException(scope, line.expiresAt(),
         "budget cap of " + cap.format(cap.limit()) + " for " + scope + " has " + cap.format(left) + " left (" + cap.format(b.spent())
             + " spent, " + cap.format(b.reserved()) + " reserved) and the call may need " + cap.format(line.amount())
-            + "; it resets at " + line.expiresAt() + ". Raise the cap, lower max output tokens, or set a downgrade.");
+            + "; it resets at " + line.expiresAt() + ". Raise the cap, lower max output tokens, or set a downgrade.",
+        cap.action().kind() == BudgetAction.Kind.FALLBACK);
   }
 
   private double remainingFraction(BudgetCap cap) {

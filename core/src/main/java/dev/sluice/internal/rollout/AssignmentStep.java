@@ -2,6 +2,7 @@ package dev.sluice.internal.rollout;
 
 import dev.sluice.CallRejectedException;
 import dev.sluice.Variant;
+import dev.sluice.internal.FallbackStep;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
@@ -40,8 +41,12 @@ public final class AssignmentStep implements CallStep {
       a = control.assign(call.subject());
     } catch (RolloutControl.KilledToFallback killed) {
       call.detail("kill_switch", "fallback");
-      return CompletableFuture.failedFuture(new CallRejectedException("kill_switch", killed.getMessage()
-          + "; calls are rejected until the kill switch is lifted (RolloutControl.unkill)"));
+      if (call.route().fallback().isEmpty()) {
+        return CompletableFuture.failedFuture(new CallRejectedException("kill_switch", killed.getMessage()
+            + ", and it has no fallback chain: calls are rejected until the kill switch is lifted (RolloutControl.unkill)"));
+      }
+      call.attribute(FallbackStep.KILLED_TO_FALLBACK, Boolean.TRUE);
+      a = new Assignment(call.route().baseline(), false, "killed", control.stage() == null ? "none" : control.stage().name());
     }
     call.variant(a.variant());
     call.assignment(a.reason());

@@ -1,0 +1,37 @@
+package dev.sluice;
+
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallContext;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One link of a route's fallback chain: which failures it handles and how it answers. Links run
+ * in order within the call's remaining deadline; a link that fails hands over to the next. The
+ * implementations (backup variant, cached answer, fixed answer, hand-off, rethrow) live in
+ * {@code sluice-fallback}.
+ *
+ * <pre>{@code Route.builder("support-answer").baseline(v1).fallback(backup, cache, fixed).build()}</pre>
+ */
+public interface FallbackLink {
+
+  /** Bounded kind, the {@code fallback} tag: {@code backup_variant}, {@code cache}, {@code fixed}, {@code hand_off}, {@code rethrow}. */
+  String kind();
+
+  /** The link's name within the chain. */
+  String name();
+
+  /** The failures it handles. */
+  Set<FallbackTrigger> triggers();
+
+  /** Whether it calls a model (and so needs time left before the deadline). */
+  default boolean callsModel() {
+    return false;
+  }
+
+  /** Answers in place of the failed call, or fails to hand over to the next link. */
+  CompletionStage<ChatResponse> answer(FallbackRequest request);
+
+  /** Sees every answer the primary variant gave that passed output guardrails (the cache stores it). */
+  default void onPrimaryAnswer(CallContext call, ChatResponse response) {}
+}

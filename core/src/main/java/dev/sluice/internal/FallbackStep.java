@@ -1,0 +1,153 @@
+package dev.sluice.internal;
+
+import dev.sluice.CallRejectedException;
+import dev.sluice.FallbackLink;
+import dev.sluice.FallbackRequest;
+import dev.sluice.FallbackTrigger;
+import dev.sluice.FallbackUse;
+import dev.sluice.ResiliencePolicy;
+import dev.sluice.Route;
+import dev.sluice.SluiceException;
+import dev.sluice.Variant;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import dev.sluice.time.TimeSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Around the attempt loop: when the primary fails in a way a link handles, runs the route's
+ * fallback links in order within the call's remaining deadline. A link that calls a model is
+ * skipped when too little time is left; the cheap links (cache, fixed answer, hand-off) still run.
+ * The first link that answers wins and the call is labelled with its kind; when none answers, the
+ * primary's exception is thrown with every link's failure attached as suppressed.
+ */
+public final class FallbackStep implements CallStep {
+
+  /** Set on a call the kill switch sends straight to the fallback chain. */
+  public static final Object KILLED_TO_FALLBACK = new Object();
+
+  private static final Logger log = LoggerFactory.getLogger(FallbackStep.class);
+
+  private final Route route;
+  private final List<FallbackLink> links;
+  private final TimeSource time;
+  private final MeterRegistry meters;
+
+  public FallbackStep(Route route, TimeSource time, MeterRegistry meters) {
+    this.route = route;
+    this.links = route.fallback();
+    this.time = time;
+    this.meters = meters;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    if (call.attribute(KILLED_TO_FALLBACK) != null) {
+      CallRejectedException killed = new CallRejectedException("kill_switch", "route '" + route.name() + "' is killed to its fallback");
+      CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+      runLinks(call, next, killed, FallbackTrigger.RATE_LIMITED, 0, result);
+      return result;
+    }
+    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+    next.proceed(call).whenComplete((response, failure) -> {
+      if (failure == null) {
+        for (FallbackLink l : links) {
+          try {
+            l.onPrimaryAnswer(call, response);
+          } catch (RuntimeException e) {
+            log.warn("fallback link {} failed to note an answer", l.name(), e);
+          }
+        }
+        result.complete(response);
+        return;
+      }
+      SluiceException error = Failures.fromStep(failure);
+      FallbackTrigger trigger = FallbackTrigger.of(error);
+      if (trigger == null || call.isCancelled()) {
+        result.completeExceptionally(error);
+        return;
+      }
+      runLinks(call, next, error, trigger, 0, result);
+    });
+    return result;
+  }
+
+  private void runLinks(CallContext call, CallChain next, SluiceException primary, FallbackTrigger trigger, int from,
+      CompletableFuture<ChatResponse> result) {
+    for (int i = from; i < links.size(); i++) {
+      FallbackLink link = links.get(i);
+      if (!link.triggers().contains(trigger)) {
+        continue;
+      }
+      if (link.callsModel() && !timeLeftForModel(call)) {
+        primary.addSuppressed(new SluiceException("fallback link '" + link.name() + "' skipped: the deadline leaves no time for a model call"));
+        continue;
+      }
+      CompletionStage<ChatResponse> answer;
+      try {
+        answer = link.answer(new Request(call, next, primary, trigger));
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      int index = i;
+      answer.whenComplete((response, failure) -> {
+        if (failure == null && response != null) {
+          call.fallback(new FallbackUse(link.kind(), link.name(), primary.outcome(), String.valueOf(primary.getMessage())));
+          Counter.builder("sluice.fallbacks").description("Calls a fallback link answered")
+              .tag("route", route.name()).tag("kind", link.kind()).tag("trigger", trigger.tag()).register(meters).increment();
+          result.complete(response);
+          return;
+        }
+        Counter.builder("sluice.fallback.failures").description("Fallback links that could not answer")
+            .tag("route", route.name()).tag("kind", link.kind()).register(meters).increment();
+        Throwable cause = failure == null ? new SluiceException("fallback link '" + link.name() + "' gave no answer") : Failures.unwrap(failure);
+        if (cause != primary) {
+          primary.addSuppressed(cause);
+        }
+        if (cause == primary || cause instanceof RethrowSignal) {
+          result.completeExceptionally(primary);
+          return;
+        }
+        runLinks(call, next, primary, trigger, index + 1, result);
+      });
+      return;
+    }
+    result.completeExceptionally(primary);
+  }
+
+  private boolean timeLeftForModel(CallContext call) {
+    Instant deadline = call.deadline();
+    if (deadline == null) {
+      return true;
+    }
+    ResiliencePolicy p = route.resilience();
+    return Duration.between(time.now(), deadline).compareTo(p.minAttemptTime()) >= 0;
+  }
+
+  /** Thrown by a link that wants the chain to stop and the primary failure to surface. */
+  public static final class RethrowSignal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public RethrowSignal() {
+      super("rethrow the primary failure", null, false, false);
+    }
+  }
+
+  private record Request(CallContext call, CallChain next, SluiceException failure, FallbackTrigger trigger) implements FallbackRequest {
+    @Override
+    public CompletionStage<ChatResponse> callVariant(Variant variant) {
+      call.variant(variant);
+      return next.proceed(call);
+    }
+  }
+}

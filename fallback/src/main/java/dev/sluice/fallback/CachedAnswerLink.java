@@ -1,0 +1,165 @@
+package dev.sluice.fallback;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sluice.FallbackLink;
+import dev.sluice.FallbackRequest;
+import dev.sluice.FallbackTrigger;
+import dev.sluice.InvalidConfigurationException;
+import dev.sluice.SluiceException;
+import dev.sluice.model.ChatMessage;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.model.FinishReason;
+import dev.sluice.model.TokenUsage;
+import dev.sluice.pipeline.CallContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import dev.sluice.time.TimeSource;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Answers with an earlier good answer to the same request. Keys are route, tenant and a SHA-256
+ * of the normalised request (messages lower-cased with white space folded), so answers are never
+ * shared across tenants or routes; only primary answers that passed the output guardrails are
+ * stored, never a fallback's. Bounded in size and time (Caffeine); hits, misses and evictions are
+ * meters ({@code cache.*} with {@code cache=sluice.fallback.<name>}).
+ */
+public final class CachedAnswerLink implements FallbackLink {
+
+  private final String name;
+  private final Cache<String, ChatResponse> cache;
+  private final Set<FallbackTrigger> triggers;
+
+  private CachedAnswerLink(Builder b) {
+    this.name = b.name;
+    TimeSource time = b.time;
+    this.cache = Caffeine.newBuilder().maximumSize(b.maximumSize).expireAfterWrite(b.ttl).ticker(time::nanoTime)
+        .recordStats().build();
+    this.triggers = b.triggers;
+    CaffeineCacheMetrics.monitor(b.meters, cache, "sluice.fallback." + name);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String kind() {
+    return "cache";
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Set<FallbackTrigger> triggers() {
+    return triggers;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> answer(FallbackRequest request) {
+    ChatResponse hit = cache.getIfPresent(key(request.call()));
+    if (hit == null) {
+      return CompletableFuture.failedFuture(new SluiceException("no cached answer for this request"));
+    }
+    return CompletableFuture.completedFuture(new ChatResponse(hit.text(), FinishReason.STOP, TokenUsage.ZERO, "sluice",
+        "fallback:cache", hit.toolCalls()));
+  }
+
+  @Override
+  public void onPrimaryAnswer(CallContext call, ChatResponse response) {
+    if (call.fallback() == null && !response.text().isBlank()) {
+      cache.put(key(call), response);
+    }
+  }
+
+  /** How many answers are held. */
+  public long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  static String key(CallContext call) {
+    return call.route().name() + "|" + call.subject().tenant().orElse("") + "|" + hash(call.request());
+  }
+
+  static String hash(ChatRequest request) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (ChatMessage m : request.messages()) {
+        sha.update(m.role().wireName().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(m.content().strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      sha.update(request.responseFormat().toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** Builds a {@link CachedAnswerLink}. */
+  public static final class Builder {
+    private String name = "cache";
+    private long maximumSize = 10_000;
+    private Duration ttl = Duration.ofHours(1);
+    private Set<FallbackTrigger> triggers = FallbackTrigger.any();
+    private MeterRegistry meters = Metrics.globalRegistry;
+    private TimeSource time = TimeSource.system();
+
+    /** The clock expiry is measured on; default the system's. */
+    public Builder timeSource(TimeSource time) {
+      this.time = java.util.Objects.requireNonNull(time, "timeSource");
+      return this;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder maximumSize(long size) {
+      if (size < 1) {
+        throw new InvalidConfigurationException("fallback.cache.maximumSize", size, "at least 1");
+      }
+      this.maximumSize = size;
+      return this;
+    }
+
+    public Builder expireAfterWrite(Duration ttl) {
+      if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+        throw new InvalidConfigurationException("fallback.cache.expireAfterWrite", ttl, "a positive duration");
+      }
+      this.ttl = ttl;
+      return this;
+    }
+
+    public Builder on(FallbackTrigger... triggers) {
+      this.triggers = Triggers.of(triggers);
+      return this;
+    }
+
+    public Builder meterRegistry(MeterRegistry meters) {
+      this.meters = meters;
+      return this;
+    }
+
+    public CachedAnswerLink build() {
+      return new CachedAnswerLink(this);
+    }
+  }
+}
