@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.budget.BudgetPolicy;
+import dev.sluice.guardrail.Guardrails;
 import dev.sluice.internal.Checks;
 import dev.sluice.rollout.RolloutPlan;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class Route {
   private final BudgetPolicy budget;
   private final @Nullable RolloutPlan rollout;
   private final List<FallbackLink> fallback;
+  private final Guardrails guardrails;
 
   private Route(Builder b) {
     this.name = Checks.id("route.name", b.name);
@@ -70,6 +72,7 @@ public final class Route {
     this.budget = b.budget;
     this.rollout = b.rollout;
     this.fallback = List.copyOf(b.fallback);
+    this.guardrails = b.guardrails;
     if (rollout != null) {
       if (!rollout.route().equals(name)) {
         throw new InvalidConfigurationException(field + ".rollout.route", rollout.route(), "'" + name + "', the route it is attached to");
@@ -100,6 +103,11 @@ public final class Route {
   public Optional<Variant> candidate() {
     String id = candidateId != null ? candidateId : rollout != null ? rollout.candidate() : null;
     return id == null ? Optional.empty() : Optional.of(variants.get(id));
+  }
+
+  /** The route's input and output guardrails. */
+  public Guardrails guardrails() {
+    return guardrails;
   }
 
   /** The fallback chain, in order; empty if the route has none. */
@@ -157,6 +165,7 @@ public final class Route {
     private BudgetPolicy budget = BudgetPolicy.NONE;
     private @Nullable RolloutPlan rollout;
     private final List<FallbackLink> fallback = new ArrayList<>();
+    private Guardrails guardrails = Guardrails.NONE;
 
     private Builder(String name) {
       this.name = name;
@@ -197,6 +206,12 @@ public final class Route {
     /** Budget caps for the route's calls. */
     public Builder budget(BudgetPolicy policy) {
       this.budget = java.util.Objects.requireNonNull(policy, "budget");
+      return this;
+    }
+
+    /** Input and output guardrails for the route's calls. */
+    public Builder guardrails(Guardrails guardrails) {
+      this.guardrails = java.util.Objects.requireNonNull(guardrails, "guardrails");
       return this;
     }
 

@@ -2,6 +2,8 @@ package dev.sluice.internal;
 
 import dev.sluice.Route;
 import dev.sluice.internal.budget.Budgets;
+import dev.sluice.internal.guardrail.InputGuardrailStep;
+import dev.sluice.internal.guardrail.OutputGuardrailStep;
 import dev.sluice.internal.rollout.AssignmentStep;
 import dev.sluice.internal.rollout.ShadowStep;
 import dev.sluice.rollout.ShadowPolicy;
@@ -64,11 +66,29 @@ public final class PipelineAssembly {
             return route.fallback().isEmpty() ? Optional.empty() : Optional.of(new FallbackStep(route, env.time(), env.meters()));
           }
         },
+        optional(Phase.INPUT_GUARDRAILS, route -> !route.guardrails().input().isEmpty(),
+            (route, env) -> new InputGuardrailStep(route, env.meters())),
+        optional(Phase.OUTPUT_GUARDRAILS, route -> !route.guardrails().output().isEmpty(),
+            (route, env) -> new OutputGuardrailStep(route, env.meters())),
         factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), breakers.retries(), env.meters())),
         factory(Phase.BULKHEAD, (route, env) -> new BulkheadStep(route, breakers, env.meters())),
         factory(Phase.CIRCUIT_BREAKER, (route, env) -> new CircuitBreakerStep(route, breakers)),
         factory(Phase.OUTPUT_GUARDRAILS, (route, env) -> new OutputValidationStep(route)),
         factory(Phase.TIMEOUT, (route, env) -> new TimeoutStep(route, env.time())));
+  }
+
+  private static StepFactory optional(Phase phase, java.util.function.Predicate<Route> applies, Maker maker) {
+    return new StepFactory() {
+      @Override
+      public Phase phase() {
+        return phase;
+      }
+
+      @Override
+      public Optional<CallStep> create(Route route, PipelineEnvironment env) {
+        return applies.test(route) ? Optional.of(maker.make(route, env)) : Optional.empty();
+      }
+    };
   }
 
   private interface Maker {

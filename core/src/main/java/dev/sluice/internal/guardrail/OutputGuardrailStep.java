@@ -1,0 +1,74 @@
+package dev.sluice.internal.guardrail;
+
+import dev.sluice.GuardrailBlockedException;
+import dev.sluice.ModelCallException;
+import dev.sluice.Route;
+import dev.sluice.guardrail.GuardrailResult;
+import dev.sluice.guardrail.OutputGuardrail;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallChain;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallStep;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the route's output guardrails on each attempt's answer, inside the breaker and the retry
+ * loop. A rewrite replaces the answer's text; a block fails the attempt with
+ * {@link GuardrailBlockedException} (the breaker counts it); a reprompt fails the attempt with a
+ * retryable {@link ModelCallException.Kind#BAD_OUTPUT} and adds its instruction to the request of
+ * the next attempt, at most {@code maxReprompts} times per call.
+ */
+public final class OutputGuardrailStep implements CallStep {
+
+  private static final Object REPROMPTS = new Object();
+
+  private final List<OutputGuardrail> guardrails;
+  private final int maxReprompts;
+  private final GuardrailRecorder recorder;
+
+  public OutputGuardrailStep(Route route, MeterRegistry meters) {
+    this.guardrails = route.guardrails().output();
+    this.maxReprompts = route.guardrails().maxReprompts();
+    this.recorder = new GuardrailRecorder(route.name(), meters);
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+    return next.proceed(call).thenApply(response -> check(call, response));
+  }
+
+  private ChatResponse check(CallContext call, ChatResponse response) {
+    ChatResponse current = response;
+    for (OutputGuardrail g : guardrails) {
+      GuardrailResult r = g.check(current, call);
+      recorder.record(call, "output", g.name(), r);
+      switch (r.kind()) {
+        case REWRITE -> current = current.withText(r.text());
+        case BLOCK, FALLBACK -> throw new GuardrailBlockedException(g.name(), r.reason());
+        case REPROMPT -> {
+          AtomicInteger used;
+          synchronized (call) {
+            used = (AtomicInteger) call.attribute(REPROMPTS);
+            if (used == null) {
+              used = new AtomicInteger();
+              call.attribute(REPROMPTS, used);
+            }
+          }
+          if (used.incrementAndGet() > maxReprompts) {
+            throw new GuardrailBlockedException(g.name(), "still failing after " + maxReprompts + " reprompt(s): " + r.text());
+          }
+          ChatRequest req = call.request();
+          call.request(req.toBuilder().assistant(current.text()).user(r.text()).build());
+          throw ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
+              "output guardrail '" + g.name() + "' asked for a reprompt (" + used.get() + "/" + maxReprompts + ")");
+        }
+        default -> { }
+      }
+    }
+    return current;
+  }
+}

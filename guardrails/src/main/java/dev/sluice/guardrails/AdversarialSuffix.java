@@ -1,0 +1,66 @@
+package dev.sluice.guardrails;
+
+/**
+ * Spots the gibberish suffixes that gradient-based attacks (GCG) append to a request: runs of
+ * punctuation, words glued to symbols ({@code correctedilde]$.}), brackets and operators with no
+ * sentence around them. Looks at the last 300 characters, where such suffixes sit; linear time.
+ */
+final class AdversarialSuffix {
+
+  private static final String CODE = "[]{}()<>$\\|@#%^=*_~`";
+
+  private AdversarialSuffix() {}
+
+  static boolean looksAdversarial(String text) {
+    String tail = text.length() > 130 ? text.substring(text.length() - 130) : text;
+    String[] tokens = tail.trim().split("\\s+");
+    if (tokens.length < 6) {
+      return false;
+    }
+    int weird = 0;
+    int symbols = 0;
+    int letters = 0;
+    for (String t : tokens) {
+      int sym = 0;
+      int let = 0;
+      int run = 0;
+      int maxRun = 0;
+      for (int i = 0; i < t.length(); i++) {
+        char c = t.charAt(i);
+        if (Character.isLetterOrDigit(c)) {
+          let++;
+          run = 0;
+        } else {
+          sym++;
+          run++;
+          maxRun = Math.max(maxRun, run);
+        }
+      }
+      symbols += sym;
+      letters += let;
+      boolean gluedSymbols = let > 0 && sym >= 2 && !isOrdinaryPunctuation(t);
+      boolean symbolRun = maxRun >= 3 && !t.matches("\\.{3}|-{3}|…");
+      boolean camelNoise = let >= 6 && hasInnerCapital(t);
+      boolean codeish = t.chars().anyMatch(c -> CODE.indexOf(c) >= 0);
+      if (gluedSymbols || symbolRun || camelNoise || codeish) {
+        weird++;
+      }
+    }
+    double symbolShare = (double) symbols / Math.max(1, symbols + letters);
+    return weird >= 4 && weird >= tokens.length * 0.25 && symbolShare > 0.05;
+  }
+
+  private static boolean isOrdinaryPunctuation(String t) {
+    // words with a trailing comma and quote, a possessive, a URL or a number with separators are not noise
+    return t.matches("[\"'(\\[]?[\\p{L}\\p{N}'’-]+[.,;:!?\"')\\]]{0,3}") || t.matches("https?://\\S+") || t.matches("[\\d.,:/%$-]+");
+  }
+
+  private static boolean hasInnerCapital(String t) {
+    for (int i = 1; i < t.length() - 1; i++) {
+      if (Character.isUpperCase(t.charAt(i)) && Character.isLowerCase(t.charAt(i - 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.sluice.guardrails;
+
+import dev.sluice.guardrail.GuardrailResult;
+import dev.sluice.guardrail.InputGuardrail;
+import dev.sluice.guardrail.OutputGuardrail;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Personal-data guardrails built on {@link PiiDetector}.
+ *
+ * <ul>
+ *   <li>{@link #redacting(Operator)}: an input guardrail that replaces each match — with a typed
+ *       placeholder ({@code <EMAIL_1>}), a mask ({@code ************1111}) or a hash
+ *       ({@code <EMAIL:9f86d081>}). Placeholders go into a per-call vault;
+ *   <li>{@link #restoring()}: an output guardrail that puts the vault's originals back into the
+ *       answer, so the model never saw them and the user still gets them;
+ *   <li>{@link #blockingLeaks()}: an output guardrail that blocks an answer carrying personal data
+ *       the input did not.
+ * </ul>
+ */
+public final class Pii {
+
+  /** How a match is replaced. */
+  public enum Operator {
+    PLACEHOLDER,
+    MASK,
+    HASH
+  }
+
+  static final Object VAULT = new Object();
+
+  private Pii() {}
+
+  public static InputGuardrail redacting(Operator operator) {
+    return redacting(operator, new PiiDetector());
+  }
+
+  /** Typed placeholders, restored in the output by {@link #restoring()}. */
+  public static InputGuardrail redacting() {
+    return redacting(Operator.PLACEHOLDER);
+  }
+
+  public static InputGuardrail redacting(Operator operator, PiiDetector detector) {
+    return new InputGuardrail() {
+      @Override
+      public String name() {
+        return "pii";
+      }
+
+      @Override
+      public GuardrailResult check(String text, CallContext call) {
+        List<PiiMatch> found = detector.find(text);
+        if (found.isEmpty()) {
+          return GuardrailResult.pass();
+        }
+        Map<String, String> vault = vault(call);
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        Map<PiiEntity, Integer> seen = new EnumMap<>(PiiEntity.class);
+        for (PiiMatch m : found) {
+          out.append(text, at, m.start());
+          out.append(replacement(operator, m, vault, seen));
+          at = m.end();
+        }
+        out.append(text, at, text.length());
+        String kinds = found.stream().map(m -> m.entity().tag()).distinct().sorted().collect(Collectors.joining(","));
+        return GuardrailResult.rewrite(out.toString(), "redacted " + found.size() + " item(s): " + kinds);
+      }
+    };
+  }
+
+  /** Restores the vault's placeholders in the answer. */
+  public static OutputGuardrail restoring() {
+    return new OutputGuardrail() {
+      @Override
+      public String name() {
+        return "pii-restore";
+      }
+
+      @Override
+      public GuardrailResult check(ChatResponse response, CallContext call) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> vault = (Map<String, String>) call.attribute(VAULT);
+        if (vault == null || vault.isEmpty()) {
+          return GuardrailResult.pass();
+        }
+        String text = response.text();
+        String restored = text;
+        synchronized (vault) {
+          for (Map.Entry<String, String> e : vault.entrySet()) {
+            restored = restored.replace(e.getKey(), e.getValue());
+          }
+        }
+        return restored.equals(text) ? GuardrailResult.pass() : GuardrailResult.rewrite(restored, "restored placeholders");
+      }
+    };
+  }
+
+  /** Blocks answers that contain personal data of these kinds (by default all but custom patterns). */
+  public static OutputGuardrail blockingLeaks() {
+    return blockingLeaks(Set.of(PiiEntity.EMAIL, PiiEntity.IBAN, PiiEntity.CREDIT_CARD, PiiEntity.US_SSN, PiiEntity.PHONE));
+  }
+
+  public static OutputGuardrail blockingLeaks(Set<PiiEntity> kinds) {
+    PiiDetector detector = new PiiDetector();
+    return new OutputGuardrail() {
+      @Override
+      public String name() {
+        return "pii-leak";
+      }
+
+      @Override
+      public GuardrailResult check(ChatResponse response, CallContext call) {
+        String input = call.request().messages().stream().map(m -> m.content()).collect(Collectors.joining("\n"));
+        for (PiiMatch m : detector.find(response.text())) {
+          if (kinds.contains(m.entity()) && !input.contains(m.value())) {
+            return GuardrailResult.block("the answer contains " + m.entity().tag() + " data the user did not give");
+          }
+        }
+        return GuardrailResult.pass();
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, String> vault(CallContext call) {
+    synchronized (call) {
+      Map<String, String> v = (Map<String, String>) call.attribute(VAULT);
+      if (v == null) {
+        v = new LinkedHashMap<>();
+        call.attribute(VAULT, v);
+      }
+      return v;
+    }
+  }
+
+  private static String replacement(Operator op, PiiMatch m, Map<String, String> vault, Map<PiiEntity, Integer> seen) {
+    return switch (op) {
+      case PLACEHOLDER -> {
+        synchronized (vault) {
+          for (Map.Entry<String, String> e : vault.entrySet()) {
+            if (e.getValue().equals(m.value())) {
+              yield e.getKey();
+            }
+          }
+          int n = (int) vault.keySet().stream().filter(k -> k.startsWith("<" + m.entity().name() + "_")).count() + 1;
+          String placeholder = "<" + m.entity().name() + "_" + n + ">";
+          vault.put(placeholder, m.value());
+          seen.merge(m.entity(), 1, Integer::sum);
+          yield placeholder;
+        }
+      }
+      case MASK -> {
+        String v = m.value();
+        int keep = Math.min(4, v.length() / 4);
+        yield "*".repeat(v.length() - keep) + v.substring(v.length() - keep);
+      }
+      case HASH -> "<" + m.entity().name() + ":" + sha256(m.value()).substring(0, 8) + ">";
+    };
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.sluice.guardrails;
+
+import dev.sluice.guardrail.GuardrailResult;
+import dev.sluice.guardrail.InputGuardrail;
+import dev.sluice.pipeline.CallContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Prompt-injection and jailbreak detection by heuristics: a case-insensitive phrase grammar that
+ * lets filler words sit between the key words ("ignore <all of your> previous <safety>
+ * instructions"), chat-template markers, the DAN / developer-mode / persona families, role
+ * overrides, policy-evasion phrasing, and a detector of gibberish adversarial suffixes (GCG).
+ * Each family adds its weight once; a text scoring at least the threshold (default 1.0) is blocked.
+ * An optional {@link InjectionClassifier} is combined by taking the larger score.
+ *
+ * <p>Every pattern has bounded repetition; a 100 KB input takes milliseconds.
+ */
+public final class PromptInjection implements InputGuardrail {
+
+  /** One family of cues and its weight. */
+  record Cue(String family, double weight, Pattern pattern) {}
+
+  private static final String GAP = "(?:[\\w'’,-]+\\s+){0,4}?";
+
+  static final List<Cue> CUES = List.of(
+      cue("override", 1.0, "\\b(?:ignore|disregard|forget|override|bypass|skip)\\s+" + GAP
+          + "(?:previous|prior|above|earlier|preceding|all|any|your|the|those|these|initial|original)\\s+" + GAP
+          + "(?:instructions?|rules|guidelines|prompts?|directives|programming|restrictions|policies|constraints|commands|guidance|training)\\b"),
+      cue("dan", 1.0, "\\bD\\.?A\\.?N\\b|do anything now|\\bDUDE\\b|\\bSTAN\\b|anti-?dan|better-?dan|\\bAIM\\b|"
+          + "always intelligent and machiavellian|evil confidant|\\bjailbr(?:oken|eak|eaks|eaking)\\b"),
+      cue("developer_mode", 1.0, "developer mode|dev mode|god mode|unrestricted mode|\\bdan mode|maximum mode|opposite mode"),
+      cue("persona", 0.6, "\\b(?:you are|you're) (?:now |going to |about to )?(?:be |act as |play |pretend|roleplay|become |simulate |immerse)"
+          + "|\\bfrom now on\\b|\\bact as (?:a|an|my|the)\\b|\\bpretend (?:to be|you are|that you)\\b|\\brole-?play(?:ing)? as\\b"
+          + "|stay in character|break(?:ing)? character|immerse yourself|the role of|\\bpersona\\b|\\bcharacter named\\b"),
+      cue("no_limits", 0.8, "\\b(?:no|without|free of|free from|zero) (?:any )?(?:ethical |moral )?(?:filters?|restrictions?|limits|limitations|censorship"
+          + "|boundaries|guidelines|rules|morals|ethics|warnings|constraints|principles)\\b|\\bunfiltered\\b|\\buncensored\\b|\\bamoral\\b"
+          + "|\\bunethical\\b|\\bunrestricted\\b|\\bunbound\\b|\\bunlimited power\\b|broken free|free from the (?:typical )?confines"),
+      cue("policy", 0.8, "(?:openai|anthropic|chatgpt)(?:'s|’s)? (?:content |usage )?polic(?:y|ies)|content polic(?:y|ies)"
+          + "|(?:doesn't|does not|don't|do not|never|won't|will not|not) (?:have to |need to )?(?:follow|abide by|adhere to|obey|comply with)"
+          + " (?:any |the |your |their )?(?:rules|guidelines|policies|restrictions|laws)"
+          + "|regardless of (?:how |its |the )?(?:content|legality|morality|ethics|immoral|illegal|dangerous)"
+          + "|(?:illegal|immoral|unethical|harmful),? (?:or |and )?(?:immoral|unethical|illegal|harmful)"),
+      cue("template", 1.0, "<\\|im_start\\|>|<\\|im_end\\|>|<\\|system\\|>|<\\|assistant\\|>|\\[/?INST\\]|<<SYS>>|<\\|endoftext\\|>"
+          + "|^\\s*#{2,3}\\s*(?:system|instruction)s?\\s*:?|\\[system\\](?:\\s|:)|\\bsystem prompt:"),
+      cue("dual_answer", 0.6, "\\[🔒|\\[🔓|(?:classic|normal|jailbreak|developer mode) (?:response|output|answer)"
+          + "|two (?:different |separate )?(?:responses|answers|paragraphs|outputs)|(?:respond|answer) (?:in|with) two"),
+      cue("simulation", 0.4, "\\bhypothetical(?:ly)?\\b|\\bfictional (?:world|scenario|universe)\\b|\\bsimulat(?:e|ion|or)\\b|\\bgame\\b.{0,40}\\brules\\b"),
+      cue("meta_ai", 0.4, "\\bas an ai(?: language model)?\\b|\\blanguage model\\b|\\bchat ?gpt\\b|\\bgpt-?[34]\\b|\\bopenai\\b|\\bllm\\b"),
+      cue("prompt_leak", 0.8, "(?:reveal|print|show|repeat|output|tell me) " + GAP + "(?:system prompt|initial (?:prompt|instructions)|hidden instructions)"));
+
+  private static Cue cue(String family, double weight, String regex) {
+    return new Cue(family, weight, Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.MULTILINE));
+  }
+
+  private final double threshold;
+  private final @Nullable InjectionClassifier classifier;
+
+  public PromptInjection() {
+    this(1.0, null);
+  }
+
+  public PromptInjection(double threshold, @Nullable InjectionClassifier classifier) {
+    this.threshold = threshold;
+    this.classifier = classifier;
+  }
+
+  @Override
+  public String name() {
+    return "prompt-injection";
+  }
+
+  /** The heuristic score (families found, weighted), at least the classifier's score if one is set. */
+  public double score(String text) {
+    double s = 0;
+    for (Cue c : CUES) {
+      if (c.pattern().matcher(text).find()) {
+        s += c.weight();
+      }
+    }
+    if (AdversarialSuffix.looksAdversarial(text)) {
+      s += 1.0;
+    }
+    if (classifier != null) {
+      s = Math.max(s, classifier.score(text) * threshold);
+    }
+    return s;
+  }
+
+  /** The families of cues found, for explanations. */
+  public List<String> families(String text) {
+    List<String> out = new ArrayList<>();
+    for (Cue c : CUES) {
+      if (c.pattern().matcher(text).find()) {
+        out.add(c.family());
+      }
+    }
+    if (AdversarialSuffix.looksAdversarial(text)) {
+      out.add("adversarial_suffix");
+    }
+    return out;
+  }
+
+  public boolean isInjection(String text) {
+    return score(text) >= threshold;
+  }
+
+  @Override
+  public GuardrailResult check(String text, CallContext call) {
+    double s = score(text);
+    if (s >= threshold) {
+      return GuardrailResult.block("prompt injection suspected (" + String.join(", ", families(text)) + ")", s);
+    }
+    return GuardrailResult.pass(s);
+  }
+
+  @Override
+  public String toString() {
+    return "PromptInjection[threshold=" + String.format(Locale.ROOT, "%.2f", threshold) + "]";
+  }
+}

@@ -1,0 +1,9 @@
+package dev.sluice.guardrails.eval;
+
+/**
+ * One labelled example.
+ *
+ * @param text the text
+ * @param positive whether the detector should flag it
+ */
+public record LabelledText(String text, boolean positive) {}
