@@ -1,0 +1,140 @@
+package dev.sluice.guardrails;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds credentials in text, in the style of gitleaks: provider rules (AWS, GitHub, OpenAI,
+ * Anthropic, Slack, Stripe, Google API keys, JWTs, private keys, passwords in URLs), a generic
+ * rule for {@code key = value} where the key names a secret (keyword prefilter) and the value has
+ * enough entropy, and high-entropy base64 and hex strings. Lines marked
+ * {@code pragma: allowlist secret} and UUIDs are skipped. Bounded patterns only.
+ */
+public final class SecretDetector {
+
+  private record Rule(String name, Pattern pattern, int group) {}
+
+  private static final List<Rule> PROVIDERS = List.of(
+      rule("private-key", "-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----", 0),
+      rule("aws-access-key-id", "(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])", 0),
+      rule("github-token", "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])", 0),
+      rule("anthropic-api-key", "sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{80,120}", 0),
+      rule("openai-api-key", "(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_-])", 0),
+      rule("slack-token", "xox[baprs]-[0-9A-Za-z-]{10,72}", 0),
+      rule("slack-webhook", "https://hooks\\.slack\\.com/services/[A-Za-z0-9_/]{20,100}", 0),
+      rule("stripe-key", "(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}(?![A-Za-z0-9_])", 0),
+      rule("google-api-key", "AIza[0-9A-Za-z_-]{35}", 0),
+      rule("jwt", "eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{10,2000}\\.[A-Za-z0-9_-]{10,1000}", 0),
+      rule("url-password", "[a-z][a-z0-9+.-]{1,20}://[^/\\s:@]{1,64}:([^/\\s:@]{3,64})@", 1));
+
+  private static final Pattern KEYWORD_ASSIGNMENT = Pattern.compile(
+      "(?i)([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
+          + "auth[_-]?key|credential)[A-Za-z0-9_.-]{0,40})[\"']?\\s{0,5}(?:=|:=|:|=>)\\s{0,5}[\"']?([^\\s\"',;]{6,200})");
+  private static final Pattern CANDIDATE = Pattern.compile("[A-Za-z0-9+/=_-]{20,500}");
+  private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
+  private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=_-]+");
+
+  private static Rule rule(String name, String regex, int group) {
+    return new Rule(name, Pattern.compile(regex), group);
+  }
+
+  /** Every secret found, in text order, without overlaps. */
+  public List<SecretMatch> find(String text) {
+    List<SecretMatch> out = new ArrayList<>();
+    int lineStart = 0;
+    while (lineStart <= text.length()) {
+      int nl = text.indexOf('\n', lineStart);
+      int lineEnd = nl < 0 ? text.length() : nl;
+      String line = text.substring(lineStart, lineEnd);
+      if (!line.contains("pragma: allowlist secret")) {
+        scanLine(line, lineStart, out);
+      }
+      if (nl < 0) {
+        break;
+      }
+      lineStart = nl + 1;
+    }
+    // Provider rules name a secret best, then keyword rules, then entropy: overlaps keep the better name.
+    out.sort(Comparator.comparingInt((SecretMatch m) -> priority(m.rule())).thenComparingInt(SecretMatch::start));
+    List<SecretMatch> kept = new ArrayList<>();
+    for (SecretMatch m : out) {
+      if (kept.stream().noneMatch(k -> m.start() < k.end() && k.start() < m.end())) {
+        kept.add(m);
+      }
+    }
+    kept.sort(Comparator.comparingInt(SecretMatch::start));
+    return kept;
+  }
+
+  private static void scanLine(String line, int offset, List<SecretMatch> out) {
+    for (Rule r : PROVIDERS) {
+      Matcher m = r.pattern().matcher(line);
+      while (m.find()) {
+        out.add(new SecretMatch(r.name(), offset + m.start(r.group()), offset + m.end(r.group())));
+      }
+    }
+    Matcher k = KEYWORD_ASSIGNMENT.matcher(line);
+    while (k.find()) {
+      String value = k.group(2);
+      if (entropy(value) >= 2.5 && !value.chars().allMatch(Character::isLetter) || entropy(value) >= 3.2) {
+        out.add(new SecretMatch("keyword-" + keyword(k.group(1)), offset + k.start(2), offset + k.end(2)));
+      }
+    }
+    Matcher c = CANDIDATE.matcher(line);
+    while (c.find()) {
+      String v = c.group();
+      if (UUID.matcher(line).find() && line.contains(v.length() >= 36 ? v.substring(0, 8) : v)) {
+        continue;
+      }
+      boolean hex = HEX.matcher(v).matches();
+      double e = entropy(v);
+      boolean mixed = v.chars().anyMatch(Character::isDigit) && v.chars().anyMatch(Character::isLetter);
+      if ((hex && e >= 3.0 && mixed) || (!hex && BASE64.matcher(v).matches() && e >= 4.5)) {
+        out.add(new SecretMatch(hex ? "high-entropy-hex" : "high-entropy-base64", offset + c.start(), offset + c.end()));
+      }
+    }
+  }
+
+  private static int priority(String rule) {
+    return rule.startsWith("high-entropy") ? 2 : rule.startsWith("keyword-") ? 1 : 0;
+  }
+
+  private static String keyword(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    for (String w : new String[] {"password", "passwd", "pwd", "secret", "token", "key", "credential", "auth"}) {
+      if (k.contains(w)) {
+        return w;
+      }
+    }
+    return "secret";
+  }
+
+  /** Shannon entropy in bits per character. */
+  static double entropy(String s) {
+    if (s.isEmpty()) {
+      return 0;
+    }
+    int[] counts = new int[128];
+    int other = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 128) counts[c]++; else other++;
+    }
+    double h = 0;
+    for (int n : counts) {
+      if (n > 0) {
+        double p = (double) n / s.length();
+        h -= p * Math.log(p) / Math.log(2);
+      }
+    }
+    if (other > 0) {
+      double p = (double) other / s.length();
+      h -= p * Math.log(p) / Math.log(2);
+    }
+    return h;
+  }
+}
