@@ -38,6 +38,9 @@ public final class SecretDetector {
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=_-]+");
 
+  // Prefilter: the keyword rule's regex runs only on lines that name a secret.
+  private static final String[] KEYWORDS = {"password", "passwd", "pwd", "secret", "token", "key", "credential"};
+
   private static Rule rule(String name, String regex, int group) {
     return new Rule(name, Pattern.compile(regex), group);
   }
@@ -77,17 +80,32 @@ public final class SecretDetector {
         out.add(new SecretMatch(r.name(), offset + m.start(r.group()), offset + m.end(r.group())));
       }
     }
-    Matcher k = KEYWORD_ASSIGNMENT.matcher(line);
+    String lower = line.toLowerCase(java.util.Locale.ROOT);
+    boolean keyword = false;
+    for (String w : KEYWORDS) {
+      if (lower.contains(w)) {
+        keyword = true;
+        break;
+      }
+    }
+    Matcher k = KEYWORD_ASSIGNMENT.matcher(keyword ? line : "");
     while (k.find()) {
       String value = k.group(2);
       if (entropy(value) >= 2.5 && !value.chars().allMatch(Character::isLetter) || entropy(value) >= 3.2) {
         out.add(new SecretMatch("keyword-" + keyword(k.group(1)), offset + k.start(2), offset + k.end(2)));
       }
     }
+    List<int[]> uuids = new ArrayList<>();
+    Matcher u = UUID.matcher(line);
+    while (u.find()) {
+      uuids.add(new int[] {u.start(), u.end()});
+    }
     Matcher c = CANDIDATE.matcher(line);
     while (c.find()) {
       String v = c.group();
-      if (UUID.matcher(line).find() && line.contains(v.length() >= 36 ? v.substring(0, 8) : v)) {
+      int cs = c.start();
+      int ce = c.end();
+      if (uuids.stream().anyMatch(r -> cs < r[1] && r[0] < ce)) {
         continue;
       }
       boolean hex = HEX.matcher(v).matches();

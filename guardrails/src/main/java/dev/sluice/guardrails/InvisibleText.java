@@ -1,0 +1,63 @@
+package dev.sluice.guardrails;
+
+import dev.sluice.guardrail.GuardrailResult;
+import dev.sluice.guardrail.InputGuardrail;
+import dev.sluice.pipeline.CallContext;
+import java.text.Normalizer;
+
+/**
+ * Normalises input to NFKC and removes characters a person cannot see but a model reads: format
+ * characters (Cf: zero-width spaces and joiners, bidi controls), private-use (Co), unassigned
+ * (Cn) and the Unicode tag block (U+E0000-U+E007F, used to smuggle ASCII instructions). Rewrites
+ * by default; {@link #blocking()} blocks instead.
+ */
+public final class InvisibleText implements InputGuardrail {
+
+  private final boolean block;
+
+  public InvisibleText() {
+    this(false);
+  }
+
+  private InvisibleText(boolean block) {
+    this.block = block;
+  }
+
+  public static InvisibleText blocking() {
+    return new InvisibleText(true);
+  }
+
+  @Override
+  public String name() {
+    return "invisible-text";
+  }
+
+  @Override
+  public GuardrailResult check(String text, CallContext call) {
+    String normalized = Normalizer.normalize(text, Normalizer.Form.NFKC);
+    StringBuilder out = new StringBuilder(normalized.length());
+    int removed = 0;
+    for (int i = 0; i < normalized.length(); ) {
+      int cp = normalized.codePointAt(i);
+      i += Character.charCount(cp);
+      if (invisible(cp)) {
+        removed++;
+      } else {
+        out.appendCodePoint(cp);
+      }
+    }
+    if (removed == 0) {
+      return normalized.equals(text) ? GuardrailResult.pass() : GuardrailResult.rewrite(normalized, "normalised to NFKC");
+    }
+    return block ? GuardrailResult.block(removed + " invisible character(s)")
+        : GuardrailResult.rewrite(out.toString(), "removed " + removed + " invisible character(s)");
+  }
+
+  static boolean invisible(int cp) {
+    if (cp >= 0xE0000 && cp <= 0xE007F) {
+      return true;
+    }
+    int type = Character.getType(cp);
+    return type == Character.FORMAT || type == Character.PRIVATE_USE || type == Character.UNASSIGNED;
+  }
+}
