@@ -105,6 +105,10 @@ public final class Judge implements StageGate, CallListener {
 
   /** The verdict without counting it in the decisions meter (the simulator calls this). */
   public Verdict judge(StageProgress p) {
+    if (!p.stage().isLive()) {
+      // No live candidate traffic to compare (offline gate, shadow): the stage's exposure decides.
+      return StageGate.EXPOSURE.decide(p);
+    }
     Window w = windows.get(p.route());
     if (w == null || !w.stage.equals(p.stage().name())) {
       return Verdict.hold("no calls observed at stage " + p.stage().name() + " yet");
@@ -122,9 +126,13 @@ public final class Judge implements StageGate, CallListener {
       if (w.cand.calls == 0 || w.base.calls == 0) {
         return Verdict.hold("waiting for calls in both arms: candidate " + w.cand.calls + ", baseline " + w.base.calls);
       }
-      if (p.stage().kind() == StageKind.CANARY || p.stage().kind() == StageKind.PERCENT) {
+      if ((p.stage().kind() == StageKind.CANARY || p.stage().kind() == StageKind.PERCENT) && shareIsThePercent(p)) {
         double chi2 = Statistics.chiSquare(w.cand.calls, w.base.calls, p.stage().percent() / 100);
-        if (chi2 > Statistics.CHI2_P001 && w.cand.calls + w.base.calls >= 1000) {
+        double observed = (double) w.cand.calls / (w.cand.calls + w.base.calls);
+        double relative = Math.abs(observed - p.stage().percent() / 100) / (p.stage().percent() / 100);
+        // Assignment is sticky per subject, so calls cluster by subject and a call-level chi-square
+        // overstates significance: also require the share to be off by a fifth of itself.
+        if (chi2 > Statistics.CHI2_P001 && relative > 0.2 && w.cand.calls + w.base.calls >= 1000) {
           return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT,
               "sample ratio mismatch: candidate has %.2f%% of calls, the stage says %.2f%% (chi-square %.1f)",
               100.0 * w.cand.calls / (w.cand.calls + w.base.calls), p.stage().percent(), chi2), Map.of("chi_square", chi2));
@@ -158,6 +166,19 @@ public final class Judge implements StageGate, CallListener {
     }
     return new Verdict(Verdict.Decision.PROMOTE, "every metric's worsening is bounded below its margin over "
         + w.cand.calls + " candidate and " + w.base.calls + " baseline calls", all);
+  }
+
+  /** Only when nothing but the percentage assigns subjects is the candidate's share expected to be it. */
+  private static boolean shareIsThePercent(StageProgress p) {
+    if (!p.plan().allow().isEmpty() || p.plan().eligibility() != null) {
+      return false;
+    }
+    for (int i = 0; i <= p.stageIndex(); i++) {
+      if (p.plan().stage(i).kind() == StageKind.COHORT) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private List<Assessment> assess(Window w, Map<String, Double> margins) {

@@ -1,0 +1,149 @@
+package dev.sluice.examples.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.FallbackTrigger;
+import dev.sluice.ResiliencePolicy;
+import dev.sluice.Route;
+import dev.sluice.Variant;
+import dev.sluice.VersionLabels;
+import dev.sluice.budget.BudgetAction;
+import dev.sluice.budget.BudgetCap;
+import dev.sluice.budget.BudgetPeriod;
+import dev.sluice.budget.BudgetPolicy;
+import dev.sluice.budget.BudgetScope;
+import dev.sluice.fallback.BackupVariantLink;
+import dev.sluice.fallback.CachedAnswerLink;
+import dev.sluice.fallback.FixedAnswerLink;
+import dev.sluice.guardrail.Guardrails;
+import dev.sluice.guardrails.InvisibleText;
+import dev.sluice.guardrails.JsonSchemaGuardrail;
+import dev.sluice.guardrails.Pii;
+import dev.sluice.guardrails.PromptInjection;
+import dev.sluice.guardrails.Secrets;
+import dev.sluice.model.ModelParameters;
+import dev.sluice.rollout.CohortRule;
+import dev.sluice.rollout.MetricMargin;
+import dev.sluice.rollout.RolloutPlan;
+import dev.sluice.rollout.Stage;
+import dev.sluice.simulated.SimulatedFailure;
+import dev.sluice.simulated.SimulatedModelClient;
+import dev.sluice.time.TimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** The demo's support-assistant route: baseline v7, candidate v8 (shaped by the scenario), a cheap backup, and its plan. */
+final class SupportAssistant {
+
+  static final String ROUTE = "support-answer";
+  static final String GLOBAL_CAP_USD = "40";
+  static final String SCHEMA = "{\"type\":\"object\",\"required\":[\"answer\"],\"properties\":{\"answer\":{\"type\":\"string\"}}}";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SupportAssistant() {}
+
+  static Variant baseline(TimeSource time, long seed) {
+    SimulatedModelClient model = SimulatedModelClient.builder().seed(seed).timeSource(time)
+        .latency(Duration.ofMillis(600), Duration.ofMillis(2500))
+        .failure(SimulatedFailure.SERVER_ERROR, 0.005).failure(SimulatedFailure.RATE_LIMITED, 0.002)
+        .outputTokens(90, 220)
+        .responder(r -> answer(Topics.of(r.lastUserText()).answer()))
+        .build();
+    return Variant.builder("v7").client(model).model("gpt-4o-mini").systemPrompt("You are Acme's support assistant. Answer in JSON.")
+        .parameters(ModelParameters.builder().temperature(0.2).maxOutputTokens(300).build())
+        .labels(VersionLabels.builder().modelVersion("gpt-4o-mini-2024-07-18").promptVersion("support-v7")
+            .retrievalVersion("kb-2026-10").policyVersion("policy-3").build())
+        .build();
+  }
+
+  static Variant candidate(DemoScenario scenario, TimeSource time, long seed) {
+    SplittableRandom quality = new SplittableRandom(seed * 31);
+    SimulatedModelClient.Builder m = SimulatedModelClient.builder().seed(seed + 1).timeSource(time)
+        .latency(Duration.ofMillis(600), Duration.ofMillis(2500))
+        .failure(SimulatedFailure.SERVER_ERROR, 0.005).failure(SimulatedFailure.RATE_LIMITED, 0.002)
+        .outputTokens(90, 220)
+        .responder(r -> answer(Topics.of(r.lastUserText()).answer()));
+    String model = "gpt-4.1-nano";
+    switch (scenario) {
+      case ERRORS -> m.failure(SimulatedFailure.SERVER_ERROR, 0.17);
+      case LATENCY -> m.latency(Duration.ofMillis(1080), Duration.ofMillis(4500));
+      case COST -> {
+        model = "gpt-4.1-mini";
+        m.outputTokens(150, 280);
+      }
+      case QUALITY -> m.responder(r -> answer(quality.nextDouble() < 0.6
+          ? "Thanks for reaching out! Please check our help center for more information."
+          : Topics.of(r.lastUserText()).answer()));
+      case FORMAT -> m.failure(SimulatedFailure.MALFORMED_OUTPUT, 0.2);
+      default -> { }
+    }
+    return Variant.builder("v8").client(m.build()).model(model).systemPrompt("You are Acme's support assistant. Be brief. Answer in JSON.")
+        .parameters(ModelParameters.builder().temperature(0.2).maxOutputTokens(300).build())
+        .labels(VersionLabels.builder().modelVersion(model + "-2025-04-14").promptVersion("support-v8")
+            .retrievalVersion("kb-2026-10").policyVersion("policy-3").build())
+        .build();
+  }
+
+  static Variant backup(TimeSource time, long seed) {
+    SimulatedModelClient model = SimulatedModelClient.builder().seed(seed + 2).timeSource(time)
+        .latency(Duration.ofMillis(300), Duration.ofMillis(1200)).outputTokens(60, 150)
+        .responder(r -> answer(Topics.of(r.lastUserText()).answer()))
+        .build();
+    return Variant.builder("backup").client(model).model("gpt-4.1-nano")
+        .parameters(ModelParameters.builder().maxOutputTokens(200).build())
+        .labels(VersionLabels.builder().modelVersion("gpt-4.1-nano-2025-04-14").promptVersion("support-backup-2").build())
+        .build();
+  }
+
+  static String answer(String text) {
+    return JSON.createObjectNode().put("answer", text).toString();
+  }
+
+  static RolloutPlan plan(boolean quick) {
+    Duration min = quick ? Duration.ofMinutes(10) : Duration.ofMinutes(20);
+    RolloutPlan.Builder b = RolloutPlan.builder(ROUTE, "v8").salt("support-v8")
+        .change("prompt support-v8 on gpt-4.1-nano (cheaper), same knowledge base")
+        .owner("support-platform").expectedGain("-30% cost per answer at equal quality")
+        .stage(Stage.offlineGate())
+        .stage(Stage.shadow(0.2).minCalls(150).minDuration(min))
+        .stage(Stage.canary(1).minCalls(250).minDuration(min).maxDuration(Duration.ofHours(12),
+            dev.sluice.rollout.AtMaxDuration.ESCALATE))
+        .stage(Stage.cohort("tenant-acme", CohortRule.builder().tenants("acme").build()).minCalls(300).minDuration(min))
+        .stage(Stage.percent(10).minCalls(400).minDuration(min))
+        .stage(Stage.percent(25).minCalls(400).minDuration(min))
+        .stage(Stage.percent(50).minCalls(400).minDuration(min))
+        .stage(Stage.full())
+        .rollbackTrigger("fallback rate +2 pp").rollbackTrigger("p95 latency +20%").rollbackTrigger("cost per call +15%")
+        .dashboardQuery("sum by (variant, outcome) (rate(sluice_calls_total{route=\"support-answer\"}[5m]))");
+    Map.of("error_rate", 1.0, "timeout_rate", 1.0, "parse_failure_rate", 1.0, "fallback_rate", 2.0, "guardrail_block_rate", 2.0,
+            "slow_call_rate", 5.0, "latency", 0.20, "tokens", 0.5, "cost", 0.15, "quality", 0.08)
+        .forEach((k, v) -> b.margin(new MetricMargin(k, v)));
+    return b.build();
+  }
+
+  static Route route(DemoScenario scenario, TimeSource time, long seed, boolean quick, MeterRegistry meters) {
+    Variant v7 = baseline(time, seed);
+    Variant v8 = candidate(scenario, time, seed);
+    Variant backup = backup(time, seed);
+    return Route.builder(ROUTE).baseline(v7).variant(v8).variant(backup)
+        .rollout(plan(quick))
+        .resilience(ResiliencePolicy.builder().deadline(Duration.ofSeconds(8)).attemptTimeout(Duration.ofSeconds(4))
+            .maxAttempts(2).backoff(Duration.ofMillis(200), 2, Duration.ofSeconds(1), 0.5)
+            .circuitBreaker(50, 100, Duration.ofSeconds(30)).bulkhead(500, Duration.ZERO).build())
+        .guardrails(Guardrails.builder()
+            .input(new InvisibleText(), Pii.redacting(), Secrets.redacting(), new PromptInjection())
+            .output(JsonSchemaGuardrail.of(SCHEMA), Pii.restoring())
+            .build())
+        .budget(BudgetPolicy.builder()
+            .cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, GLOBAL_CAP_USD).softAt(0.5))
+            .cap(BudgetCap.usd(BudgetScope.TENANT, BudgetPeriod.DAY, "25").softAt(0.8).onExceeded(BudgetAction.downgradeTo("backup")))
+            .build())
+        .fallback(
+            BackupVariantLink.of(backup),
+            CachedAnswerLink.builder().timeSource(time).meterRegistry(meters).expireAfterWrite(Duration.ofHours(6)).build(),
+            FixedAnswerLink.of(answer("Sorry, I can't answer that right now. Our team is at support@acme.example."))
+                .on(FallbackTrigger.any().toArray(FallbackTrigger[]::new)))
+        .build();
+  }
+}
