@@ -15,7 +15,7 @@ public enum DemoScenario {
   /** Often leaves out what the customer asked about. */
   QUALITY("quality"),
   /** One answer in five is cut-off JSON. */
-  FORMAT("parse_failure_rate / fallback_rate");
+  FORMAT("slow_call_rate / parse_failure_rate: retries of cut-off JSON make calls slow");
 
   private final String expected;
 

@@ -1,0 +1,210 @@
+package dev.sluice.benchmarks;
+
+import dev.sluice.ResiliencePolicy;
+import dev.sluice.Route;
+import dev.sluice.Sluice;
+import dev.sluice.SluiceResponse;
+import dev.sluice.Subject;
+import dev.sluice.Variant;
+import dev.sluice.VersionLabels;
+import dev.sluice.budget.BudgetCap;
+import dev.sluice.budget.BudgetPeriod;
+import dev.sluice.budget.BudgetPolicy;
+import dev.sluice.budget.BudgetScope;
+import dev.sluice.guardrail.Guardrails;
+import dev.sluice.guardrails.InvisibleText;
+import dev.sluice.guardrails.Pii;
+import dev.sluice.guardrails.PromptInjection;
+import dev.sluice.guardrails.Secrets;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.model.ModelClient;
+import dev.sluice.model.ModelParameters;
+import dev.sluice.model.TokenUsage;
+import dev.sluice.rollout.RolloutPlan;
+import dev.sluice.rollout.Stage;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What Sluice costs per call, against a model that answers at once: the direct call (the floor),
+ * the Resilience4j stack a Java team would write by hand (breaker, retry, time limiter, bulkhead,
+ * Micrometer bound), Sluice with everything a production route uses on but guardrails, and Sluice
+ * with the default input guardrails on a 1 KB prompt; one and two threads each.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class CallOverheadBenchmark {
+
+  static final ChatResponse ANSWER = ChatResponse.of("{\"answer\":\"Open Settings.\"}", TokenUsage.of(40, 12), "bench", "gpt-4o-mini");
+
+  /** A model that answers at once with a completed future. */
+  static final class InstantModel implements ModelClient {
+    @Override
+    public String provider() {
+      return "bench";
+    }
+
+    @Override
+    public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
+      return CompletableFuture.completedFuture(ANSWER);
+    }
+  }
+
+  private final ModelClient model = new InstantModel();
+  private ChatRequest shortRequest;
+  private ChatRequest kilobyteRequest;
+  private Supplier<ChatResponse> resilience4j;
+  private Sluice sluice;
+  private Sluice guarded;
+  private final AtomicLong users = new AtomicLong();
+  private final AtomicLong audited = new AtomicLong();
+
+  @Setup
+  public void setUp() {
+    shortRequest = ChatRequest.builder().user("How do I reset my password?")
+        .parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
+    String kb = ("My order 1234 never arrived and the tracking page says it is still in the warehouse. "
+        + "Could you check what happened and tell me when it will ship? ").repeat(8);
+    kilobyteRequest = ChatRequest.builder().user(kb.substring(0, 1024)).parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
+
+    SimpleMeterRegistry r4jMeters = new SimpleMeterRegistry();
+    CircuitBreakerRegistry cbs = CircuitBreakerRegistry.ofDefaults();
+    RetryRegistry retries = RetryRegistry.ofDefaults();
+    BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    TimeLimiterRegistry limiters = TimeLimiterRegistry.ofDefaults();
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbs).bindTo(r4jMeters);
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(r4jMeters);
+    TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(r4jMeters);
+    TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(limiters).bindTo(r4jMeters);
+    CircuitBreaker cb = cbs.circuitBreaker("llm");
+    Retry retry = retries.retry("llm");
+    Bulkhead bulkhead = bulkheads.bulkhead("llm");
+    TimeLimiter limiter = limiters.timeLimiter("llm");
+    Supplier<Future<ChatResponse>> call = () -> model.chatAsync(shortRequest).toCompletableFuture();
+    Supplier<ChatResponse> limited = () -> {
+      try {
+        return limiter.decorateFutureSupplier(call).call();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    resilience4j = Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(cb, Bulkhead.decorateSupplier(bulkhead, limited)));
+
+    sluice = sluice(Guardrails.NONE);
+    guarded = sluice(Guardrails.builder()
+        .input(new InvisibleText(), Pii.redacting(), Secrets.redacting(), new PromptInjection()).build());
+  }
+
+  private Sluice sluice(Guardrails guardrails) {
+    Variant v1 = Variant.builder("v1").client(model).model("gpt-4o-mini")
+        .labels(VersionLabels.builder().modelVersion("gpt-4o-mini-2024-07-18").promptVersion("p7").build()).build();
+    Variant v2 = Variant.builder("v2").client(model).model("gpt-4.1-nano")
+        .labels(VersionLabels.builder().modelVersion("gpt-4.1-nano-2025-04-14").promptVersion("p8").build()).build();
+    return Sluice.builder()
+        .route(Route.builder("support").baseline(v1).variant(v2)
+            .rollout(RolloutPlan.builder("support", "v2").stage(Stage.percent(50).minCalls(Long.MAX_VALUE)).stage(Stage.full()).build())
+            .resilience(ResiliencePolicy.DEFAULTS)
+            .budget(BudgetPolicy.builder()
+                .cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "1000000"))
+                .cap(BudgetCap.usd(BudgetScope.TENANT, BudgetPeriod.DAY, "1000000")).build())
+            .guardrails(guardrails)
+            .build())
+        .meterRegistry(new SimpleMeterRegistry())
+        .auditSink(e -> audited.incrementAndGet())
+        .evaluateRolloutsEvery(java.time.Duration.ZERO)
+        .build();
+  }
+
+  @TearDown
+  public void tearDown() {
+    sluice.close();
+    guarded.close();
+  }
+
+  private Subject subject() {
+    long u = users.incrementAndGet() & 1023;
+    return Subject.builder().routingKey("user-" + u).tenant("t" + (u & 7)).build();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public ChatResponse direct1() {
+    return model.chatAsync(shortRequest).toCompletableFuture().join();
+  }
+
+  @Benchmark
+  @Threads(2)
+  public ChatResponse direct2() {
+    return model.chatAsync(shortRequest).toCompletableFuture().join();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public ChatResponse resilience4j1() {
+    return resilience4j.get();
+  }
+
+  @Benchmark
+  @Threads(2)
+  public ChatResponse resilience4j2() {
+    return resilience4j.get();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public SluiceResponse sluice1() {
+    return sluice.call("support", shortRequest, subject());
+  }
+
+  @Benchmark
+  @Threads(2)
+  public SluiceResponse sluice2() {
+    return sluice.call("support", shortRequest, subject());
+  }
+
+  @Benchmark
+  @Threads(1)
+  public SluiceResponse sluiceGuardrails1kb1() {
+    return guarded.call("support", kilobyteRequest, subject());
+  }
+
+  @Benchmark
+  @Threads(2)
+  public SluiceResponse sluiceGuardrails1kb2() {
+    return guarded.call("support", kilobyteRequest, subject());
+  }
+}

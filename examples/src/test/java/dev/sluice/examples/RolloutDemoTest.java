@@ -1,0 +1,43 @@
+package dev.sluice.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.examples.demo.DemoScenario;
+import dev.sluice.examples.demo.RolloutDemo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every scenario of the demo ends as the README says, in reduced mode (shorter minimum stage durations). */
+class RolloutDemoTest {
+
+  @TempDir
+  Path out;
+
+  @ParameterizedTest
+  @CsvSource({
+      "HEALTHY, ",
+      "ERRORS, fallback_rate|error_rate",
+      "LATENCY, latency|slow_call_rate",
+      "COST, cost|tokens",
+      "QUALITY, quality",
+      "FORMAT, parse_failure_rate|fallback_rate|error_rate|slow_call_rate|latency"})
+  void eachScenarioEndsAsDescribed(DemoScenario scenario, String metrics) throws Exception {
+    RolloutDemo.Result r = RolloutDemo.run(scenario, out, true, 7, false);
+    if (scenario == DemoScenario.HEALTHY) {
+      assertThat(r.promoted()).as(r.reason()).isTrue();
+      assertThat(r.finalStage()).isEqualTo("full");
+    } else {
+      assertThat(r.rolledBack()).as("%s: %s", scenario, r.reason()).isTrue();
+      assertThat(r.reason()).containsPattern("^(" + metrics + ") regression");
+      assertThat(r.decisions()).anyMatch(e -> e.kind().equals("rolled_back") && e.who().equals("sluice"));
+    }
+    String html = Files.readString(r.report());
+    assertThat(html).contains("<svg").contains("Traffic share and stages").contains("Budget burn").doesNotContain("<script");
+    String prom = Files.readString(r.metrics());
+    assertThat(prom).contains("sluice_calls_total{").contains("gen_ai_client_operation_duration_seconds")
+        .contains("sluice_rollout_decisions_total").doesNotContain("user-");
+  }
+}
