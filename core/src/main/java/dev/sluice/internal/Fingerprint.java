@@ -37,8 +37,8 @@ public final class Fingerprint {
     return h;
   }
 
-  // Murmur3's finaliser, so that near-identical texts do not give near-identical hashes.
-  private static long mix(long h) {
+  /** Murmur3's 64-bit finaliser, so that near-identical inputs do not give near-identical hashes. */
+  public static long mix(long h) {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;

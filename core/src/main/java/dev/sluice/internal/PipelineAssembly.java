@@ -55,17 +55,7 @@ public final class PipelineAssembly {
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep()),
         factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, env.time(), budgets.ledger(), env.prices(), env.meters())),
-        new StepFactory() {
-          @Override
-          public Phase phase() {
-            return Phase.FALLBACK;
-          }
-
-          @Override
-          public Optional<CallStep> create(Route route, PipelineEnvironment env) {
-            return route.fallback().isEmpty() ? Optional.empty() : Optional.of(new FallbackStep(route, env.time(), env.meters()));
-          }
-        },
+        optional(Phase.FALLBACK, route -> !route.fallback().isEmpty(), (route, env) -> new FallbackStep(route, env.time(), env.meters())),
         optional(Phase.INPUT_GUARDRAILS, route -> !route.guardrails().input().isEmpty(),
             (route, env) -> new InputGuardrailStep(route, env.meters())),
         optional(Phase.OUTPUT_GUARDRAILS, route -> !route.guardrails().output().isEmpty(),

@@ -1,5 +1,6 @@
 package dev.sluice.rollout;
 
+import dev.sluice.internal.Fingerprint;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,12 +37,7 @@ public final class Bucketing {
     h = update(h, salt.getBytes(StandardCharsets.UTF_8));
     h = (h ^ '.') * FNV_PRIME;
     h = update(h, routingKey.getBytes(StandardCharsets.UTF_8));
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return Fingerprint.mix(h);
   }
 
   private static long update(long h, byte[] bytes) {

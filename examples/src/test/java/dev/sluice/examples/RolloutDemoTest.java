@@ -19,7 +19,7 @@ class RolloutDemoTest {
   @ParameterizedTest
   @CsvSource({
       "HEALTHY, ",
-      "ERRORS, fallback_rate|error_rate",
+      "ERRORS, fallback_rate|error_rate|slow_call_rate",
       "LATENCY, latency|slow_call_rate",
       "COST, cost|tokens",
       "QUALITY, quality",
