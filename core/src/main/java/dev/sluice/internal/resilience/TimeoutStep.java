@@ -44,14 +44,12 @@ public final class TimeoutStep implements CallStep {
         deadlineBinds = true;
       }
     }
-    SluiceException timeout = deadlineBinds
-        ? new CallTimeoutException("route '" + route.name() + "' variant '" + variant.id() + "': the call's deadline of "
-            + route.resilience().deadline().toMillis() + " ms passed during attempt " + (call.attempts() + 1), route.resilience().deadline())
-        : new ModelCallException(ModelCallException.Kind.ATTEMPT_TIMEOUT, 0,
-            "variant '" + variant.id() + "' did not answer within its attempt timeout of " + attemptTimeout.toMillis() + " ms",
-            null, null);
+    boolean byDeadline = deadlineBinds;
+    int attempt = call.attempts() + 1;
     CompletableFuture<ChatResponse> result = new CompletableFuture<>();
     TimeSource.Scheduled timer = time.schedule(limit, () -> {
+      // Built only when it fires: filling in a stack trace on every attempt costs more than the rest of the pipeline.
+      SluiceException timeout = timeout(variant, attemptTimeout, byDeadline, attempt);
       call.abortAttempt(timeout);
       // If the client ignored the cancellation, the attempt still ends now.
       result.completeExceptionally(timeout);
@@ -65,5 +63,14 @@ public final class TimeoutStep implements CallStep {
       }
     });
     return result;
+  }
+
+  private SluiceException timeout(Variant variant, Duration attemptTimeout, boolean byDeadline, int attempt) {
+    return byDeadline
+        ? new CallTimeoutException("route '" + route.name() + "' variant '" + variant.id() + "': the call's deadline of "
+            + route.resilience().deadline().toMillis() + " ms passed during attempt " + attempt, route.resilience().deadline())
+        : new ModelCallException(ModelCallException.Kind.ATTEMPT_TIMEOUT, 0,
+            "variant '" + variant.id() + "' did not answer within its attempt timeout of " + attemptTimeout.toMillis() + " ms",
+            null, null);
   }
 }
