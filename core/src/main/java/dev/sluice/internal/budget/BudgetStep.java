@@ -184,13 +184,14 @@ public final class BudgetStep implements CallStep {
       if (scopeValue == null) {
         continue;
       }
-      String account = cap.id() + "|" + scopeValue + "|" + cap.period().start(now, policy.zone());
+      Window window = window(cap, now);
+      String account = cap.id() + "|" + scopeValue + "|" + window.start();
       if (seen.putIfAbsent(account, caps.size()) != null) {
         continue;
       }
       long amount = cap.unit() == BudgetUnit.USD ? worstUsd : input + output;
       caps.add(cap);
-      lines.add(new BudgetLedger.Line(account, amount, cap.limit(), cap.period().end(now, policy.zone())));
+      lines.add(new BudgetLedger.Line(account, amount, cap.limit(), window.end()));
     }
     return new Plan(caps, lines);
   }
@@ -229,9 +230,23 @@ public final class BudgetStep implements CallStep {
   private double remainingFraction(BudgetCap cap) {
     Instant now = time.now();
     String value = cap.scope() == BudgetScope.GLOBAL ? "*" : route.name();
-    String account = cap.id() + "|" + value + "|" + cap.period().start(now, policy.zone());
+    String account = cap.id() + "|" + value + "|" + window(cap, now).start();
     return Math.max(0, 1.0 - (double) ledger.balance(account).used() / cap.limit());
   }
 
   private record Plan(List<BudgetCap> caps, List<BudgetLedger.Line> lines) {}
+
+  /** A cap's current period; calendar arithmetic in a time zone is too slow to redo on every reservation. */
+  private record Window(Instant start, Instant end) {}
+
+  private final ConcurrentHashMap<BudgetCap, Window> windows = new ConcurrentHashMap<>();
+
+  private Window window(BudgetCap cap, Instant now) {
+    Window w = windows.get(cap);
+    if (w == null || now.isBefore(w.start()) || !now.isBefore(w.end())) {
+      w = new Window(cap.period().start(now, policy.zone()), cap.period().end(now, policy.zone()));
+      windows.put(cap, w);
+    }
+    return w;
+  }
 }
