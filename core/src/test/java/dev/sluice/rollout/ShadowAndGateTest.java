@@ -51,18 +51,27 @@ class ShadowAndGateTest {
       assertThat(r.variantId()).isEqualTo("v1");
       assertThat(r.latency()).isEqualTo(Duration.ofMillis(100));
     }
-    // one shadow fails, two hang and hold the cap of 2, the other 17 are dropped
-    waitForShadow(s, st -> st.failures() >= 1 && st.failures() + st.dropped() >= 18);
+    // At most two shadows are in flight: the first (a 500) and hanging ones; the rest are dropped.
+    // How many hang depends on whether the 500 frees its permit before the last offer, so the test
+    // checks the invariant instead: every shadow ends counted, a launched one as a failure.
+    waitForShadow(s, st -> st.failures() >= 1 && st.dropped() >= 1);
     ShadowStats st = s.rollout("r").shadowStats();
-    assertThat(st.failures()).isGreaterThanOrEqualTo(1);
     assertThat(st.dropped()).as("hanging shadows fill the cap; later ones are dropped, not waited for").isPositive();
     // The launcher thread may start a hanging shadow after this thread has moved the clock, so keep
-    // moving it (in simulated time) until both hanging shadows have reached their 5 s timeout.
-    for (int i = 0; i < 100 && s.rollout("r").shadowStats().failures() < 3; i++) {
+    // moving it (in simulated time) until every hanging shadow has reached its 5 s timeout.
+    for (int i = 0; i < 100 && accounted(s) < 20; i++) {
       time.advance(Duration.ofSeconds(6));
-      waitForShadow(s, x -> x.failures() >= 3, 100);
+      waitForShadow(s, x -> x.failures() + x.dropped() >= 20, 100);
     }
-    assertThat(s.rollout("r").shadowStats().failures()).as("timed-out shadows end as failures").isGreaterThanOrEqualTo(3);
+    st = s.rollout("r").shadowStats();
+    assertThat(st.failures() + st.dropped()).as("every shadow is counted: dropped, or failed by 500 or timeout").isEqualTo(20);
+    assertThat(st.failures()).as("the 500 and at least one timed-out hanging shadow").isGreaterThanOrEqualTo(2);
+    assertThat(st.candidateRuns()).isZero();
+  }
+
+  private static long accounted(Sluice s) {
+    ShadowStats st = s.rollout("r").shadowStats();
+    return st.failures() + st.dropped();
   }
 
   @Test
