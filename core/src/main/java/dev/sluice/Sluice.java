@@ -15,6 +15,8 @@ import dev.sluice.rollout.StageGate;
 import dev.sluice.rollout.ToggleSource;
 import java.util.function.Consumer;
 import dev.sluice.internal.CallPipeline;
+import dev.sluice.internal.proxy.AttemptBody;
+import dev.sluice.internal.proxy.RouteProxy;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.PipelineAssembly;
 import dev.sluice.internal.resilience.Breakers;
@@ -156,12 +158,35 @@ public final class Sluice implements AutoCloseable {
    * {@link SluiceException}; cancelling it cancels the call and aborts the model request in flight.
    */
   public CompletableFuture<SluiceResponse> callAsync(String route, ChatRequest request, Subject subject) {
+    return start(route, request, subject, null);
+  }
+
+  /**
+   * A proxy of {@code type} whose {@link dev.sluice.annotation.LlmRoute @LlmRoute} methods run
+   * {@code implementation}'s body inside their route's pipeline; other methods go straight to the
+   * implementation. Every routed method is checked here: an unknown route, a fallback method with
+   * the wrong signature or two routing keys fail now with an {@link InvalidConfigurationException}
+   * naming the method.
+   *
+   * <pre>{@code
+   * SupportAssistant assistant = sluice.proxy(SupportAssistant.class, new OpenAiSupportAssistant());
+   * String answer = assistant.answer("user-42", "acme", "How do I reset my password?");
+   * }</pre>
+   */
+  public <T> T proxy(Class<T> type, T implementation) {
+    return RouteProxy.create(type, implementation, routes.keySet(), this::start);
+  }
+
+  private CompletableFuture<SluiceResponse> start(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(subject, "subject");
     Route r = route(route);
     CallPipeline pipeline = pipelines.get(r.name());
     TimeSource time = environment.time();
     CallContext call = new CallContext(newCallId(), r, request, subject, time.now(), time.nanoTime());
+    if (body != null) {
+      call.attribute(AttemptBody.KEY, body);
+    }
     CompletableFuture<SluiceResponse> result = new CompletableFuture<>();
     pipeline.execute(call).whenComplete((response, failure) -> {
       if (failure != null) {

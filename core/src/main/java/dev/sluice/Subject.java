@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.internal.proxy.CurrentCall;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,33 @@ public final class Subject {
   /** A subject with no routing key: it is assigned per request, not sticky. */
   public static Subject anonymous() {
     return ANONYMOUS;
+  }
+
+  /**
+   * Makes {@code subject} the subject of {@code @LlmRoute} calls this thread makes until the
+   * returned binding closes, for methods without a {@code @RoutingKey} or {@code Subject}
+   * parameter.
+   *
+   * <pre>{@code
+   * try (var bound = Subject.bind(Subject.builder().routingKey(userId).tenant(tenant).build())) {
+   *   return assistant.answer(question);
+   * }
+   * }</pre>
+   */
+  public static Binding bind(Subject subject) {
+    CurrentCall.Scope scope = CurrentCall.bindSubject(Objects.requireNonNull(subject, "subject"));
+    return scope::close;
+  }
+
+  /** The subject bound to this thread with {@link #bind(Subject)}, if any. */
+  public static Optional<Subject> bound() {
+    return CurrentCall.subject();
+  }
+
+  /** Ends a {@link #bind(Subject)}; restores the subject bound before it. */
+  public interface Binding extends AutoCloseable {
+    @Override
+    void close();
   }
 
   public static Builder builder() {

@@ -5,6 +5,9 @@ import dev.sluice.SluiceException;
 import dev.sluice.Variant;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
+import dev.sluice.internal.proxy.Attempt;
+import dev.sluice.internal.proxy.AttemptBody;
+import dev.sluice.internal.proxy.CurrentCall;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
 import dev.sluice.pricing.Cost;
@@ -16,7 +19,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The innermost link: one attempt at the current variant's model. Counts the attempt, prepares the
  * variant's request, calls the client with the MDC set, registers the request so that cancelling
- * the call aborts it, and records the GenAI meters, usage and cost of the attempt.
+ * the call aborts it, and records the GenAI meters, usage and cost of the attempt. For an
+ * {@code @LlmRoute} method the attempt runs the method's body instead, whose model calls take the
+ * same path.
  */
 public final class ModelInvocation implements CallChain {
 
@@ -36,8 +41,15 @@ public final class ModelInvocation implements CallChain {
     if (call.isCancelled()) {
       return CompletableFuture.failedFuture(new SluiceException("the call was cancelled before attempt " + (call.attempts() + 1)));
     }
-    ChatRequest prepared = variant.prepare(call.request());
-    call.startAttempt();
+    int attempt = call.startAttempt();
+    if (call.attribute(AttemptBody.KEY) instanceof AttemptBody body) {
+      return runBody(call, variant, attempt, body);
+    }
+    return exchange(call, variant, variant.prepare(call.request()));
+  }
+
+  /** One request to the variant's model, aborted with the attempt, counted on the call. */
+  private CompletableFuture<ChatResponse> exchange(CallContext call, Variant variant, ChatRequest prepared) {
     long start = time.nanoTime();
     CompletableFuture<ChatResponse> answer;
     try (CallMdc ignored = CallMdc.open(call)) {
@@ -50,8 +62,7 @@ public final class ModelInvocation implements CallChain {
     return answer.handle((response, failure) -> {
       long nanos = time.nanoTime() - start;
       if (failure != null) {
-        Throwable aborted = call.abortReason();
-        SluiceException e = Failures.fromModel(aborted != null ? aborted : failure);
+        SluiceException e = failure(call, failure);
         vm.recordModelFailure(errorType(e), nanos);
         throw e;
       }
@@ -63,6 +74,43 @@ public final class ModelInvocation implements CallChain {
       vm.recordModelCall(response, nanos);
       return response;
     });
+  }
+
+  /**
+   * An {@code @LlmRoute} method's body in place of the model call: bound to the thread with the
+   * MDC set, its model calls made through {@link #exchange}, its result turned into the answer the
+   * outer steps check.
+   */
+  private CompletionStage<ChatResponse> runBody(CallContext call, Variant variant, int number, AttemptBody body) {
+    Attempt attempt = new Attempt(call, variant, number, (v, request) -> exchange(call, v, request));
+    CompletionStage<?> result;
+    try (CallMdc ignored = CallMdc.open(call); CurrentCall.Scope bound = CurrentCall.bind(attempt)) {
+      result = body.run(attempt);
+    } catch (Throwable t) {
+      body.threw(t);
+      return CompletableFuture.failedFuture(bodyFailure(call, t));
+    }
+    return result.handle((value, failure) -> {
+      if (failure != null) {
+        body.threw(Failures.unwrap(failure));
+        throw bodyFailure(call, failure);
+      }
+      return body.answer(value, attempt, attempt.lastResponse());
+    });
+  }
+
+  /** What the body threw: Sluice's own failures as they are, anything else a non-retryable failure of the method. */
+  private static SluiceException bodyFailure(CallContext call, Throwable thrown) {
+    Throwable t = Failures.unwrap(thrown);
+    if (call.abortReason() != null || t instanceof SluiceException) {
+      return failure(call, t);
+    }
+    return new ModelCallException(ModelCallException.Kind.OTHER, 0, "the @LlmRoute method failed: " + t, null, t);
+  }
+
+  private static SluiceException failure(CallContext call, Throwable failure) {
+    Throwable aborted = call.abortReason();
+    return Failures.fromModel(aborted != null ? aborted : failure);
   }
 
   static String errorType(SluiceException e) {

@@ -1,0 +1,13 @@
+package dev.sluice.internal.proxy;
+
+import dev.sluice.Subject;
+import dev.sluice.SluiceResponse;
+import dev.sluice.model.ChatRequest;
+import java.util.concurrent.CompletableFuture;
+
+/** Runs a route's pipeline with a method body in place of the model call. */
+@FunctionalInterface
+public interface RouteCaller {
+
+  CompletableFuture<SluiceResponse> call(String route, ChatRequest request, Subject subject, AttemptBody body);
+}
