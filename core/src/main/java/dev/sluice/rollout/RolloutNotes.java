@@ -8,18 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.sluice.InvalidConfigurationException;
+import dev.sluice.internal.ConfigNodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads and writes rollout notes: the plan as a person writes it, in JSON or YAML. Unknown fields
@@ -52,7 +49,6 @@ public final class RolloutNotes {
   private static final Set<String> STAGE = Set.of("name", "kind", "percent", "cohort", "sample_rate", "min_calls",
       "min_duration", "max_duration", "at_max");
   private static final Set<String> COHORT = Set.of("tenants", "regions", "plans", "internal");
-  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private RolloutNotes() {}
 
@@ -91,7 +87,8 @@ public final class RolloutNotes {
     }
   }
 
-  static RolloutPlan fromTree(JsonNode root) {
+  /** Reads a note already parsed to a tree (as the route configuration file and the Spring starter do). */
+  public static RolloutPlan fromTree(JsonNode root) {
     if (root == null || !root.isObject()) {
       throw new InvalidConfigurationException("rollout note", "must be an object with route, candidate and stages");
     }
@@ -184,73 +181,27 @@ public final class RolloutNotes {
   }
 
   private static void unknown(JsonNode n, Set<String> known, String prefix) {
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!known.contains(f)) {
-        throw new InvalidConfigurationException(prefix + f, "is not a field of a rollout note here; known fields: " + new java.util.TreeSet<>(known));
-      }
-    }
+    ConfigNodes.onlyKnown(n, known, prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix, "a rollout note here");
   }
 
   private static String text(JsonNode n, String field, boolean required) {
-    return text(n, field, required, "");
+    return ConfigNodes.text(n, field, required, "");
   }
 
   private static String text(JsonNode n, String field, boolean required, String path) {
-    JsonNode v = n.get(field);
-    String f = path.isEmpty() ? field : path + "." + field;
-    if (v == null || v.isNull()) {
-      if (required) {
-        throw new InvalidConfigurationException(f, null, "text");
-      }
-      return "";
-    }
-    if (!v.isValueNode()) {
-      throw new InvalidConfigurationException(f, v.toString(), "text");
-    }
-    return v.asText();
+    return ConfigNodes.text(n, field, required, path);
   }
 
   private static double number(JsonNode n, String field, String path) {
-    JsonNode v = n.get(field);
-    if (v == null || !v.isNumber()) {
-      throw new InvalidConfigurationException(path + "." + field, v == null ? null : v.toString(), "a number");
-    }
-    return v.asDouble();
+    return ConfigNodes.number(n, field, path);
   }
 
   private static Set<String> strings(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    Set<String> out = new HashSet<>();
-    if (v == null || v.isNull()) {
-      return out;
-    }
-    if (!v.isArray()) {
-      throw new InvalidConfigurationException(field, v.toString(), "a list of text");
-    }
-    v.forEach(e -> out.add(e.asText()));
-    return out;
+    return ConfigNodes.strings(n, field, "");
   }
 
-  /** Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 500ms} or ISO-8601 {@code PT2H}. */
   static Duration duration(JsonNode n, String field, String path) {
-    String v = text(n, field, true, path).trim();
-    Matcher m = SIMPLE_DURATION.matcher(v);
-    if (m.matches()) {
-      long x = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(x);
-        case "s" -> Duration.ofSeconds(x);
-        case "m" -> Duration.ofMinutes(x);
-        case "h" -> Duration.ofHours(x);
-        default -> Duration.ofDays(x);
-      };
-    }
-    try {
-      return Duration.parse(v);
-    } catch (DateTimeParseException e) {
-      throw new InvalidConfigurationException(path + "." + field, v, "a duration such as 90s, 15m, 2h, 1d or PT2H");
-    }
+    return ConfigNodes.duration(n, field, path);
   }
 
   static ObjectNode toTree(RolloutPlan p) {

@@ -1,0 +1,194 @@
+package dev.sluice.config;
+
+import static dev.sluice.internal.ConfigNodes.duration;
+import static dev.sluice.internal.ConfigNodes.object;
+import static dev.sluice.internal.ConfigNodes.onlyKnown;
+import static dev.sluice.internal.ConfigNodes.path;
+import static dev.sluice.internal.ConfigNodes.text;
+import static dev.sluice.internal.ConfigNodes.within;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.InvalidConfigurationException;
+import dev.sluice.ResiliencePolicy;
+import dev.sluice.Route;
+import dev.sluice.Sluice;
+import dev.sluice.Variant;
+import dev.sluice.internal.config.BudgetConfig;
+import dev.sluice.internal.config.ResilienceConfig;
+import dev.sluice.internal.config.VariantConfig;
+import dev.sluice.rollout.RolloutNotes;
+import dev.sluice.time.TimeSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Routes, variants, policies, budgets and rollout plans from one YAML or JSON document (the
+ * Spring Boot starter reads the same schema under {@code sluice:} in {@code application.yml}).
+ * Each route's {@code rollout} is a rollout note without its {@code route} field. Every mistake
+ * fails with an {@link InvalidConfigurationException} naming the field's path and what it allows.
+ *
+ * <pre>{@code
+ * routes:
+ *   - name: support-answer
+ *     resilience: {deadline: 20s, attempt_timeout: 8s, max_attempts: 3}
+ *     budget: {caps: [{scope: tenant, period: day, usd: "10.00"}], zone: Europe/Paris}
+ *     variants:
+ *       - id: v1
+ *         model: gpt-4o-mini
+ *         client: {provider: openai, base_url: "https://api.openai.com/v1", api_key_env: OPENAI_API_KEY}
+ *         labels: {prompt_version: support-v7}
+ *       - id: v2
+ *         model: gpt-4.1-mini
+ *         client: {ref: openAiClient}
+ *         system_prompt: You are a concise support agent.
+ *         labels: {prompt_version: support-v8}
+ *     rollout:
+ *       candidate: v2
+ *       stages: [{kind: canary, percent: 1}, {kind: percent, percent: 25}, {kind: full}]
+ *       metrics: {error_rate: 0.005}
+ * budgets:
+ *   - {scope: global, period: month, usd: "5000"}
+ * evaluate_every: 10s
+ * }</pre>
+ *
+ * <pre>{@code
+ * Sluice sluice = SluiceConfiguration.read(Files.newInputStream(path), ClientResolver.none())
+ *     .meterRegistry(registry)
+ *     .build();
+ * }</pre>
+ */
+public final class SluiceConfiguration {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every");
+  private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout");
+
+  private final ClientResolver clients;
+  private final List<RouteCustomizer> customizers;
+  private final TimeSource time;
+  private final Function<String, String> environment;
+
+  private SluiceConfiguration(ClientResolver clients, List<RouteCustomizer> customizers, TimeSource time, Function<String, String> environment) {
+    this.clients = clients;
+    this.customizers = customizers;
+    this.time = time;
+    this.environment = environment;
+  }
+
+  /** A builder of the configured Sluice, read from YAML or JSON. */
+  public static Sluice.Builder read(InputStream in, ClientResolver clients) throws IOException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(in);
+    } catch (JsonProcessingException e) {
+      throw new InvalidConfigurationException("sluice configuration", "is neither valid YAML nor JSON: " + e.getOriginalMessage());
+    }
+    return fromTree(root, clients, List.of(), TimeSource.system(), System::getenv);
+  }
+
+  /** A builder of the configured Sluice, read from a YAML or JSON string. */
+  public static Sluice.Builder readString(String yaml, ClientResolver clients) {
+    try {
+      return read(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), clients);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A builder of the configured Sluice from a parsed tree.
+   *
+   * @param customizers applied to each route before it is built (guardrails, fallback links)
+   * @param time the time source simulated and HTTP clients use (set the same on the returned builder)
+   * @param environment looks up {@code api_key_env} variables
+   */
+  public static Sluice.Builder fromTree(JsonNode root, ClientResolver clients, List<RouteCustomizer> customizers, TimeSource time,
+      Function<String, String> environment) {
+    return new SluiceConfiguration(Objects.requireNonNull(clients, "clients"), List.copyOf(customizers), time, environment).builder(root);
+  }
+
+  private Sluice.Builder builder(JsonNode root) {
+    if (root == null || !root.isObject()) {
+      throw new InvalidConfigurationException("sluice configuration", "must be an object with routes");
+    }
+    onlyKnown(root, ROOT, "", "a Sluice configuration");
+    JsonNode routes = root.get("routes");
+    if (routes == null || !routes.isArray() || routes.isEmpty()) {
+      throw new InvalidConfigurationException("routes", routes == null ? null : routes.toString(), "a list of at least one route");
+    }
+    Sluice.Builder b = Sluice.builder().timeSource(time);
+    for (int i = 0; i < routes.size(); i++) {
+      b.route(route(routes.get(i), "routes[" + i + "]"));
+    }
+    BudgetConfig.caps(root.get("budgets"), "budgets").forEach(b::budget);
+    if (root.has("evaluate_every")) b.evaluateRolloutsEvery(duration(root, "evaluate_every", ""));
+    return b;
+  }
+
+  private Route route(JsonNode n, String path) {
+    if (!n.isObject()) {
+      throw new InvalidConfigurationException(path, n.toString(), "a route with name and variants");
+    }
+    onlyKnown(n, ROUTE, path, "a route");
+    String name = text(n, "name", true, path);
+    Route.Builder b = Route.builder(name);
+    ResiliencePolicy policy = ResiliencePolicy.DEFAULTS;
+    JsonNode resilience = object(n, "resilience", path, "a resilience policy");
+    if (resilience != null) {
+      policy = ResilienceConfig.read(resilience, ResiliencePolicy.DEFAULTS, path(path, "resilience"));
+      b.resilience(policy);
+    }
+    JsonNode variants = n.get("variants");
+    if (variants == null || !variants.isArray() || variants.isEmpty()) {
+      throw new InvalidConfigurationException(path(path, "variants"), variants == null ? null : variants.toString(), "a list of at least one variant");
+    }
+    List<Variant> read = new ArrayList<>();
+    for (int i = 0; i < variants.size(); i++) {
+      String vp = path(path, "variants[" + i + "]");
+      JsonNode v = variants.get(i);
+      Variant variant = VariantConfig.read(v, vp, clients, time, environment);
+      read.add(variant);
+      JsonNode own = object(v, "resilience", vp, "a resilience policy");
+      if (own != null) {
+        b.resilience(variant.id(), ResilienceConfig.read(own, policy, path(vp, "resilience")));
+      }
+    }
+    String baseline = n.has("baseline") ? text(n, "baseline", true, path) : read.get(0).id();
+    if (read.stream().noneMatch(v -> v.id().equals(baseline))) {
+      throw new InvalidConfigurationException(path(path, "baseline"), baseline, "the id of one of the route's variants " + read.stream().map(Variant::id).toList());
+    }
+    for (Variant v : read) {
+      if (v.id().equals(baseline)) {
+        b.baseline(v);
+      } else {
+        b.variant(v);
+      }
+    }
+    JsonNode budget = object(n, "budget", path, "a route budget with caps");
+    if (budget != null) {
+      b.budget(BudgetConfig.policy(budget, path(path, "budget")));
+    }
+    JsonNode rollout = object(n, "rollout", path, "a rollout note: candidate, stages, metrics, ...");
+    if (rollout != null) {
+      ObjectNode note = rollout.deepCopy();
+      if (note.has("route") && !note.get("route").asText().equals(name)) {
+        throw new InvalidConfigurationException(path(path, "rollout.route"), note.get("route").asText(), "absent or the route's own name '" + name + "'");
+      }
+      note.put("route", name);
+      b.rollout(within(path(path, "rollout"), () -> RolloutNotes.fromTree(note)));
+    }
+    customizers.forEach(c -> c.customize(name, b));
+    return within(path, b::build);
+  }
+}

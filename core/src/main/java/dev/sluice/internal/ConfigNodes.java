@@ -1,0 +1,155 @@
+package dev.sluice.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.InvalidConfigurationException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reading fields of a configuration tree (a rollout note, a route file, Spring properties) with
+ * errors that name the field's path and what it allows. Numbers and booleans may also be given as
+ * text, as environment variables and property files give them.
+ */
+public final class ConfigNodes {
+
+  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  private ConfigNodes() {}
+
+  /** {@code path.field}, or {@code field} at the root. */
+  public static String path(String path, String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  /** Fails on the first field of {@code n} not in {@code known}, naming the {@code what} it is not a field of. */
+  public static void onlyKnown(JsonNode n, Set<String> known, String path, String what) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!known.contains(f)) {
+        throw new InvalidConfigurationException(path(path, f), "is not a field of " + what + "; known fields: " + new TreeSet<>(known));
+      }
+    }
+  }
+
+  /** The object at {@code field}, failing if it is there but not an object. */
+  public static @Nullable JsonNode object(JsonNode n, String field, String path, String allowed) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw new InvalidConfigurationException(path(path, field), v.toString(), allowed);
+    }
+    return v;
+  }
+
+  /** A text value; {@code ""} when absent and not required. */
+  public static String text(JsonNode n, String field, boolean required, String path) {
+    JsonNode v = n.get(field);
+    String f = path(path, field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw new InvalidConfigurationException(f, null, "text");
+      }
+      return "";
+    }
+    if (!v.isValueNode()) {
+      throw new InvalidConfigurationException(f, v.toString(), "text");
+    }
+    return v.asText();
+  }
+
+  public static double number(JsonNode n, String field, String path) {
+    JsonNode v = n.get(field);
+    if (v != null && v.isNumber()) {
+      return v.asDouble();
+    }
+    if (v != null && v.isTextual()) {
+      try {
+        return Double.parseDouble(v.asText().trim());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new InvalidConfigurationException(path(path, field), v == null ? null : v.toString(), "a number");
+  }
+
+  public static int integer(JsonNode n, String field, String path) {
+    double d = number(n, field, path);
+    if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+      throw new InvalidConfigurationException(path(path, field), n.get(field).toString(), "a whole number");
+    }
+    return (int) d;
+  }
+
+  public static boolean bool(JsonNode n, String field, String path) {
+    JsonNode v = n.get(field);
+    if (v != null && v.isBoolean()) {
+      return v.asBoolean();
+    }
+    if (v != null && v.isTextual() && (v.asText().equalsIgnoreCase("true") || v.asText().equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(v.asText());
+    }
+    throw new InvalidConfigurationException(path(path, field), v == null ? null : v.toString(), "true or false");
+  }
+
+  /** A list of text; empty when absent. */
+  public static Set<String> strings(JsonNode n, String field, String path) {
+    JsonNode v = n.get(field);
+    Set<String> out = new LinkedHashSet<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw new InvalidConfigurationException(path(path, field), v.toString(), "a list of text");
+    }
+    v.forEach(e -> out.add(e.asText()));
+    return out;
+  }
+
+  /**
+   * Runs a builder step, putting {@code path} in front of the field of any
+   * {@link InvalidConfigurationException} it throws that does not already name its full path.
+   */
+  public static <T> T within(String path, java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (InvalidConfigurationException e) {
+      if (e.field().startsWith(path)) {
+        throw e;
+      }
+      String problem = e.getMessage().substring(e.field().length()).replaceFirst("^:", "").trim();
+      InvalidConfigurationException named = new InvalidConfigurationException(path(path, e.field()), problem);
+      named.initCause(e);
+      throw named;
+    }
+  }
+
+  /** Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 500ms} or ISO-8601 {@code PT2H}. */
+  public static Duration duration(JsonNode n, String field, String path) {
+    String v = text(n, field, true, path).trim();
+    Matcher m = SIMPLE_DURATION.matcher(v);
+    if (m.matches()) {
+      long x = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(x);
+        case "s" -> Duration.ofSeconds(x);
+        case "m" -> Duration.ofMinutes(x);
+        case "h" -> Duration.ofHours(x);
+        default -> Duration.ofDays(x);
+      };
+    }
+    try {
+      return Duration.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new InvalidConfigurationException(path(path, field), v, "a duration such as 90s, 15m, 2h, 1d or PT2H");
+    }
+  }
+}
