@@ -3,6 +3,7 @@ package dev.sluice;
 import dev.sluice.audit.AuditSink;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
+import dev.sluice.budget.BudgetStanding;
 import dev.sluice.budget.InMemoryBudgetLedger;
 import dev.sluice.internal.budget.Budgets;
 import dev.sluice.judge.Judge;
@@ -15,7 +16,9 @@ import dev.sluice.rollout.StageGate;
 import dev.sluice.rollout.ToggleSource;
 import java.util.function.Consumer;
 import dev.sluice.internal.CallPipeline;
+import dev.sluice.annotation.RoutedMethods;
 import dev.sluice.internal.proxy.AttemptBody;
+import dev.sluice.internal.proxy.MethodScan;
 import dev.sluice.internal.proxy.RouteProxy;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.PipelineAssembly;
@@ -177,6 +180,17 @@ public final class Sluice implements AutoCloseable {
     return RouteProxy.create(type, implementation, routes.keySet(), this::start);
   }
 
+  /**
+   * The {@link dev.sluice.annotation.LlmRoute @LlmRoute} methods of a class, planned and checked,
+   * for a framework's interceptor (the Spring starter uses this). Fails on misuse, naming the
+   * method.
+   */
+  public RoutedMethods routedMethods(Class<?> type) {
+    Objects.requireNonNull(type, "type");
+    return new RoutedMethods(type.isInterface() ? MethodScan.ofInterface(type, type, routes.keySet()) : MethodScan.ofClass(type, routes.keySet()),
+        this::start);
+  }
+
   private CompletableFuture<SluiceResponse> start(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(subject, "subject");
@@ -228,6 +242,11 @@ public final class Sluice implements AutoCloseable {
   public CircuitBreaker circuitBreaker(String route, String variantId) {
     Route r = route(route);
     return breakers.circuitBreaker(r, r.variant(variantId));
+  }
+
+  /** Where a route's route-wide and global budget caps stand in their current periods. */
+  public List<BudgetStanding> budgetStandings(String route) {
+    return budgets.standings(route(route).name());
   }
 
   /** The ledger budgets are counted in. */

@@ -117,10 +117,7 @@ public final class RolloutNotes {
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getValue().isNumber()) {
-          throw new InvalidConfigurationException("metrics." + e.getKey(), e.getValue().toString(), "a number");
-        }
-        b.margin(new MetricMargin(e.getKey(), e.getValue().asDouble()));
+        b.margin(new MetricMargin(e.getKey(), ConfigNodes.number(metrics, e.getKey(), "metrics")));
       }
     }
     return b.build();
@@ -172,10 +169,7 @@ public final class RolloutNotes {
     unknown(n, COHORT, path + ".");
     Boolean internal = null;
     if (n.has("internal")) {
-      if (!n.get("internal").isBoolean()) {
-        throw new InvalidConfigurationException(path + ".internal", n.get("internal").toString(), "true or false");
-      }
-      internal = n.get("internal").asBoolean();
+      internal = ConfigNodes.bool(n, "internal", path);
     }
     return new CohortRule(strings(n, "tenants"), strings(n, "regions"), strings(n, "plans"), internal);
   }

@@ -11,6 +11,7 @@ import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
 import dev.sluice.budget.BudgetPolicy;
 import dev.sluice.budget.BudgetScope;
+import dev.sluice.budget.BudgetStanding;
 import dev.sluice.budget.BudgetUnit;
 import dev.sluice.budget.Reservation;
 import dev.sluice.budget.ReserveResult;
@@ -228,10 +229,25 @@ public final class BudgetStep implements CallStep {
   }
 
   private double remainingFraction(BudgetCap cap) {
-    Instant now = time.now();
+    return standing(cap).remainingFraction();
+  }
+
+  /** The route-wide and global caps' standing in their current periods. */
+  public List<BudgetStanding> standings() {
+    List<BudgetStanding> out = new ArrayList<>();
+    for (BudgetCap cap : policy.caps()) {
+      if (cap.scope() == BudgetScope.GLOBAL || cap.scope() == BudgetScope.ROUTE) {
+        out.add(standing(cap));
+      }
+    }
+    return out;
+  }
+
+  private BudgetStanding standing(BudgetCap cap) {
+    Window w = window(cap, time.now());
     String value = cap.scope() == BudgetScope.GLOBAL ? "*" : route.name();
-    String account = cap.id() + "|" + value + "|" + window(cap, now).start();
-    return Math.max(0, 1.0 - (double) ledger.balance(account).used() / cap.limit());
+    BudgetLedger.Balance b = ledger.balance(cap.id() + "|" + value + "|" + w.start());
+    return new BudgetStanding(cap, b.spent(), b.reserved(), w.end());
   }
 
   private record Plan(List<BudgetCap> caps, List<BudgetLedger.Line> lines) {}

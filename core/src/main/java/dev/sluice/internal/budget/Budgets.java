@@ -8,7 +8,10 @@ import dev.sluice.pipeline.CallStep;
 import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
 import dev.sluice.pipeline.StepFactory;
+import dev.sluice.budget.BudgetStanding;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /** A Sluice instance's ledger, budget meters and caps that apply to every route. */
@@ -16,6 +19,7 @@ public final class Budgets {
 
   private final BudgetLedger ledger;
   private final List<BudgetCap> everyRoute;
+  private final Map<String, BudgetStep> steps = new ConcurrentHashMap<>();
   private BudgetMeters meters;
 
   public Budgets(BudgetLedger ledger, List<BudgetCap> everyRoute) {
@@ -25,6 +29,12 @@ public final class Budgets {
 
   public BudgetLedger ledger() {
     return ledger;
+  }
+
+  /** Where the route's route-wide and global caps stand; empty if it has none. */
+  public List<BudgetStanding> standings(String route) {
+    BudgetStep step = steps.get(route);
+    return step == null ? List.of() : step.standings();
   }
 
   /** The budget step of a route, if the route or the instance has caps. */
@@ -41,7 +51,9 @@ public final class Budgets {
         if (policy.isEmpty()) {
           return Optional.empty();
         }
-        return Optional.of(new BudgetStep(route, policy, ledger, meters(env), env.prices(), env.time()));
+        BudgetStep step = new BudgetStep(route, policy, ledger, meters(env), env.prices(), env.time());
+        steps.put(route.name(), step);
+        return Optional.of(step);
       }
     };
   }

@@ -1,14 +1,11 @@
 package dev.sluice.internal.proxy;
 
 import dev.sluice.InvalidConfigurationException;
-import dev.sluice.annotation.LlmRoute;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -43,34 +40,12 @@ public final class RouteProxy implements InvocationHandler {
     if (!type.isInstance(implementation)) {
       throw new InvalidConfigurationException("proxy implementation", implementation.getClass().getName(), "an implementation of " + type.getName());
     }
-    Map<Method, MethodPlan> plans = plans(type, implementation.getClass(), routes);
+    Map<Method, MethodPlan> plans = MethodScan.ofInterface(type, implementation.getClass(), routes);
     if (plans.isEmpty()) {
       throw new InvalidConfigurationException("proxy type", type.getName() + " has no @LlmRoute method; annotate the interface or its methods");
     }
     Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new RouteProxy(type, implementation, plans, caller));
     return type.cast(proxy);
-  }
-
-  /** The routed methods of an interface: annotated ones, and the abstract ones of an annotated interface. */
-  static Map<Method, MethodPlan> plans(Class<?> type, Class<?> targetClass, Collection<String> routes) {
-    Map<Method, MethodPlan> plans = new HashMap<>();
-    for (Method m : type.getMethods()) {
-      if (Modifier.isStatic(m.getModifiers())) {
-        continue;
-      }
-      LlmRoute annotation = m.getAnnotation(LlmRoute.class);
-      if (annotation == null && !m.isDefault()) {
-        annotation = m.getDeclaringClass().getAnnotation(LlmRoute.class);
-        if (annotation == null) {
-          annotation = type.getAnnotation(LlmRoute.class);
-        }
-      }
-      if (annotation != null) {
-        m.trySetAccessible();
-        plans.put(m, MethodPlan.of(m, annotation, targetClass, routes));
-      }
-    }
-    return Map.copyOf(plans);
   }
 
   @Override
