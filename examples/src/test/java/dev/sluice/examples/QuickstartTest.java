@@ -23,7 +23,7 @@ class QuickstartTest {
 
   @Test
   void theReadmeQuickstartIsTheCodeThatRuns() throws Exception {
-    Path root = Path.of(System.getProperty("sluice.projectRoot", ".."));
+    Path root = Path.of(System.getProperty("test.projectRoot", ".."));
     String readme = Files.readString(root.resolve("README.md"));
     String source = Files.readString(root.resolve("examples/src/main/java/dev/sluice/examples/Quickstart.java"));
     String snippet = source.substring(source.indexOf("// quickstart:begin") + "// quickstart:begin".length(),

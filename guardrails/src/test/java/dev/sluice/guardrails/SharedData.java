@@ -9,7 +9,7 @@ final class SharedData {
   private SharedData() {}
 
   static Path guardrails() {
-    Path root = Path.of(System.getProperty("sluice.projectRoot", ".."));
+    Path root = Path.of(System.getProperty("test.projectRoot", ".."));
     Path data = root.resolve("../shared/data/guardrails").normalize();
     if (!Files.isDirectory(data)) {
       throw new IllegalStateException("labelled data not found at " + data.toAbsolutePath()

@@ -1,0 +1,173 @@
+package dev.sluice.spring;
+
+import dev.sluice.Route;
+import dev.sluice.Sluice;
+import dev.sluice.Variant;
+import dev.sluice.budget.BudgetStanding;
+import dev.sluice.rollout.RolloutControl;
+import dev.sluice.rollout.RolloutEvent;
+import dev.sluice.rollout.RolloutState;
+import dev.sluice.rollout.Stage;
+import dev.sluice.rollout.Toggles;
+import dev.sluice.rollout.Verdict;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code sluice} actuator endpoint: each route's rollout stage and state, toggles, last
+ * verdict and decision history, circuit breaker states and budget standing; and the toggle
+ * operations. Like every actuator endpoint it is reachable over HTTP only if the application
+ * exposes it ({@code management.endpoints.web.exposure.include=sluice}); protect it as an
+ * operator tool.
+ *
+ * <pre>
+ * GET  /actuator/sluice                       every route
+ * GET  /actuator/sluice/support-answer        one route
+ * POST /actuator/sluice/support-answer        {"action": "percent", "percent": 5, "who": "ann", "why": "INC-1"}
+ * </pre>
+ *
+ * <p>Actions: {@code kill}, {@code kill_to_fallback}, {@code unkill}, {@code pin} (with {@code
+ * variant}), {@code unpin}, {@code percent} (with {@code percent}; none clears the override),
+ * {@code pause}, {@code resume}, {@code advance}, {@code rollback}.
+ */
+@Endpoint(id = "sluice")
+public class SluiceEndpoint {
+
+  static final List<String> ACTIONS = List.of("kill", "kill_to_fallback", "unkill", "pin", "unpin", "percent", "pause", "resume",
+      "advance", "rollback");
+
+  private final Sluice sluice;
+
+  public SluiceEndpoint(Sluice sluice) {
+    this.sluice = sluice;
+  }
+
+  @ReadOperation
+  public Map<String, Object> routes() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String name : sluice.routes().keySet()) {
+      out.put(name, describe(name));
+    }
+    return Map.of("routes", out);
+  }
+
+  @ReadOperation
+  public Map<String, Object> route(@Selector String route) {
+    return describe(known(route));
+  }
+
+  /** Applies a toggle operation and answers with the route as it is after it. */
+  @WriteOperation
+  public Map<String, Object> toggle(@Selector String route, String action, @Nullable String variant, @Nullable Double percent,
+      @Nullable String who, @Nullable String why) {
+    RolloutControl control = sluice.rollout(known(route));
+    String by = who == null || who.isBlank() ? "actuator" : who;
+    String reason = why == null || why.isBlank() ? "set through the sluice actuator endpoint" : why;
+    String a = action.toLowerCase(Locale.ROOT);
+    try {
+      switch (a) {
+        case "kill" -> control.kill(false, by, reason);
+        case "kill_to_fallback" -> control.kill(true, by, reason);
+        case "unkill" -> control.unkill(by, reason);
+        case "pin" -> {
+          if (variant == null) {
+            throw new InvalidEndpointRequestException("pin needs a variant, one of " + sluice.route(route).variants().keySet(), "missing variant");
+          }
+          control.pin(variant, by, reason);
+        }
+        case "unpin" -> control.unpin(by, reason);
+        case "percent" -> control.percent(percent, by, reason);
+        case "pause" -> control.pause(by, reason);
+        case "resume" -> control.resume(by, reason);
+        case "advance" -> control.advance(by, reason);
+        case "rollback" -> control.rollback(by, reason);
+        default -> throw new InvalidEndpointRequestException("action is '" + action + "'; allowed: " + ACTIONS, "unknown action");
+      }
+    } catch (IllegalArgumentException | IllegalStateException | dev.sluice.InvalidConfigurationException e) {
+      throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
+    }
+    return describe(route);
+  }
+
+  private String known(String route) {
+    if (!sluice.routes().containsKey(route)) {
+      throw new InvalidEndpointRequestException("unknown route '" + route + "'; known routes: " + sluice.routes().keySet(), "unknown route");
+    }
+    return route;
+  }
+
+  private Map<String, Object> describe(String name) {
+    Route route = sluice.route(name);
+    RolloutControl control = sluice.rollout(name);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("baseline", route.baseline().id());
+    Map<String, Object> variants = new LinkedHashMap<>();
+    for (Variant v : route.variants().values()) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("model", v.model());
+      d.put("labels", v.labels().asMap());
+      d.put("breaker", sluice.circuitBreaker(name, v.id()).getState().name().toLowerCase(Locale.ROOT));
+      variants.put(v.id(), d);
+    }
+    out.put("variants", variants);
+    if (control.plan() != null) {
+      out.put("candidate", control.plan().candidate());
+      Stage stage = control.stage();
+      RolloutState state = control.state();
+      Map<String, Object> rollout = new LinkedHashMap<>();
+      rollout.put("stage", stage == null ? null : stage.name());
+      rollout.put("stage_index", state.stageIndex());
+      rollout.put("stages", control.plan().stages().stream().map(Stage::name).toList());
+      rollout.put("candidate_percent", control.candidatePercent());
+      rollout.put("candidate_calls_in_stage", control.candidateCallsInStage());
+      rollout.put("entered_at", state.enteredAt().toString());
+      rollout.put("paused", state.paused());
+      rollout.put("rolled_back", state.rolledBack());
+      rollout.put("reason", state.reason());
+      out.put("rollout", rollout);
+    }
+    Toggles t = control.toggles();
+    Map<String, Object> toggles = new LinkedHashMap<>();
+    toggles.put("killed", t.killed());
+    toggles.put("kill_to_fallback", t.killToFallback());
+    toggles.put("pinned", t.pinned());
+    toggles.put("percent_override", t.percentOverride());
+    out.put("toggles", toggles);
+    Verdict v = control.lastVerdict();
+    out.put("last_verdict", v == null ? null : Map.of("decision", v.decision().name().toLowerCase(Locale.ROOT), "reason", v.reason(),
+        "evidence", v.evidence()));
+    out.put("history", control.history().stream().map(SluiceEndpoint::event).toList());
+    out.put("budgets", sluice.budgetStandings(name).stream().map(SluiceEndpoint::budget).toList());
+    return out;
+  }
+
+  private static Map<String, Object> event(RolloutEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("at", e.at().toString());
+    m.put("kind", e.kind());
+    m.put("stage", e.stage());
+    m.put("who", e.who());
+    m.put("why", e.why());
+    return m;
+  }
+
+  private static Map<String, Object> budget(BudgetStanding b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("scope", b.cap().scope().tag());
+    m.put("period", b.cap().period().tag());
+    m.put("limit", b.cap().format(b.cap().limit()));
+    m.put("spent", b.cap().format(b.spent()));
+    m.put("reserved", b.cap().format(b.reserved()));
+    m.put("remaining_fraction", b.remainingFraction());
+    m.put("resets_at", b.resetsAt().toString());
+    return m;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.sluice.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.Sluice;
+import dev.sluice.Subject;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.rollout.StageKind;
+import dev.sluice.simulated.SimulatedModelClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.test.util.AopTestUtils;
+
+class SluiceStarterTest {
+
+  /** application.yml as Spring Boot loads it: the YAML loader flattens it into a property source. */
+  static final ApplicationContextInitializer<ConfigurableApplicationContext> YAML = context -> {
+    try {
+      new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("sluice-test.yml"))
+          .forEach(source -> context.getEnvironment().getPropertySources().addFirst(source));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  };
+
+  final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceEndpointAutoConfiguration.class))
+      .withInitializer(YAML)
+      .withBean("houseModel", Beans.HouseModel.class)
+      .withBean(SimpleMeterRegistry.class);
+
+  @Test
+  void theContextBuildsSluiceFromApplicationYamlAndBindsItsMetrics() {
+    runner.run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(Sluice.class);
+      Sluice sluice = context.getBean(Sluice.class);
+      assertThat(sluice.route("support-answer").baseline().labels().promptVersion()).contains("support-v7");
+      assertThat(sluice.route("support-answer").variant("v2").client()).isSameAs(context.getBean("houseModel"));
+      assertThat(sluice.route("support-answer").variant("v2").systemPrompt()).contains("You are a concise support agent.");
+      assertThat(sluice.route("support-answer").resilience(sluice.route("support-answer").baseline()).maxAttempts()).isEqualTo(2);
+      assertThat(sluice.rollout("support-answer").plan().stages()).extracting(s -> s.kind())
+          .containsExactly(StageKind.CANARY, StageKind.PERCENT, StageKind.FULL);
+      assertThat(sluice.rollout("support-answer").plan().stages().get(0).minCandidateCalls()).isEqualTo(10);
+      assertThat(sluice.rollout("support-answer").plan().owner()).isEqualTo("support-team");
+
+      sluice.call("support-answer", ChatRequest.ofUser("How do I reset my password?"), Subject.of("u1"));
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.get("sluice.calls").tag("route", "support-answer").tag("outcome", "success").counter().count()).isEqualTo(1);
+      assertThat(sluice.budgetStandings("support-answer")).singleElement().satisfies(b -> assertThat(b.spent()).isPositive());
+    });
+  }
+
+  @Test
+  void itBacksOffWhenTheApplicationDefinesItsOwnSluice() {
+    runner.withBean("mySluice", Sluice.class, () -> Sluice.builder()
+            .route(dev.sluice.Route.builder("support-answer").baseline(dev.sluice.Variant.builder("mine")
+                .client(SimulatedModelClient.builder().noLatency().build()).model("gpt-4o-mini").build()).build())
+            .meterRegistry(new SimpleMeterRegistry()).build())
+        .run(context -> {
+          assertThat(context).hasSingleBean(Sluice.class);
+          assertThat(context.getBean(Sluice.class).route("support-answer").baseline().id()).isEqualTo("mine");
+        });
+  }
+
+  @Test
+  void withoutRoutesAndWithoutASluiceBeanItDoesNothing() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceEndpointAutoConfiguration.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Sluice.class).doesNotHaveBean(SluiceEndpoint.class));
+  }
+
+  @Test
+  void theAspectRoutesBeanMethodsOfClassesAndInterfaces() {
+    runner.withBean(Beans.ClassAssistant.class).withBean(Beans.TicketTriageBean.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      Sluice sluice = context.getBean(Sluice.class);
+      Beans.ClassAssistant assistant = context.getBean(Beans.ClassAssistant.class);
+      assertThat(AopUtils.isAopProxy(assistant)).isTrue();
+
+      assertThat(assistant.answer("u1", "acme", "How do I reset my password?")).isEqualTo("support-v7 | Open Settings, then Security.");
+      sluice.rollout("support-answer").pin("v2", "test", "try the candidate");
+      assertThat(assistant.answer("u1", "acme", "How do I reset my password?")).isEqualTo("support-v8 | Candidate: open Settings.");
+      Beans.HouseModel house = context.getBean(Beans.HouseModel.class);
+      assertThat(house.requests).singleElement().satisfies(r -> assertThat(r.model()).isEqualTo("gpt-4.1-mini"));
+
+      Beans.TicketTriage triage = context.getBean(Beans.TicketTriage.class);
+      assertThat(triage.triage("u2", "printer on fire")).isEqualTo("triaged by v2");
+      AopTestUtils.<Beans.TicketTriageBean>getTargetObject(context.getBean(Beans.TicketTriageBean.class)).fail = true;
+      assertThat(triage.triage("u2", "printer on fire")).isEqualTo("queued for a person: triage model is down");
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.get("sluice.calls").tag("route", "support-answer").counters().stream().mapToDouble(c -> c.count()).sum())
+          .isEqualTo(4);
+    });
+  }
+
+  @Test
+  void misuseFailsAtStartupNamingTheMethod() {
+    runner.withBean(Beans.BrokenAssistant.class).run(context -> assertThat(context).hasFailed().getFailure()
+        .rootCause().hasMessageContaining("BrokenAssistant.answer(String)").hasMessageContaining("sorry(String, Throwable)"));
+  }
+
+  @Test
+  void theEndpointExistsOnlyWhenExposedAndReadsAndToggles() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(SluiceEndpoint.class));
+    runner.withPropertyValues("management.endpoints.web.exposure.include=sluice").run(context -> {
+      SluiceEndpoint endpoint = context.getBean(SluiceEndpoint.class);
+      Sluice sluice = context.getBean(Sluice.class);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> route = (Map<String, Object>) ((Map<String, Object>) endpoint.routes().get("routes")).get("support-answer");
+      assertThat(route).containsEntry("baseline", "v1").containsEntry("candidate", "v2");
+      assertThat(((Map<?, ?>) route.get("rollout")).get("stage")).isEqualTo("canary");
+      assertThat(((Map<?, ?>) ((Map<?, ?>) route.get("variants")).get("v1")).get("breaker")).isEqualTo("closed");
+      assertThat((List<?>) route.get("budgets")).hasSize(1);
+
+      endpoint.toggle("support-answer", "percent", null, 5.0, "ann", "INC-1: hold at 5%");
+      assertThat(sluice.rollout("support-answer").toggles().percentOverride()).isEqualTo(5.0);
+      endpoint.toggle("support-answer", "pin", "v1", null, "ann", "compare by hand");
+      assertThat(sluice.rollout("support-answer").toggles().pinned()).isEqualTo("v1");
+      endpoint.toggle("support-answer", "pause", null, null, null, null);
+      assertThat(sluice.rollout("support-answer").state().paused()).isTrue();
+      Map<String, Object> after = endpoint.toggle("support-answer", "rollback", null, null, "ann", "answers in the wrong language");
+      assertThat(sluice.rollout("support-answer").state().rolledBack()).isTrue();
+      assertThat((List<?>) after.get("history")).isNotEmpty();
+      assertThat(after.get("history").toString()).contains("answers in the wrong language");
+
+      assertThatThrownBy(() -> endpoint.toggle("support-answer", "explode", null, null, null, null))
+          .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("kill").hasMessageContaining("rollback");
+      assertThatThrownBy(() -> endpoint.route("nope")).isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("support-answer");
+      assertThatThrownBy(() -> endpoint.toggle("support-answer", "pin", "v9", null, null, null)).isInstanceOf(InvalidEndpointRequestException.class);
+    });
+  }
+}
