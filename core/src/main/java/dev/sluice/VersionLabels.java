@@ -29,12 +29,19 @@ public final class VersionLabels {
   private final @Nullable String promptVersion;
   private final @Nullable String retrievalVersion;
   private final @Nullable String policyVersion;
+  private final Map<String, String> map;
 
   private VersionLabels(Builder b) {
     this.modelVersion = b.modelVersion;
     this.promptVersion = b.promptVersion;
     this.retrievalVersion = b.retrievalVersion;
     this.policyVersion = b.policyVersion;
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(MODEL_VERSION, orAbsent(modelVersion));
+    m.put(PROMPT_VERSION, orAbsent(promptVersion));
+    m.put(RETRIEVAL_VERSION, orAbsent(retrievalVersion));
+    m.put(POLICY_VERSION, orAbsent(policyVersion));
+    this.map = java.util.Collections.unmodifiableMap(m);
   }
 
   public static Builder builder() {
@@ -57,14 +64,9 @@ public final class VersionLabels {
     return Optional.ofNullable(policyVersion);
   }
 
-  /** All four labels by key, absent ones as {@value #ABSENT}; iteration order is fixed. */
+  /** All four labels by key, absent ones as {@value #ABSENT}; iteration order is fixed; unmodifiable. */
   public Map<String, String> asMap() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put(MODEL_VERSION, orAbsent(modelVersion));
-    m.put(PROMPT_VERSION, orAbsent(promptVersion));
-    m.put(RETRIEVAL_VERSION, orAbsent(retrievalVersion));
-    m.put(POLICY_VERSION, orAbsent(policyVersion));
-    return m;
+    return map;
   }
 
   private static String orAbsent(@Nullable String v) {

@@ -28,6 +28,7 @@ public final class BudgetCap {
   private final long limit;
   private final double softThreshold;
   private final BudgetAction action;
+  private final String id;
 
   private BudgetCap(BudgetScope scope, BudgetPeriod period, BudgetUnit unit, long limit, double soft, BudgetAction action) {
     this.scope = Objects.requireNonNull(scope, "scope");
@@ -39,6 +40,7 @@ public final class BudgetCap {
     this.limit = limit;
     this.softThreshold = Checks.fraction("budget.softThreshold", soft);
     this.action = Objects.requireNonNull(action, "action");
+    this.id = scope.tag() + "/" + period.tag() + "/" + unit.tag() + "/" + limit;
   }
 
   /** A cap of {@code usd} dollars, e.g. {@code "25.00"}. */
@@ -102,7 +104,7 @@ public final class BudgetCap {
 
   /** The same cap (scope, period, unit and limit) shares its ledger accounts wherever it is declared. */
   public String id() {
-    return scope.tag() + "/" + period.tag() + "/" + unit.tag() + "/" + limit;
+    return id;
   }
 
   @Override

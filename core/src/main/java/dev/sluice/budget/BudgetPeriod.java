@@ -14,6 +14,8 @@ public enum BudgetPeriod {
   DAY,
   MONTH;
 
+  private final String tag = name().toLowerCase(Locale.ROOT);
+
   /** The start of the period that contains {@code now}, in {@code zone}'s calendar. */
   public Instant start(Instant now, ZoneId zone) {
     ZonedDateTime t = now.atZone(zone);
@@ -37,6 +39,6 @@ public enum BudgetPeriod {
   }
 
   public String tag() {
-    return name().toLowerCase(Locale.ROOT);
+    return tag;
   }
 }

@@ -15,7 +15,9 @@ public enum BudgetScope {
   /** Each variant of the route. */
   VARIANT;
 
+  private final String tag = name().toLowerCase(Locale.ROOT);
+
   public String tag() {
-    return name().toLowerCase(Locale.ROOT);
+    return tag;
   }
 }

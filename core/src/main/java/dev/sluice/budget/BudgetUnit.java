@@ -9,7 +9,9 @@ public enum BudgetUnit {
   /** Input plus output tokens. */
   TOKENS;
 
+  private final String tag = name().toLowerCase(Locale.ROOT);
+
   public String tag() {
-    return name().toLowerCase(Locale.ROOT);
+    return tag;
   }
 }

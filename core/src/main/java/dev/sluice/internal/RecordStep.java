@@ -125,7 +125,7 @@ public final class RecordStep implements CallStep {
       err.put("message", String.valueOf(error.getMessage()));
     }
     return new AuditEvent(
-        call.startedAt().toString(),
+        IsoInstant.format(call.startedAt()),
         call.callId(),
         call.route().name(),
         variant.id(),
@@ -137,7 +137,7 @@ public final class RecordStep implements CallStep {
         call.subject().routingKey().orElse(null),
         call.subject().tenant().orElse(null),
         usage,
-        cost.isKnown() ? cost.usd().toPlainString() : null,
+        cost.isKnown() ? cost.usdPlain() : null,
         fallback,
         err,
         call.request().messages().size(),

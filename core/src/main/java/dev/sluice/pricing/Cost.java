@@ -48,6 +48,23 @@ public final class Cost implements Comparable<Cost> {
   }
 
   /** The amount in dollars; throws if unknown. */
+  /** {@code usd().toPlainString()} (nine decimals), without making a {@code BigDecimal}. */
+  public String usdPlain() {
+    requireKnown();
+    long whole = nanoUsd / 1_000_000_000L;
+    long fraction = Math.abs(nanoUsd % 1_000_000_000L);
+    String digits = Long.toString(fraction);
+    StringBuilder b = new StringBuilder(21);
+    if (nanoUsd < 0 && whole == 0) {
+      b.append('-');
+    }
+    b.append(whole).append('.');
+    for (int i = digits.length(); i < 9; i++) {
+      b.append('0');
+    }
+    return b.append(digits).toString();
+  }
+
   public BigDecimal usd() {
     requireKnown();
     return BigDecimal.valueOf(nanoUsd, 9);

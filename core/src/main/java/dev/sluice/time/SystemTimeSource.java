@@ -2,25 +2,15 @@ package dev.sluice.time;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
-/** Real time; one daemon thread runs every scheduled task (as {@code CompletableFuture.orTimeout} does). */
+/** Real time; one daemon thread runs every scheduled task, within about a millisecond of its time ({@link CoarseTimer}). */
 final class SystemTimeSource implements TimeSource {
 
   static final SystemTimeSource INSTANCE = new SystemTimeSource();
 
-  private final ScheduledThreadPoolExecutor scheduler;
+  private final CoarseTimer timer = new CoarseTimer("sluice-timer");
 
-  private SystemTimeSource() {
-    scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "sluice-timer");
-      t.setDaemon(true);
-      return t;
-    });
-    // Cancelled timeouts are the common case; do not let them pile up in the queue.
-    scheduler.setRemoveOnCancelPolicy(true);
-  }
+  private SystemTimeSource() {}
 
   @Override
   public Instant now() {
@@ -34,8 +24,7 @@ final class SystemTimeSource implements TimeSource {
 
   @Override
   public Scheduled schedule(Duration delay, Runnable task) {
-    var f = scheduler.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-    return () -> f.cancel(false);
+    return timer.schedule(delay.toNanos(), task);
   }
 
   @Override

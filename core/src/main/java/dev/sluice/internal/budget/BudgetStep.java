@@ -186,7 +186,7 @@ public final class BudgetStep implements CallStep {
         continue;
       }
       Window window = window(cap, now);
-      String account = cap.id() + "|" + scopeValue + "|" + window.start();
+      String account = cap.id() + "|" + scopeValue + window.suffix();
       if (seen.putIfAbsent(account, caps.size()) != null) {
         continue;
       }
@@ -246,14 +246,18 @@ public final class BudgetStep implements CallStep {
   private BudgetStanding standing(BudgetCap cap) {
     Window w = window(cap, time.now());
     String value = cap.scope() == BudgetScope.GLOBAL ? "*" : route.name();
-    BudgetLedger.Balance b = ledger.balance(cap.id() + "|" + value + "|" + w.start());
+    BudgetLedger.Balance b = ledger.balance(cap.id() + "|" + value + w.suffix());
     return new BudgetStanding(cap, b.spent(), b.reserved(), w.end());
   }
 
   private record Plan(List<BudgetCap> caps, List<BudgetLedger.Line> lines) {}
 
   /** A cap's current period; calendar arithmetic in a time zone is too slow to redo on every reservation. */
-  private record Window(Instant start, Instant end) {}
+  private record Window(Instant start, Instant end, String suffix) {
+    Window(Instant start, Instant end) {
+      this(start, end, "|" + start);
+    }
+  }
 
   private final ConcurrentHashMap<BudgetCap, Window> windows = new ConcurrentHashMap<>();
 

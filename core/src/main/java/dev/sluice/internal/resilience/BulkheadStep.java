@@ -11,7 +11,8 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -26,6 +27,10 @@ public final class BulkheadStep implements CallStep {
   private final Route route;
   private final Breakers breakers;
   private final MeterRegistry meters;
+  /** Per variant, so an attempt looks nothing up by name (fallback variants join on first use). */
+  private final ConcurrentHashMap<Variant, Guards> guards = new ConcurrentHashMap<>();
+
+  private record Guards(Bulkhead bulkhead, @Nullable RateLimiter limiter) {}
 
   public BulkheadStep(Route route, Breakers breakers, MeterRegistry meters) {
     this.route = route;
@@ -36,13 +41,17 @@ public final class BulkheadStep implements CallStep {
   @Override
   public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
     Variant variant = call.requireVariant();
-    Bulkhead bulkhead = breakers.bulkhead(route, variant);
+    Guards g = guards.get(variant);
+    if (g == null) {
+      g = guards.computeIfAbsent(variant, v -> new Guards(breakers.bulkhead(route, v), breakers.rateLimiter(route, v).orElse(null)));
+    }
+    Bulkhead bulkhead = g.bulkhead();
     if (!bulkhead.tryAcquirePermission()) {
       return reject(variant, "bulkhead_full", "the bulkhead of route '" + route.name() + "' variant '" + variant.id()
           + "' has all " + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " slots in use");
     }
-    Optional<RateLimiter> limiter = breakers.rateLimiter(route, variant);
-    if (limiter.isPresent() && !limiter.get().acquirePermission()) {
+    RateLimiter limiter = g.limiter();
+    if (limiter != null && !limiter.acquirePermission()) {
       bulkhead.onComplete();
       return reject(variant, "rate_limited", "route '" + route.name() + "' variant '" + variant.id() + "' is over its limit of "
           + route.resilience(variant).requestsPerMinute() + " requests per minute");

@@ -10,6 +10,7 @@ import dev.sluice.pipeline.CallStep;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The current variant's Resilience4j circuit breaker around each attempt. An open breaker fails
@@ -21,17 +22,20 @@ public final class CircuitBreakerStep implements CallStep {
 
   private final Route route;
   private final Breakers breakers;
+  /** Per variant, so an attempt looks nothing up by name (fallback variants join on first use). */
+  private final ConcurrentHashMap<Variant, CircuitBreaker> byVariant = new ConcurrentHashMap<>();
 
   public CircuitBreakerStep(Route route, Breakers breakers) {
     this.route = route;
     this.breakers = breakers;
-    route.variants().values().forEach(v -> breakers.circuitBreaker(route, v));
+    route.variants().values().forEach(v -> byVariant.put(v, breakers.circuitBreaker(route, v)));
   }
 
   @Override
   public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
     Variant variant = call.requireVariant();
-    CircuitBreaker cb = breakers.circuitBreaker(route, variant);
+    CircuitBreaker known = byVariant.get(variant);
+    CircuitBreaker cb = known != null ? known : byVariant.computeIfAbsent(variant, v -> breakers.circuitBreaker(route, v));
     if (!cb.tryAcquirePermission()) {
       return CompletableFuture.failedFuture(new CircuitOpenException(variant.id(),
           "the circuit breaker of route '" + route.name() + "' variant '" + variant.id() + "' is " + cb.getState()

@@ -1,0 +1,116 @@
+package dev.sluice.time;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One daemon thread that runs delayed tasks within about a millisecond of their time. Scheduling
+ * is a lock-free queue offer and cancelling a flag: neither wakes the thread (a {@code
+ * ScheduledThreadPoolExecutor} takes a lock and signals its thread on both, which on a small
+ * machine cost more than the rest of a call). The thread drains new tasks into a heap every tick
+ * while any are waiting, parks when none are, and purges cancelled ones when they outnumber the
+ * live ones. Attempt timeouts are nearly always cancelled and never need nanosecond precision.
+ */
+final class CoarseTimer {
+
+  private static final Logger log = LoggerFactory.getLogger(CoarseTimer.class);
+  private static final long TICK = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final int PURGE_AT = 1024;
+
+  private final ConcurrentLinkedQueue<Task> incoming = new ConcurrentLinkedQueue<>();
+  private final PriorityQueue<Task> heap = new PriorityQueue<>();
+  private final LongAdder cancelled = new LongAdder();
+  private final Thread worker;
+  private volatile boolean idle;
+
+  CoarseTimer(String name) {
+    worker = new Thread(this::run, name);
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  TimeSource.Scheduled schedule(long delayNanos, Runnable task) {
+    Task t = new Task(System.nanoTime() + Math.max(0, delayNanos), task, cancelled);
+    incoming.offer(t);
+    if (idle) {
+      LockSupport.unpark(worker);
+    }
+    return t;
+  }
+
+  private void run() {
+    while (true) {
+      for (Task t; (t = incoming.poll()) != null; ) {
+        if (!t.isDone()) {
+          heap.add(t);
+        }
+      }
+      long now = System.nanoTime();
+      while (!heap.isEmpty() && heap.peek().due - now <= 0) {
+        Task t = heap.poll();
+        if (t.claim()) {
+          try {
+            t.task.run();
+          } catch (Throwable e) {
+            log.warn("a scheduled task failed; tasks should only complete futures", e);
+          }
+        }
+      }
+      if (heap.size() >= PURGE_AT && cancelled.sum() * 2 > heap.size()) {
+        heap.removeIf(Task::isDone);
+        cancelled.reset();
+      }
+      if (heap.isEmpty()) {
+        idle = true;
+        if (incoming.isEmpty()) {
+          LockSupport.park(this);
+        }
+        idle = false;
+      } else {
+        long wait = heap.peek().due - System.nanoTime();
+        LockSupport.parkNanos(this, Math.max(TICK / 4, Math.min(TICK, wait)));
+      }
+    }
+  }
+
+  private static final class Task implements TimeSource.Scheduled, Comparable<Task> {
+    final long due;
+    final Runnable task;
+    private final LongAdder cancelledCount;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    Task(long due, Runnable task, LongAdder cancelledCount) {
+      this.due = due;
+      this.task = task;
+      this.cancelledCount = cancelledCount;
+    }
+
+    boolean claim() {
+      return done.compareAndSet(false, true);
+    }
+
+    boolean isDone() {
+      return done.get();
+    }
+
+    @Override
+    public boolean cancel() {
+      if (done.compareAndSet(false, true)) {
+        cancelledCount.increment();
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public int compareTo(Task o) {
+      return Long.compare(due - o.due, 0);
+    }
+  }
+}
