@@ -91,15 +91,18 @@ public class CallOverheadBenchmark {
   private Sluice sluice;
   private Sluice guarded;
   private final AtomicLong users = new AtomicLong();
+  /** 1,024 users in 8 tenants, made once: building a subject is the caller's cost, not Sluice's. */
+  private final Subject[] subjects = new Subject[1024];
   private final AtomicLong audited = new AtomicLong();
 
   @Setup
   public void setUp() {
+    for (int u = 0; u < subjects.length; u++) {
+      subjects[u] = Subject.builder().routingKey("user-" + u).tenant("t" + (u & 7)).build();
+    }
     shortRequest = ChatRequest.builder().user("How do I reset my password?")
         .parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
-    String kb = ("My order 1234 never arrived and the tracking page says it is still in the warehouse. "
-        + "Could you check what happened and tell me when it will ship? ").repeat(8);
-    kilobyteRequest = ChatRequest.builder().user(kb.substring(0, 1024)).parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
+    kilobyteRequest = ChatRequest.builder().user(kilobytePrompt()).parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
 
     SimpleMeterRegistry r4jMeters = new SimpleMeterRegistry();
     CircuitBreakerRegistry cbs = CircuitBreakerRegistry.ofDefaults();
@@ -149,6 +152,13 @@ public class CallOverheadBenchmark {
         .build();
   }
 
+  /** A 1,024-character support message with no personal data, secret or injection in it. */
+  static String kilobytePrompt() {
+    String kb = ("My order 1234 never arrived and the tracking page says it is still in the warehouse. "
+        + "Could you check what happened and tell me when it will ship? ").repeat(8);
+    return kb.substring(0, 1024);
+  }
+
   @TearDown
   public void tearDown() {
     sluice.close();
@@ -156,8 +166,7 @@ public class CallOverheadBenchmark {
   }
 
   private Subject subject() {
-    long u = users.incrementAndGet() & 1023;
-    return Subject.builder().routingKey("user-" + u).tenant("t" + (u & 7)).build();
+    return subjects[(int) (users.incrementAndGet() & 1023)];
   }
 
   @Benchmark

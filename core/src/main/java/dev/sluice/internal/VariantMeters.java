@@ -92,7 +92,11 @@ public final class VariantMeters {
 
   /** Records one model attempt that answered. */
   public void recordModelCall(ChatResponse response, long nanos) {
-    byResponseModel.computeIfAbsent(response.responseModel(), this::modelCallMeters).record(response, nanos);
+    ModelCallMeters m = byResponseModel.get(response.responseModel());
+    if (m == null) {
+      m = byResponseModel.computeIfAbsent(response.responseModel(), this::modelCallMeters);
+    }
+    m.record(response, nanos);
   }
 
   /** Records one model attempt that failed with this bounded error type. */

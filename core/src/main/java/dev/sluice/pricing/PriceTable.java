@@ -118,7 +118,10 @@ public final class PriceTable {
 
   /** The price for a model name, by the lookup rules above. */
   public Optional<ModelPrice> price(String model) {
-    ModelPrice p = resolved.computeIfAbsent(model, this::resolve);
+    ModelPrice p = resolved.get(model);
+    if (p == null) {
+      p = resolved.computeIfAbsent(model, this::resolve);
+    }
     return p == NONE ? Optional.empty() : Optional.of(p);
   }
 

@@ -56,7 +56,8 @@ public final class TokenCounter {
   }
 
   private Optional<Encoding> encoding(String model) {
-    return byModel.computeIfAbsent(model, this::lookUp);
+    Optional<Encoding> known = byModel.get(model);
+    return known != null ? known : byModel.computeIfAbsent(model, this::lookUp);
   }
 
   private Optional<Encoding> lookUp(String model) {

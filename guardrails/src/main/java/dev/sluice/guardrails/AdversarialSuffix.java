@@ -1,5 +1,7 @@
 package dev.sluice.guardrails;
 
+import java.util.regex.Pattern;
+
 /**
  * Spots the gibberish suffixes that gradient-based attacks (GCG) append to a request: runs of
  * punctuation, words glued to symbols ({@code correctedilde]$.}), brackets and operators with no
@@ -8,12 +10,18 @@ package dev.sluice.guardrails;
 final class AdversarialSuffix {
 
   private static final String CODE = "[]{}()<>$\\|@#%^=*_~`";
+  // Compiled once: String.matches compiles its pattern on every call.
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final Pattern ELLIPSIS_OR_RULE = Pattern.compile("\\.{3}|-{3}|…");
+  private static final Pattern WORD = Pattern.compile("[\"'(\\[]?[\\p{L}\\p{N}'’-]+[.,;:!?\"')\\]]{0,3}");
+  private static final Pattern URL = Pattern.compile("https?://\\S+");
+  private static final Pattern NUMBER = Pattern.compile("[\\d.,:/%$-]+");
 
   private AdversarialSuffix() {}
 
   static boolean looksAdversarial(String text) {
     String tail = text.length() > 130 ? text.substring(text.length() - 130) : text;
-    String[] tokens = tail.trim().split("\\s+");
+    String[] tokens = WHITESPACE.split(tail.trim());
     if (tokens.length < 6) {
       return false;
     }
@@ -39,7 +47,7 @@ final class AdversarialSuffix {
       symbols += sym;
       letters += let;
       boolean gluedSymbols = let > 0 && sym >= 2 && !isOrdinaryPunctuation(t);
-      boolean symbolRun = maxRun >= 3 && !t.matches("\\.{3}|-{3}|…");
+      boolean symbolRun = maxRun >= 3 && !ELLIPSIS_OR_RULE.matcher(t).matches();
       boolean camelNoise = let >= 6 && hasInnerCapital(t);
       boolean codeish = t.chars().anyMatch(c -> CODE.indexOf(c) >= 0);
       if (gluedSymbols || symbolRun || camelNoise || codeish) {
@@ -52,7 +60,7 @@ final class AdversarialSuffix {
 
   private static boolean isOrdinaryPunctuation(String t) {
     // words with a trailing comma and quote, a possessive, a URL or a number with separators are not noise
-    return t.matches("[\"'(\\[]?[\\p{L}\\p{N}'’-]+[.,;:!?\"')\\]]{0,3}") || t.matches("https?://\\S+") || t.matches("[\\d.,:/%$-]+");
+    return WORD.matcher(t).matches() || URL.matcher(t).matches() || NUMBER.matcher(t).matches();
   }
 
   private static boolean hasInnerCapital(String t) {

@@ -21,39 +21,61 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PromptInjection implements InputGuardrail {
 
-  /** One family of cues and its weight. */
-  record Cue(String family, double weight, Pattern pattern) {}
+  /**
+   * One family of cues and its weight. {@code anchors} are literals at least one of which every
+   * match contains, so a text with none of them skips the pattern (most texts, most patterns):
+   * {@code String.indexOf} is far cheaper than trying every alternative at every position.
+   */
+  record Cue(String family, List<String> anchors, double weight, Pattern pattern) {
+
+    boolean matches(String lower) {
+      for (String a : anchors) {
+        if (lower.contains(a)) {
+          return pattern.matcher(lower).find();
+        }
+      }
+      return false;
+    }
+  }
 
   private static final String GAP = "(?:[\\w'’,-]+\\s+){0,4}?";
 
   static final List<Cue> CUES = List.of(
-      cue("override", 1.0, "\\b(?:ignore|disregard|forget|override|bypass|skip)\\s+" + GAP
+      cue("override", List.of("ignore", "disregard", "forget", "override", "bypass", "skip"), 1.0, "\\b(?:ignore|disregard|forget|override|bypass|skip)\\s+" + GAP
           + "(?:previous|prior|above|earlier|preceding|all|any|your|the|those|these|initial|original)\\s+" + GAP
           + "(?:instructions?|rules|guidelines|prompts?|directives|programming|restrictions|policies|constraints|commands|guidance|training)\\b"),
-      cue("dan", 1.0, "\\bD\\.?A\\.?N\\b|do anything now|\\bDUDE\\b|\\bSTAN\\b|anti-?dan|better-?dan|\\bAIM\\b|"
+      cue("dan", List.of("dan", "d.a", "da.n", "do anything now", "dude", "stan", "aim", "machiavellian", "evil confidant", "jailbr"), 1.0, "\\bd\\.?a\\.?n\\b|do anything now|\\bdude\\b|\\bstan\\b|anti-?dan|better-?dan|\\baim\\b|"
           + "always intelligent and machiavellian|evil confidant|\\bjailbr(?:oken|eak|eaks|eaking)\\b"),
-      cue("developer_mode", 1.0, "developer mode|dev mode|god mode|unrestricted mode|\\bdan mode|maximum mode|opposite mode"),
-      cue("persona", 0.6, "\\b(?:you are|you're) (?:now |going to |about to )?(?:be |act as |play |pretend|roleplay|become |simulate |immerse)"
+      cue("developer_mode", List.of("mode"), 1.0, "developer mode|dev mode|god mode|unrestricted mode|\\bdan mode|maximum mode|opposite mode"),
+      cue("persona", List.of("you are", "you're", "from now on", "act as", "pretend", "role", "character", "immerse", "persona"), 0.6, "\\b(?:you are|you're) (?:now |going to |about to )?(?:be |act as |play |pretend|roleplay|become |simulate |immerse)"
           + "|\\bfrom now on\\b|\\bact as (?:a|an|my|the)\\b|\\bpretend (?:to be|you are|that you)\\b|\\brole-?play(?:ing)? as\\b"
           + "|stay in character|break(?:ing)? character|immerse yourself|the role of|\\bpersona\\b|\\bcharacter named\\b"),
-      cue("no_limits", 0.8, "\\b(?:no|without|free of|free from|zero) (?:any )?(?:ethical |moral )?(?:filters?|restrictions?|limits|limitations|censorship"
+      cue("no_limits", List.of("filter", "restrict", "limit", "censor", "boundaries", "guidelines", "rules", "moral", "ethic", "warnings", "constraints", "principles", "unbound", "broken free", "confines"), 0.8, "\\b(?:no|without|free of|free from|zero) (?:any )?(?:ethical |moral )?(?:filters?|restrictions?|limits|limitations|censorship"
           + "|boundaries|guidelines|rules|morals|ethics|warnings|constraints|principles)\\b|\\bunfiltered\\b|\\buncensored\\b|\\bamoral\\b"
           + "|\\bunethical\\b|\\bunrestricted\\b|\\bunbound\\b|\\bunlimited power\\b|broken free|free from the (?:typical )?confines"),
-      cue("policy", 0.8, "(?:openai|anthropic|chatgpt)(?:'s|’s)? (?:content |usage )?polic(?:y|ies)|content polic(?:y|ies)"
+      cue("policy", List.of("polic", "follow", "abide", "adhere", "obey", "comply", "regardless", "illegal", "immoral", "unethical", "harmful"), 0.8, "(?:openai|anthropic|chatgpt)(?:'s|’s)? (?:content |usage )?polic(?:y|ies)|content polic(?:y|ies)"
           + "|(?:doesn't|does not|don't|do not|never|won't|will not|not) (?:have to |need to )?(?:follow|abide by|adhere to|obey|comply with)"
           + " (?:any |the |your |their )?(?:rules|guidelines|policies|restrictions|laws)"
           + "|regardless of (?:how |its |the )?(?:content|legality|morality|ethics|immoral|illegal|dangerous)"
           + "|(?:illegal|immoral|unethical|harmful),? (?:or |and )?(?:immoral|unethical|illegal|harmful)"),
-      cue("template", 1.0, "<\\|im_start\\|>|<\\|im_end\\|>|<\\|system\\|>|<\\|assistant\\|>|\\[/?INST\\]|<<SYS>>|<\\|endoftext\\|>"
+      cue("template", List.of("<|", "inst]", "<<sys>>", "##", "[system]", "system prompt"), 1.0, "<\\|im_start\\|>|<\\|im_end\\|>|<\\|system\\|>|<\\|assistant\\|>|\\[/?inst\\]|<<sys>>|<\\|endoftext\\|>"
           + "|^\\s*#{2,3}\\s*(?:system|instruction)s?\\s*:?|\\[system\\](?:\\s|:)|\\bsystem prompt:"),
-      cue("dual_answer", 0.6, "\\[🔒|\\[🔓|(?:classic|normal|jailbreak|developer mode) (?:response|output|answer)"
+      cue("dual_answer", List.of("[🔒", "[🔓", "response", "output", "answer", "paragraph", "respond"), 0.6, "\\[🔒|\\[🔓|(?:classic|normal|jailbreak|developer mode) (?:response|output|answer)"
           + "|two (?:different |separate )?(?:responses|answers|paragraphs|outputs)|(?:respond|answer) (?:in|with) two"),
-      cue("simulation", 0.4, "\\bhypothetical(?:ly)?\\b|\\bfictional (?:world|scenario|universe)\\b|\\bsimulat(?:e|ion|or)\\b|\\bgame\\b.{0,40}\\brules\\b"),
-      cue("meta_ai", 0.4, "\\bas an ai(?: language model)?\\b|\\blanguage model\\b|\\bchat ?gpt\\b|\\bgpt-?[34]\\b|\\bopenai\\b|\\bllm\\b"),
-      cue("prompt_leak", 0.8, "(?:reveal|print|show|repeat|output|tell me) " + GAP + "(?:system prompt|initial (?:prompt|instructions)|hidden instructions)"));
+      cue("simulation", List.of("hypothetical", "fictional", "simulat", "game"), 0.4, "\\bhypothetical(?:ly)?\\b|\\bfictional (?:world|scenario|universe)\\b|\\bsimulat(?:e|ion|or)\\b|\\bgame\\b.{0,40}\\brules\\b"),
+      cue("meta_ai", List.of("as an ai", "language model", "chat", "gpt", "openai", "llm"), 0.4, "\\bas an ai(?: language model)?\\b|\\blanguage model\\b|\\bchat ?gpt\\b|\\bgpt-?[34]\\b|\\bopenai\\b|\\bllm\\b"),
+      cue("prompt_leak", List.of("system prompt", "initial", "hidden instructions"), 0.8, "(?:reveal|print|show|repeat|output|tell me) " + GAP + "(?:system prompt|initial (?:prompt|instructions)|hidden instructions)"));
 
-  private static Cue cue(String family, double weight, String regex) {
-    return new Cue(family, weight, Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.MULTILINE));
+  /**
+   * Patterns are written in lower case and run over the lower-cased text: the same matches as
+   * case-insensitive matching, several times faster (a case-insensitive pattern folds the case of
+   * every character it compares).
+   */
+  private static Cue cue(String family, List<String> anchors, double weight, String regex) {
+    if (!regex.equals(regex.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("cue " + family + " must be written in lower case");
+    }
+    return new Cue(family, anchors, weight, Pattern.compile(regex, Pattern.MULTILINE));
   }
 
   private final double threshold;
@@ -75,9 +97,10 @@ public final class PromptInjection implements InputGuardrail {
 
   /** The heuristic score (families found, weighted), at least the classifier's score if one is set. */
   public double score(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
     double s = 0;
     for (Cue c : CUES) {
-      if (c.pattern().matcher(text).find()) {
+      if (c.matches(lower)) {
         s += c.weight();
       }
     }
@@ -93,8 +116,9 @@ public final class PromptInjection implements InputGuardrail {
   /** The families of cues found, for explanations. */
   public List<String> families(String text) {
     List<String> out = new ArrayList<>();
+    String lower = text.toLowerCase(Locale.ROOT);
     for (Cue c : CUES) {
-      if (c.pattern().matcher(text).find()) {
+      if (c.matches(lower)) {
         out.add(c.family());
       }
     }

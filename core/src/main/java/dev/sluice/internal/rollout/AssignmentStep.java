@@ -57,9 +57,13 @@ public final class AssignmentStep implements CallStep {
   }
 
   private void count(Variant v, String stage) {
-    counters.computeIfAbsent(stage, s -> new ConcurrentHashMap<>())
-        .computeIfAbsent(v.id(), id -> Counter.builder("sluice.assignments").description("Calls by assigned variant and stage")
-            .tag("route", control.route()).tag("variant", id).tag("stage", stage).register(meters))
-        .increment();
+    ConcurrentHashMap<String, Counter> byVariant = counters.get(stage);
+    Counter c = byVariant == null ? null : byVariant.get(v.id());
+    if (c == null) {
+      c = counters.computeIfAbsent(stage, s -> new ConcurrentHashMap<>())
+          .computeIfAbsent(v.id(), id -> Counter.builder("sluice.assignments").description("Calls by assigned variant and stage")
+              .tag("route", control.route()).tag("variant", id).tag("stage", stage).register(meters));
+    }
+    c.increment();
   }
 }
