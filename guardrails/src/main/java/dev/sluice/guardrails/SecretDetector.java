@@ -15,20 +15,21 @@ import java.util.regex.Pattern;
  */
 public final class SecretDetector {
 
-  private record Rule(String name, Pattern pattern, int group) {}
+  /** A provider rule; {@code anchors} are literals every match contains, so a line without any skips the pattern. */
+  private record Rule(String name, Pattern pattern, int group, List<String> anchors) {}
 
   private static final List<Rule> PROVIDERS = List.of(
-      rule("private-key", "-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----", 0),
-      rule("aws-access-key-id", "(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])", 0),
-      rule("github-token", "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])", 0),
-      rule("anthropic-api-key", "sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{80,120}", 0),
-      rule("openai-api-key", "(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_-])", 0),
-      rule("slack-token", "xox[baprs]-[0-9A-Za-z-]{10,72}", 0),
-      rule("slack-webhook", "https://hooks\\.slack\\.com/services/[A-Za-z0-9_/]{20,100}", 0),
-      rule("stripe-key", "(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}(?![A-Za-z0-9_])", 0),
-      rule("google-api-key", "AIza[0-9A-Za-z_-]{35}", 0),
-      rule("jwt", "eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{10,2000}\\.[A-Za-z0-9_-]{10,1000}", 0),
-      rule("url-password", "[a-z][a-z0-9+.-]{1,20}://[^/\\s:@]{1,64}:([^/\\s:@]{3,64})@", 1));
+      rule("private-key", "-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----", 0, List.of("-----BEGIN ")),
+      rule("aws-access-key-id", "(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])", 0, List.of("A3T", "AKIA", "ASIA", "ABIA", "ACCA")),
+      rule("github-token", "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])", 0, List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+      rule("anthropic-api-key", "sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{80,120}", 0, List.of("sk-ant-")),
+      rule("openai-api-key", "(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_-])", 0, List.of("sk-")),
+      rule("slack-token", "xox[baprs]-[0-9A-Za-z-]{10,72}", 0, List.of("xox")),
+      rule("slack-webhook", "https://hooks\\.slack\\.com/services/[A-Za-z0-9_/]{20,100}", 0, List.of("https://hooks.slack.com/services/")),
+      rule("stripe-key", "(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}(?![A-Za-z0-9_])", 0, List.of("sk_", "rk_")),
+      rule("google-api-key", "AIza[0-9A-Za-z_-]{35}", 0, List.of("AIza")),
+      rule("jwt", "eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{10,2000}\\.[A-Za-z0-9_-]{10,1000}", 0, List.of("eyJ")),
+      rule("url-password", "[a-z][a-z0-9+.-]{1,20}://[^/\\s:@]{1,64}:([^/\\s:@]{3,64})@", 1, List.of("://")));
 
   private static final Pattern KEYWORD_ASSIGNMENT = Pattern.compile(
       "(?i)([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
@@ -41,8 +42,22 @@ public final class SecretDetector {
   // Prefilter: the keyword rule's regex runs only on lines that name a secret.
   private static final String[] KEYWORDS = {"password", "passwd", "pwd", "secret", "token", "key", "credential"};
 
-  private static Rule rule(String name, String regex, int group) {
-    return new Rule(name, Pattern.compile(regex), group);
+  private static Rule rule(String name, String regex, int group, List<String> anchors) {
+    return new Rule(name, Pattern.compile(regex), group, anchors);
+  }
+
+  private final boolean fullScan;
+
+  public SecretDetector() {
+    this(false);
+  }
+
+  /**
+   * With {@code fullScan}, every pattern runs on every line, skipping no prefilter: the reference
+   * the prefilters are tested against.
+   */
+  SecretDetector(boolean fullScan) {
+    this.fullScan = fullScan;
   }
 
   /** Every secret found, in text order, without overlaps. */
@@ -73,8 +88,11 @@ public final class SecretDetector {
     return kept;
   }
 
-  private static void scanLine(String line, int offset, List<SecretMatch> out) {
+  private void scanLine(String line, int offset, List<SecretMatch> out) {
     for (Rule r : PROVIDERS) {
+      if (!fullScan && !containsAny(line, r.anchors())) {
+        continue;
+      }
       Matcher m = r.pattern().matcher(line);
       while (m.find()) {
         out.add(new SecretMatch(r.name(), offset + m.start(r.group()), offset + m.end(r.group())));
@@ -96,15 +114,14 @@ public final class SecretDetector {
       }
     }
     List<int[]> uuids = new ArrayList<>();
-    Matcher u = UUID.matcher(line);
+    Matcher u = UUID.matcher(fullScan || line.indexOf('-') >= 0 ? line : "");
     while (u.find()) {
       uuids.add(new int[] {u.start(), u.end()});
     }
-    Matcher c = CANDIDATE.matcher(line);
-    while (c.find()) {
-      String v = c.group();
-      int cs = c.start();
-      int ce = c.end();
+    for (int[] run : candidates(line)) {
+      int cs = run[0];
+      int ce = run[1];
+      String v = line.substring(cs, ce);
       if (uuids.stream().anyMatch(r -> cs < r[1] && r[0] < ce)) {
         continue;
       }
@@ -112,9 +129,59 @@ public final class SecretDetector {
       double e = entropy(v);
       boolean mixed = v.chars().anyMatch(Character::isDigit) && v.chars().anyMatch(Character::isLetter);
       if ((hex && e >= 3.0 && mixed) || (!hex && BASE64.matcher(v).matches() && e >= 4.5)) {
-        out.add(new SecretMatch(hex ? "high-entropy-hex" : "high-entropy-base64", offset + c.start(), offset + c.end()));
+        out.add(new SecretMatch(hex ? "high-entropy-hex" : "high-entropy-base64", offset + cs, offset + ce));
       }
     }
+  }
+
+  /**
+   * What {@code CANDIDATE.find()} finds, by one pass over the line: runs of the base64/hex
+   * alphabet of at least 20 characters, cut into pieces of at most 500 (a regex tries every start
+   * position of every word).
+   */
+  private List<int[]> candidates(String line) {
+    List<int[]> out = new ArrayList<>();
+    if (fullScan) {
+      Matcher c = CANDIDATE.matcher(line);
+      while (c.find()) {
+        out.add(new int[] {c.start(), c.end()});
+      }
+      return out;
+    }
+    int n = line.length();
+    int i = 0;
+    while (i < n) {
+      if (!isCandidateChar(line.charAt(i))) {
+        i++;
+        continue;
+      }
+      int e = i;
+      while (e < n && isCandidateChar(line.charAt(e))) {
+        e++;
+      }
+      int s = i;
+      while (e - s >= 20) {
+        int len = Math.min(500, e - s);
+        out.add(new int[] {s, s + len});
+        s += len;
+      }
+      i = e;
+    }
+    return out;
+  }
+
+  private static boolean isCandidateChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=' || c == '_'
+        || c == '-';
+  }
+
+  private static boolean containsAny(String line, List<String> anchors) {
+    for (String a : anchors) {
+      if (line.contains(a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int priority(String rule) {
