@@ -2,10 +2,12 @@ package dev.sluice.guardrails;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds personal data with patterns and validators: e-mail addresses (scanned around each {@code @},
@@ -52,16 +54,16 @@ public final class PiiDetector {
   public List<PiiMatch> find(String text) {
     List<PiiMatch> all = new ArrayList<>();
     emails(text, all);
-    boolean digits = fullScan || hasDigit(text);
-    if (digits) {
-      collect(IBAN, text, PiiEntity.IBAN, all, PiiDetector::validIban, PiiDetector::isUpper);
-      collect(CARD, text, PiiEntity.CREDIT_CARD, all, PiiDetector::luhn, PiiDetector::isDigit);
-      collect(SSN, text, PiiEntity.US_SSN, all, PiiDetector::validSsn, PiiDetector::isDigit);
-      collect(IPV4, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv4, PiiDetector::isDigit);
-      collect(PHONE, text, PiiEntity.PHONE, all, PiiDetector::plausiblePhone, c -> isDigit(c) || c == '+' || c == '(');
+    Starts starts = fullScan ? null : Starts.of(text);
+    if (fullScan || starts.digitRuns.length > 0) {
+      collect(IBAN, text, PiiEntity.IBAN, all, PiiDetector::validIban, starts == null ? null : starts.capitals);
+      collect(CARD, text, PiiEntity.CREDIT_CARD, all, PiiDetector::luhn, starts == null ? null : starts.digitRuns);
+      collect(SSN, text, PiiEntity.US_SSN, all, PiiDetector::validSsn, starts == null ? null : starts.digitRuns);
+      collect(IPV4, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv4, starts == null ? null : starts.digitRuns);
+      collect(PHONE, text, PiiEntity.PHONE, all, PiiDetector::plausiblePhone, starts == null ? null : starts.phone);
     }
     if (fullScan || text.indexOf(':') >= 0) {
-      collect(IPV6, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv6, c -> c == ':' || Character.digit(c, 16) >= 0);
+      collect(IPV6, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv6, starts == null ? null : starts.hexOrColon(text));
     }
     for (Pattern p : custom) {
       collectAll(p, text, PiiEntity.CUSTOM, all, s -> true);
@@ -92,26 +94,91 @@ public final class PiiDetector {
     boolean ok(String match);
   }
 
-  private interface StartChar {
-    boolean can(char c);
+  /**
+   * Where matches can start, found in one pass. Every built-in pattern begins with a lookbehind
+   * that forbids a letter or digit before it, so a number can only start a match at the first
+   * digit of its run ({@code digitRuns}; phone numbers also at {@code +} and {@code (}), an IBAN
+   * only at a capital that follows no letter or digit.
+   */
+  private static final class Starts {
+    final int[] digitRuns;
+    final int[] phone;
+    final int[] capitals;
+
+    private Starts(int[] digitRuns, int[] phone, int[] capitals) {
+      this.digitRuns = digitRuns;
+      this.phone = phone;
+      this.capitals = capitals;
+    }
+
+    static Starts of(String text) {
+      int n = text.length();
+      int[] runs = new int[8];
+      int[] phone = new int[8];
+      int[] caps = new int[8];
+      int r = 0;
+      int p = 0;
+      int c = 0;
+      char prev = ' ';
+      for (int i = 0; i < n; i++) {
+        char ch = text.charAt(i);
+        boolean prevAlnum = isAsciiAlnum(prev);
+        if (isDigit(ch) && !isDigit(prev)) {
+          runs = put(runs, r++, i);
+        }
+        if ((isDigit(ch) && !isDigit(prev)) || ch == '+' || ch == '(') {
+          phone = put(phone, p++, i);
+        }
+        if (ch >= 'A' && ch <= 'Z' && !prevAlnum) {
+          caps = put(caps, c++, i);
+        }
+        prev = ch;
+      }
+      return new Starts(Arrays.copyOf(runs, r), Arrays.copyOf(phone, p), Arrays.copyOf(caps, c));
+    }
+
+    /** IPv6 (rare; only when the text has a colon): any hex digit or colon. */
+    int[] hexOrColon(String text) {
+      int[] out = new int[16];
+      int k = 0;
+      for (int i = 0; i < text.length(); i++) {
+        char ch = text.charAt(i);
+        if (ch == ':' || Character.digit(ch, 16) >= 0) {
+          out = put(out, k++, i);
+        }
+      }
+      return Arrays.copyOf(out, k);
+    }
+
+    private static int[] put(int[] a, int at, int v) {
+      int[] b = at < a.length ? a : Arrays.copyOf(a, a.length * 2);
+      b[at] = v;
+      return b;
+    }
+
+    private static boolean isAsciiAlnum(char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
   }
 
   /**
-   * What {@code find()} finds, trying the pattern only where a match can start: a regex search
-   * tries (and fails) at every position, which for six patterns over a kilobyte costs far more than
-   * the matches. Lookarounds see the whole text (transparent bounds).
+   * What {@code find()} finds, trying the pattern only at positions where a match can start (a
+   * regex search tries, and fails, at every position). Lookarounds see the whole text
+   * (transparent bounds). With {@code candidates} null, the plain search.
    */
-  private void collect(Pattern p, String text, PiiEntity e, List<PiiMatch> out, Check check, StartChar start) {
-    if (fullScan) {
+  private static void collect(Pattern p, String text, PiiEntity e, List<PiiMatch> out, Check check, int @Nullable [] candidates) {
+    if (candidates == null) {
       collectAll(p, text, e, out, check);
+      return;
+    }
+    if (candidates.length == 0) {
       return;
     }
     Matcher m = p.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
     int n = text.length();
-    int i = 0;
-    while (i < n) {
-      if (!start.can(text.charAt(i))) {
-        i++;
+    int next = 0;
+    for (int i : candidates) {
+      if (i < next) {
         continue;
       }
       m.region(i, n);
@@ -120,9 +187,7 @@ public final class PiiDetector {
         if (check.ok(v)) {
           out.add(new PiiMatch(e, m.start(), m.end(), v));
         }
-        i = m.end() > i ? m.end() : i + 1;
-      } else {
-        i++;
+        next = m.end() > i ? m.end() : i + 1;
       }
     }
   }
@@ -137,22 +202,11 @@ public final class PiiDetector {
     }
   }
 
-  private static boolean hasDigit(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (isDigit(text.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
 
-  private static boolean isUpper(char c) {
-    return c >= 'A' && c <= 'Z';
-  }
+
 
   /** Scans outwards from each '@': local part up to 64 characters, domain up to 253 with a dot. */
   private static void emails(String text, List<PiiMatch> out) {
