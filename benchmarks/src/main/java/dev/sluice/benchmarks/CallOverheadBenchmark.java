@@ -205,6 +205,13 @@ public class CallOverheadBenchmark {
     return sluice.call("support", shortRequest, subject());
   }
 
+  /** The same pipeline on the 1 KB prompt, without guardrails: the budget step counts its tokens with jtokkit. */
+  @Benchmark
+  @Threads(1)
+  public SluiceResponse sluice1kb1() {
+    return sluice.call("support", kilobyteRequest, subject());
+  }
+
   @Benchmark
   @Threads(1)
   public SluiceResponse sluiceGuardrails1kb1() {

@@ -30,6 +30,7 @@ public final class CallMdc implements AutoCloseable {
   private final @Nullable String[] previous = new String[KEYS.length];
 
   private CallMdc(CallContext call) {
+    this.unchanged = false;
     for (int i = 0; i < KEYS.length; i++) {
       previous[i] = MDC.get(KEYS[i]);
     }
@@ -46,7 +47,20 @@ public final class CallMdc implements AutoCloseable {
   }
 
   public static CallMdc open(CallContext call) {
+    Variant v = call.variant();
+    // Already set for this call and variant on this thread (the labels step did it): nothing to do.
+    if (call.callId().equals(MDC.get(CALL_ID)) && v != null && v.id().equals(MDC.get(VARIANT))) {
+      return UNCHANGED;
+    }
     return new CallMdc(call);
+  }
+
+  private static final CallMdc UNCHANGED = new CallMdc();
+
+  private final boolean unchanged;
+
+  private CallMdc() {
+    this.unchanged = true;
   }
 
   private static void put(String key, @Nullable String value) {
@@ -59,6 +73,9 @@ public final class CallMdc implements AutoCloseable {
 
   @Override
   public void close() {
+    if (unchanged) {
+      return;
+    }
     for (int i = 0; i < KEYS.length; i++) {
       put(KEYS[i], previous[i]);
     }

@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.sluice.model.ChatMessage;
+import dev.sluice.model.Role;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,11 @@ public final class TokenCounter {
 
   private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
   private final ConcurrentHashMap<String, Optional<Encoding>> byModel = new ConcurrentHashMap<>();
+  private static final int SYSTEM_CACHE = 256;
+  private final ConcurrentHashMap<SystemText, Long> systemCounts = new ConcurrentHashMap<>();
+
+  /** A variant's system prompt is one String instance, so its hash is computed once and equality is identity. */
+  private record SystemText(String model, String text) {}
 
   public static TokenCounter shared() {
     return SHARED;
@@ -50,9 +56,49 @@ public final class TokenCounter {
   public long countInput(String model, List<ChatMessage> messages) {
     long n = PRIMING;
     for (ChatMessage m : messages) {
-      n += PER_MESSAGE + count(model, m.content());
+      n += PER_MESSAGE + (m.role() == Role.SYSTEM ? countSystem(model, m.content()) : count(model, m.content()));
     }
     return n;
+  }
+
+  /**
+   * A system prompt is the same on every call of a variant, and often the longest message:
+   * counted once per model and remembered (at most {@value #SYSTEM_CACHE} of them; the memory is
+   * dropped whole when full). Other messages are counted every time.
+   */
+  private long countSystem(String model, String text) {
+    SystemText key = new SystemText(model, text);
+    Long known = systemCounts.get(key);
+    if (known != null) {
+      return known;
+    }
+    long n = count(model, text);
+    if (systemCounts.size() >= SYSTEM_CACHE) {
+      systemCounts.clear();
+    }
+    systemCounts.put(key, n);
+    return n;
+  }
+
+  /**
+   * An upper bound of a request's input tokens without encoding it: its UTF-8 bytes plus the chat
+   * overhead (a byte-level BPE never makes more tokens than bytes). Costs a pass over the chars.
+   */
+  public long upperBound(List<ChatMessage> messages) {
+    long n = PRIMING;
+    for (ChatMessage m : messages) {
+      n += PER_MESSAGE + utf8Length(m.content());
+    }
+    return n;
+  }
+
+  static long utf8Length(String s) {
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return bytes;
   }
 
   private Optional<Encoding> encoding(String model) {

@@ -57,6 +57,7 @@ public final class BudgetStep implements CallStep {
   private final BudgetMeters meters;
   private final PriceTable prices;
   private final TimeSource time;
+  private static final long SHORT_INPUT_BYTES = 64;
   private final TokenCounter tokens = TokenCounter.shared();
   private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
 
@@ -171,9 +172,9 @@ public final class BudgetStep implements CallStep {
 
   private Plan plan(CallContext call, Variant variant) {
     ChatRequest prepared = variant.prepare(call.request());
-    long input = tokens.countInput(variant.model(), prepared.messages());
     Integer max = prepared.parameters().maxOutputTokens();
     long output = max != null ? max : policy.defaultMaxOutputTokens();
+    long input = inputTokens(variant, prepared, output);
     ModelPrice price = prices.price(variant.model()).orElse(null);
     long worstUsd = price == null ? 0 : price.worstCase(input, output).nanoUsd();
     Instant now = time.now();
@@ -195,6 +196,20 @@ public final class BudgetStep implements CallStep {
       lines.add(new BudgetLedger.Line(account, amount, cap.limit(), window.end()));
     }
     return new Plan(caps, lines);
+  }
+
+  /**
+   * The input tokens to reserve: counted with the model's encoding, except for an input so short
+   * (at most 64 bytes, or an eighth of the output reservation) that its byte count, an upper
+   * bound, changes the worst case by little and costs far less than encoding. Settlement uses the
+   * provider's actual usage either way.
+   */
+  private long inputTokens(Variant variant, ChatRequest prepared, long output) {
+    long bound = tokens.upperBound(prepared.messages());
+    if (bound <= Math.max(SHORT_INPUT_BYTES, output / 8)) {
+      return bound;
+    }
+    return tokens.countInput(variant.model(), prepared.messages());
   }
 
   private @Nullable String scopeValue(BudgetScope scope, CallContext call, Variant variant) {
