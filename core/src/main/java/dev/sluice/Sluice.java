@@ -142,10 +142,12 @@ public final class Sluice implements AutoCloseable {
 
   /** Calls the route and waits for the answer. Interrupting the caller cancels the call. */
   public SluiceResponse call(String route, ChatRequest request, Subject subject) {
-    CompletableFuture<SluiceResponse> f = callAsync(route, request, subject);
+    CallContext call = newCall(route, request, subject);
+    CompletableFuture<ChatResponse> f = pipelines.get(call.route().name()).execute(call);
     try {
-      return f.get();
+      return toResponse(call, f.get());
     } catch (InterruptedException e) {
+      call.cancel();
       f.cancel(true);
       Thread.currentThread().interrupt();
       throw new SluiceException("interrupted while calling route '" + route + "'; the call was cancelled", e);
@@ -154,6 +156,14 @@ public final class Sluice implements AutoCloseable {
     } catch (CancellationException e) {
       throw new SluiceException("the call to route '" + route + "' was cancelled", e);
     }
+  }
+
+  private CallContext newCall(String route, ChatRequest request, Subject subject) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(subject, "subject");
+    Route r = route(route);
+    TimeSource time = environment.time();
+    return new CallContext(newCallId(), r, request, subject, time.now(), time.nanoTime());
   }
 
   /**
@@ -192,12 +202,8 @@ public final class Sluice implements AutoCloseable {
   }
 
   private CompletableFuture<SluiceResponse> start(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(subject, "subject");
-    Route r = route(route);
-    CallPipeline pipeline = pipelines.get(r.name());
-    TimeSource time = environment.time();
-    CallContext call = new CallContext(newCallId(), r, request, subject, time.now(), time.nanoTime());
+    CallContext call = newCall(route, request, subject);
+    CallPipeline pipeline = pipelines.get(call.route().name());
     if (body != null) {
       call.attribute(AttemptBody.KEY, body);
     }

@@ -45,7 +45,7 @@ public final class ModelInvocation implements CallChain {
     if (call.attribute(AttemptBody.KEY) instanceof AttemptBody body) {
       return runBody(call, variant, attempt, body);
     }
-    return exchange(call, variant, variant.prepare(call.request()));
+    return exchange(call, variant, call.prepared(variant));
   }
 
   /** One request to the variant's model, aborted with the attempt, counted on the call. */

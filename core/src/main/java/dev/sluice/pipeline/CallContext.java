@@ -89,6 +89,24 @@ public final class CallContext {
     this.request = Objects.requireNonNull(rewritten, "request");
   }
 
+  /**
+   * The request as {@code v} sends it ({@link Variant#prepare}), made once per variant and request:
+   * the budget step and the model call of an attempt share it.
+   */
+  public ChatRequest prepared(Variant v) {
+    Prepared p = prepared;
+    if (p != null && p.variant == v && p.from == request) {
+      return p.request;
+    }
+    ChatRequest r = v.prepare(request);
+    prepared = new Prepared(v, request, r);
+    return r;
+  }
+
+  private record Prepared(Variant variant, ChatRequest from, ChatRequest request) {}
+
+  private volatile @Nullable Prepared prepared;
+
   /** The variant the next attempt calls; null before assignment. A fallback may change it. */
   public @Nullable Variant variant() {
     return variant;

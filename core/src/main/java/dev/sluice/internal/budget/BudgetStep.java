@@ -53,6 +53,7 @@ public final class BudgetStep implements CallStep {
 
   private final Route route;
   private final BudgetPolicy policy;
+  private final List<BudgetCap> caps;
   private final BudgetLedger ledger;
   private final BudgetMeters meters;
   private final PriceTable prices;
@@ -64,6 +65,10 @@ public final class BudgetStep implements CallStep {
   public BudgetStep(Route route, BudgetPolicy policy, BudgetLedger ledger, BudgetMeters meters, PriceTable prices, TimeSource time) {
     this.route = route;
     this.policy = policy;
+    // Two caps with the same id share an account; keep the first, once, rather than de-duplicating per call.
+    Map<String, BudgetCap> byId = new LinkedHashMap<>();
+    policy.caps().forEach(c -> byId.putIfAbsent(c.id(), c));
+    this.caps = List.copyOf(byId.values());
     this.ledger = ledger;
     this.meters = meters;
     this.prices = prices;
@@ -171,31 +176,31 @@ public final class BudgetStep implements CallStep {
   }
 
   private Plan plan(CallContext call, Variant variant) {
-    ChatRequest prepared = variant.prepare(call.request());
+    ChatRequest prepared = call.prepared(variant);
     Integer max = prepared.parameters().maxOutputTokens();
     long output = max != null ? max : policy.defaultMaxOutputTokens();
     long input = inputTokens(variant, prepared, output);
     ModelPrice price = prices.price(variant.model()).orElse(null);
     long worstUsd = price == null ? 0 : price.worstCase(input, output).nanoUsd();
     Instant now = time.now();
-    Map<String, Integer> seen = new LinkedHashMap<>();
-    List<BudgetCap> caps = new ArrayList<>();
-    List<BudgetLedger.Line> lines = new ArrayList<>();
-    for (BudgetCap cap : policy.caps()) {
-      String scopeValue = scopeValue(cap.scope(), call, variant);
-      if (scopeValue == null) {
-        continue;
-      }
+    List<BudgetCap> all = caps;
+    List<BudgetCap> applied = new ArrayList<>(all.size());
+    List<BudgetLedger.Line> lines = new ArrayList<>(all.size());
+    for (BudgetCap cap : all) {
       Window window = window(cap, now);
-      String account = cap.id() + "|" + scopeValue + window.suffix();
-      if (seen.putIfAbsent(account, caps.size()) != null) {
-        continue;
+      String account = window.constantAccount();
+      if (account == null) {
+        String scopeValue = scopeValue(cap.scope(), call, variant);
+        if (scopeValue == null) {
+          continue;
+        }
+        account = cap.id() + "|" + scopeValue + window.suffix();
       }
       long amount = cap.unit() == BudgetUnit.USD ? worstUsd : input + output;
-      caps.add(cap);
+      applied.add(cap);
       lines.add(new BudgetLedger.Line(account, amount, cap.limit(), window.end()));
     }
-    return new Plan(caps, lines);
+    return new Plan(applied, lines);
   }
 
   /**
@@ -250,7 +255,7 @@ public final class BudgetStep implements CallStep {
   /** The route-wide and global caps' standing in their current periods. */
   public List<BudgetStanding> standings() {
     List<BudgetStanding> out = new ArrayList<>();
-    for (BudgetCap cap : policy.caps()) {
+    for (BudgetCap cap : caps) {
       if (cap.scope() == BudgetScope.GLOBAL || cap.scope() == BudgetScope.ROUTE) {
         out.add(standing(cap));
       }
@@ -260,28 +265,32 @@ public final class BudgetStep implements CallStep {
 
   private BudgetStanding standing(BudgetCap cap) {
     Window w = window(cap, time.now());
-    String value = cap.scope() == BudgetScope.GLOBAL ? "*" : route.name();
-    BudgetLedger.Balance b = ledger.balance(cap.id() + "|" + value + w.suffix());
+    BudgetLedger.Balance b = ledger.balance(w.constantAccount());
     return new BudgetStanding(cap, b.spent(), b.reserved(), w.end());
   }
 
   private record Plan(List<BudgetCap> caps, List<BudgetLedger.Line> lines) {}
 
   /** A cap's current period; calendar arithmetic in a time zone is too slow to redo on every reservation. */
-  private record Window(Instant start, Instant end, String suffix) {
-    Window(Instant start, Instant end) {
-      this(start, end, "|" + start);
-    }
-  }
+  /**
+   * @param suffix the account key's period part
+   * @param constantAccount the whole account key, for global and route caps (the same for every call in the period)
+   */
+  private record Window(Instant start, Instant end, String suffix, @Nullable String constantAccount) {}
 
   private final ConcurrentHashMap<BudgetCap, Window> windows = new ConcurrentHashMap<>();
 
   private Window window(BudgetCap cap, Instant now) {
     Window w = windows.get(cap);
     if (w == null || now.isBefore(w.start()) || !now.isBefore(w.end())) {
-      w = new Window(cap.period().start(now, policy.zone()), cap.period().end(now, policy.zone()));
+      Instant start = cap.period().start(now, policy.zone());
+      String suffix = "|" + start;
+      String constant = cap.scope() == BudgetScope.GLOBAL ? cap.id() + "|*" + suffix
+          : cap.scope() == BudgetScope.ROUTE ? cap.id() + "|" + route.name() + suffix : null;
+      w = new Window(start, cap.period().end(now, policy.zone()), suffix, constant);
       windows.put(cap, w);
     }
     return w;
   }
+
 }
