@@ -34,6 +34,8 @@ public final class Variant {
   private final ModelParameters parameters;
   private final @Nullable String systemPrompt;
   private final VersionLabels labels;
+  /** The system prompt as a message, made once (and one String instance, so its token count is remembered). */
+  private final @Nullable ChatMessage system;
 
   private Variant(Builder b) {
     String field = "variant[" + b.id + "]";
@@ -46,6 +48,7 @@ public final class Variant {
     this.parameters = b.parameters;
     this.systemPrompt = b.systemPrompt;
     this.labels = b.labels;
+    this.system = systemPrompt == null ? null : ChatMessage.system(systemPrompt);
   }
 
   public static Builder builder(String id) {
@@ -82,20 +85,18 @@ public final class Variant {
    * the request's, and its system prompt in place of the request's system messages.
    */
   public ChatRequest prepare(ChatRequest request) {
-    ChatRequest.Builder b = request.toBuilder()
-        .model(model)
-        .parameters(request.parameters().overriddenBy(parameters));
+    List<ChatMessage> messages = request.messages();
     if (systemPrompt != null) {
-      List<ChatMessage> messages = new ArrayList<>(request.messages().size() + 1);
-      messages.add(ChatMessage.system(systemPrompt));
-      for (ChatMessage m : request.messages()) {
+      List<ChatMessage> withSystem = new ArrayList<>(messages.size() + 1);
+      withSystem.add(system);
+      for (ChatMessage m : messages) {
         if (m.role() != Role.SYSTEM) {
-          messages.add(m);
+          withSystem.add(m);
         }
       }
-      b.messages(messages);
+      messages = withSystem;
     }
-    return b.build();
+    return request.with(model, request.parameters().overriddenBy(parameters), messages);
   }
 
   @Override

@@ -36,6 +36,27 @@ public final class ChatRequest {
     }
   }
 
+  private ChatRequest(List<ChatMessage> messages, @Nullable String model, ModelParameters parameters, ResponseFormat responseFormat,
+      List<ToolDefinition> tools) {
+    this.messages = messages;
+    this.model = model;
+    this.parameters = parameters;
+    this.responseFormat = responseFormat;
+    this.tools = tools;
+  }
+
+  /**
+   * This request with another model, parameters and messages, the response format and tools kept:
+   * what a variant sends. Copies nothing it does not change.
+   */
+  public ChatRequest with(String newModel, ModelParameters newParameters, List<ChatMessage> newMessages) {
+    List<ChatMessage> m = List.copyOf(newMessages);
+    if (m.isEmpty()) {
+      throw new IllegalArgumentException("a ChatRequest needs at least one message");
+    }
+    return new ChatRequest(m, newModel, newParameters, responseFormat, tools);
+  }
+
   /** A request of one user message. */
   public static ChatRequest ofUser(String text) {
     return builder().user(text).build();

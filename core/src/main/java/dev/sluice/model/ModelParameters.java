@@ -58,6 +58,9 @@ public final class ModelParameters {
     if (other == DEFAULTS || other.equals(DEFAULTS)) {
       return this;
     }
+    if (this == DEFAULTS) {
+      return other;
+    }
     Builder b = toBuilder();
     if (other.temperature != null) b.temperature = other.temperature;
     if (other.topP != null) b.topP = other.topP;

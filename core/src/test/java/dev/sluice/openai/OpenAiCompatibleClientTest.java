@@ -295,7 +295,10 @@ class OpenAiCompatibleClientTest {
     Sluice s = Sluice.builder()
         .route(Route.builder("r").baseline(Variant.builder("v1").client(client).model("gpt-4o-mini").build())
             .resilience(ResiliencePolicy.builder().maxAttempts(1).attemptTimeout(Duration.ofMillis(200))
-                .bulkhead(500, Duration.ZERO).build()).build())
+                .bulkhead(500, Duration.ZERO)
+                // On a loaded machine the first timeouts fire while later calls are still being started;
+                // a breaker that opened then would fail those fast and the storm would not be one of timeouts.
+                .circuitBreaker(100, 1000, Duration.ofSeconds(30)).breakerMinimumCalls(1000).build()).build())
         .meterRegistry(registry).auditSink(events::accept).build();
 
     int n = 200;
@@ -310,8 +313,10 @@ class OpenAiCompatibleClientTest {
     // every request was aborted: the server saw each connection closed by the client
     waitUntil(() -> server.closedByClient.get() >= n);
     assertThat(server.closedByClient.get()).isGreaterThanOrEqualTo(n);
-    // no platform thread was parked per in-flight call, and none is still working
-    assertThat(clientThreads.getLargestPoolSize()).as("client threads ever alive for %s calls", n).isLessThan(n / 4);
+    // No platform thread was parked per in-flight call (that would take n), and none is still working.
+    // The client does use threads briefly to complete the aborted exchanges, and all n timeouts fire
+    // within a millisecond or two, so a burst of up to a quarter of n has been seen; half is the bound.
+    assertThat(clientThreads.getLargestPoolSize()).as("client threads ever alive for %s calls", n).isLessThan(n / 2);
     waitUntil(() -> clientThreads.getActiveCount() == 0 && clientThreads.getPoolSize() == 0);
     assertThat(clientThreads.getActiveCount()).isZero();
     assertThat(clientThreads.getPoolSize()).as("client threads left after the storm").isZero();
