@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.FallbackLink;
 import dev.sluice.InvalidConfigurationException;
 import dev.sluice.ResiliencePolicy;
 import dev.sluice.Route;
@@ -28,6 +29,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -57,6 +61,10 @@ import java.util.function.Function;
  *       candidate: v2
  *       stages: [{kind: canary, percent: 1}, {kind: percent, percent: 25}, {kind: full}]
  *       metrics: {error_rate: 0.005}
+ *     fallback:                      # needs sluice-fallback on the classpath
+ *       - {kind: backup_variant, variant: v1, on: [timeout, circuit_open, model_error]}
+ *       - {kind: cache, maximum_size: 10000, expire_after_write: 1h}
+ *       - {kind: fixed, text: "We cannot answer right now; support@example.com will."}
  * budgets:
  *   - {scope: global, period: month, usd: "5000"}
  * evaluate_every: 10s
@@ -72,7 +80,7 @@ public final class SluiceConfiguration {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every");
-  private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout");
+  private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "fallback");
 
   private final ClientResolver clients;
   private final List<RouteCustomizer> customizers;
@@ -136,6 +144,33 @@ public final class SluiceConfiguration {
     return b;
   }
 
+  private List<FallbackLink> fallbackLinks(JsonNode list, String path, String route, List<Variant> variants) {
+    if (!list.isArray()) {
+      throw new InvalidConfigurationException(path, list.toString(), "a list of fallback links, each with a kind");
+    }
+    Map<String, FallbackLinkProvider> providers = new TreeMap<>();
+    for (FallbackLinkProvider p : ServiceLoader.load(FallbackLinkProvider.class, SluiceConfiguration.class.getClassLoader())) {
+      providers.putIfAbsent(p.kind(), p);
+    }
+    List<FallbackLink> links = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String lp = path + "[" + i + "]";
+      JsonNode entry = list.get(i);
+      if (!entry.isObject()) {
+        throw new InvalidConfigurationException(lp, entry.toString(), "a fallback link with a kind");
+      }
+      String kind = text(entry, "kind", true, lp);
+      FallbackLinkProvider provider = providers.get(kind);
+      if (provider == null) {
+        throw new InvalidConfigurationException(path(lp, "kind"), kind, providers.isEmpty()
+            ? "none: no fallback link kinds are on the classpath; add dev.sluice:sluice-fallback"
+            : "one of " + providers.keySet() + " (hand_off needs code: add it with a RouteCustomizer)");
+      }
+      links.add(within(lp, () -> provider.create(new FallbackLinkSpec(entry, lp, route, time, variants))));
+    }
+    return links;
+  }
+
   private Route route(JsonNode n, String path) {
     if (!n.isObject()) {
       throw new InvalidConfigurationException(path, n.toString(), "a route with name and variants");
@@ -187,6 +222,10 @@ public final class SluiceConfiguration {
       }
       note.put("route", name);
       b.rollout(within(path(path, "rollout"), () -> RolloutNotes.fromTree(note)));
+    }
+    JsonNode fallback = n.get("fallback");
+    if (fallback != null && !fallback.isNull()) {
+      b.fallback(fallbackLinks(fallback, path(path, "fallback"), name, read).toArray(FallbackLink[]::new));
     }
     customizers.forEach(c -> c.customize(name, b));
     return within(path, b::build);
