@@ -15,6 +15,7 @@ class SpringSupportAppTest {
     try (var context = SpringSupportApp.run()) {
       Sluice sluice = context.getBean(Sluice.class);
       assertThat(sluice.rollout("support-answer").plan().candidate()).isEqualTo("v2");
+      assertThat(sluice.route("support-answer").fallback()).extracting(l -> l.kind()).containsExactly("fixed");
       SupportService service = context.getBean(SupportService.class);
       assertThat(AopUtils.isAopProxy(service)).isTrue();
       sluice.rollout("support-answer").pin("v2", "test", "candidate");
