@@ -28,6 +28,7 @@ final class CoarseTimer {
   private final LongAdder cancelled = new LongAdder();
   private final Thread worker;
   private volatile boolean idle;
+  private volatile boolean stopped;
 
   CoarseTimer(String name) {
     worker = new Thread(this::run, name);
@@ -44,8 +45,14 @@ final class CoarseTimer {
     return t;
   }
 
+  /** Ends the thread; tasks not yet run never run. The system timer lives as long as the process. */
+  void stop() {
+    stopped = true;
+    LockSupport.unpark(worker);
+  }
+
   private void run() {
-    while (true) {
+    while (!stopped) {
       for (Task t; (t = incoming.poll()) != null; ) {
         if (!t.isDone()) {
           heap.add(t);
@@ -68,7 +75,7 @@ final class CoarseTimer {
       }
       if (heap.isEmpty()) {
         idle = true;
-        if (incoming.isEmpty()) {
+        if (incoming.isEmpty() && !stopped) {
           LockSupport.park(this);
         }
         idle = false;
