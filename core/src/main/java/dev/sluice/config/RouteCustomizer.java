@@ -3,7 +3,7 @@ package dev.sluice.config;
 import dev.sluice.Route;
 
 /**
- * Adds to a configured route what a file cannot hold, such as guardrails and fallback links,
+ * Adds to a configured route what a file cannot hold, such as guardrails and a hand-off to a queue,
  * before it is built. In Spring, every bean of this type is applied.
  *
  * <pre>{@code

@@ -28,7 +28,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * sluice.routes} and without a {@code Sluice} bean it does nothing.
  *
  * <p>Variants configured with {@code client: {ref: name}} use the {@link ModelClient} bean of that
- * name; {@link RouteCustomizer} beans add guardrails and fallback links; {@link
+ * name; {@link RouteCustomizer} beans add guardrails and hand-offs; {@link
  * SluiceBuilderCustomizer} beans set the rest of the builder.
  */
 @AutoConfiguration(afterName = {
