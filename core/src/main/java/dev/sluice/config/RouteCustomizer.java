@@ -8,7 +8,9 @@ import dev.sluice.Route;
  *
  * <pre>{@code
  * RouteCustomizer guarded = (name, route) -> {
- *   if (name.equals("support-answer")) route.guardrails(DefaultGuardrails.input());
+ *   if (name.equals("support-answer")) {
+ *     route.guardrails(Guardrails.builder().input(Pii.redacting(), new PromptInjection()).build());
+ *   }
  * };
  * }</pre>
  */
