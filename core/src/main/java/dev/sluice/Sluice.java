@@ -19,6 +19,7 @@ import dev.sluice.internal.CallPipeline;
 import dev.sluice.annotation.RoutedMethods;
 import dev.sluice.internal.proxy.AttemptBody;
 import dev.sluice.internal.proxy.MethodScan;
+import dev.sluice.internal.proxy.PlannedMethods;
 import dev.sluice.internal.proxy.RouteProxy;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.PipelineAssembly;
@@ -197,7 +198,7 @@ public final class Sluice implements AutoCloseable {
    */
   public RoutedMethods routedMethods(Class<?> type) {
     Objects.requireNonNull(type, "type");
-    return new RoutedMethods(type.isInterface() ? MethodScan.ofInterface(type, type, routes.keySet()) : MethodScan.ofClass(type, routes.keySet()),
+    return new PlannedMethods(type.isInterface() ? MethodScan.ofInterface(type, type, routes.keySet()) : MethodScan.ofClass(type, routes.keySet()),
         this::start);
   }
 

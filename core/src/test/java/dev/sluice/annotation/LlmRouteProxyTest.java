@@ -324,6 +324,21 @@ class LlmRouteProxyTest {
     assertThatThrownBy(SluiceCall::current).isInstanceOf(IllegalStateException.class).hasMessageContaining("@LlmRoute");
   }
 
+  @Test
+  void aFrameworkCanRouteAClassThroughRoutedMethods() throws Throwable {
+    Sluice s = sluice(route());
+    s.rollout("support-answer").pin("v2", "test", "candidate");
+    Assistant impl = new Assistant();
+    RoutedMethods routed = s.routedMethods(Assistant.class);
+    java.lang.reflect.Method answer = Assistant.class.getMethod("answer", String.class, String.class, String.class);
+    assertThat(routed.routes(answer)).isTrue();
+    assertThat(routed.routes(Assistant.class.getMethod("greeting"))).as("a default method without its own annotation").isFalse();
+    assertThat(routed.route(answer)).isEqualTo("support-answer");
+    Object out = routed.invoke(answer, impl, new Object[] {"u", "acme", "q"}, args -> impl.answer((String) args[0], (String) args[1], (String) args[2]));
+    assertThat(out).isEqualTo("candidate answer");
+    assertThat(impl.seen).containsExactly("v2/support-v8/1/q");
+  }
+
   interface Unknown {
     @LlmRoute("no-such-route")
     String answer(String q);
