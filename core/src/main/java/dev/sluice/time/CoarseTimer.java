@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * is a lock-free queue offer and cancelling a flag: neither wakes the thread (a {@code
  * ScheduledThreadPoolExecutor} takes a lock and signals its thread on both, which on a small
  * machine cost more than the rest of a call). The thread drains new tasks into a heap every tick
- * while any are waiting, parks when none are, and purges cancelled ones when they outnumber the
- * live ones. Attempt timeouts are nearly always cancelled and never need nanosecond precision.
+ * while any live one is waiting, parks when none is, and purges cancelled ones when they outnumber
+ * the live ones. Attempt timeouts are nearly always cancelled and never need nanosecond precision.
  */
 final class CoarseTimer {
 
@@ -68,6 +68,11 @@ final class CoarseTimer {
             log.warn("a scheduled task failed; tasks should only complete futures", e);
           }
         }
+      }
+      // Cancelled tasks at the head go at once, so a timer whose tasks were all cancelled (timeouts
+      // after their calls answered) parks instead of ticking until their deadlines.
+      while (!heap.isEmpty() && heap.peek().isDone()) {
+        heap.poll();
       }
       if (heap.size() >= PURGE_AT && cancelled.sum() * 2 > heap.size()) {
         heap.removeIf(Task::isDone);

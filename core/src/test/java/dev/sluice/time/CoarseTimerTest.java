@@ -58,6 +58,12 @@ class CoarseTimerTest {
     assertThat(live.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(keep.cancel()).as("a task that ran cannot be cancelled").isFalse();
     assertThat(cancelledRan.get()).isZero();
+    // Everything left is cancelled: the thread stops ticking and parks (no busy timer after a burst).
+    Thread worker = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("test-timer")).findFirst().orElseThrow();
+    for (int i = 0; i < 500 && worker.getState() != Thread.State.WAITING; i++) {
+      Thread.sleep(2);
+    }
+    assertThat(worker.getState()).as("parked without a deadline").isEqualTo(Thread.State.WAITING);
   }
 
   @Test
