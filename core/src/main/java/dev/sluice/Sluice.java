@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import dev.sluice.internal.CallPipeline;
 import dev.sluice.annotation.RoutedMethods;
 import dev.sluice.internal.proxy.AttemptBody;
+import dev.sluice.internal.rollout.ShadowLauncher;
 import dev.sluice.internal.proxy.MethodScan;
 import dev.sluice.internal.proxy.PlannedMethods;
 import dev.sluice.internal.proxy.RouteProxy;
@@ -44,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -71,10 +73,12 @@ public final class Sluice implements AutoCloseable {
   private final Map<String, RolloutControl> rollouts;
   private final List<TimeSource.Scheduled> ticks = new ArrayList<>();
   private volatile boolean closed;
+  private final ShadowLauncher shadowLauncher;
 
   private Sluice(Builder b) {
     this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText, b.callListeners);
     this.breakers = new Breakers(b.time, b.meters);
+    this.shadowLauncher = ShadowLauncher.of(b.shadow, b.shadowExecutor);
     this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps);
     Map<String, Route> byName = new LinkedHashMap<>();
     for (Route r : b.routes) {
@@ -91,7 +95,7 @@ public final class Sluice implements AutoCloseable {
     for (Route r : byName.values()) {
       RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, b.gate, b.listeners);
       controls.put(r.name(), control);
-      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control, b.shadow));
+      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control, b.shadow, shadowLauncher));
     }
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
@@ -127,7 +131,10 @@ public final class Sluice implements AutoCloseable {
     return rollouts.get(route(route).name());
   }
 
-  /** Stops the scheduled rollout evaluations. Calls in flight finish; the instance should not be used after. */
+  /**
+   * Stops the scheduled rollout evaluations and the shadow launcher's thread (queued shadow runs
+   * are dropped). Calls in flight finish; the instance should not be used after.
+   */
   @Override
   public void close() {
     synchronized (ticks) {
@@ -135,6 +142,7 @@ public final class Sluice implements AutoCloseable {
       ticks.forEach(TimeSource.Scheduled::cancel);
       ticks.clear();
     }
+    shadowLauncher.close();
   }
 
   public static Builder builder() {
@@ -295,6 +303,7 @@ public final class Sluice implements AutoCloseable {
     private final List<Consumer<RolloutEvent>> listeners = new ArrayList<>();
     private Duration evaluateEvery = Duration.ofSeconds(10);
     private ShadowPolicy shadow = ShadowPolicy.DEFAULTS;
+    private @Nullable Executor shadowExecutor;
     private final List<CallListener> callListeners = new ArrayList<>();
 
     private Builder() {}
@@ -312,6 +321,18 @@ public final class Sluice implements AutoCloseable {
     /** Told of every finished call (after meters and audit), e.g. for reports. */
     public Builder callListener(CallListener listener) {
       callListeners.add(Objects.requireNonNull(listener, "callListener"));
+      return this;
+    }
+
+    /**
+     * Where shadow runs start, instead of this instance's own daemon thread (whose queue holds the
+     * shadow policy's {@code queueCapacity}). Starting a run only makes its (asynchronous)
+     * request, so a direct executor ({@code Runnable::run}) starts it on the thread that completed
+     * the served answer and never waits for it; tests use that to make shadows deterministic. The
+     * executor should reject, not block, when full.
+     */
+    public Builder shadowExecutor(Executor executor) {
+      this.shadowExecutor = Objects.requireNonNull(executor, "shadowExecutor");
       return this;
     }
 

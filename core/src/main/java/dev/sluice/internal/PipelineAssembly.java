@@ -5,6 +5,7 @@ import dev.sluice.internal.budget.Budgets;
 import dev.sluice.internal.guardrail.InputGuardrailStep;
 import dev.sluice.internal.guardrail.OutputGuardrailStep;
 import dev.sluice.internal.rollout.AssignmentStep;
+import dev.sluice.internal.rollout.ShadowLauncher;
 import dev.sluice.internal.rollout.ShadowStep;
 import dev.sluice.rollout.ShadowPolicy;
 import dev.sluice.rollout.RolloutControl;
@@ -34,9 +35,9 @@ public final class PipelineAssembly {
 
   public static CallPipeline assemble(
       Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers, Budgets budgets,
-      RolloutControl rollout, ShadowPolicy shadow) {
+      RolloutControl rollout, ShadowPolicy shadow, ShadowLauncher launcher) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
-    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets, rollout, shadow));
+    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets, rollout, shadow, launcher));
     factories.addAll(applicationSteps);
     factories.sort(Comparator.comparing(StepFactory::phase));
     List<CallStep> steps = new ArrayList<>();
@@ -48,13 +49,13 @@ public final class PipelineAssembly {
   }
 
   private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers, Budgets budgets, RolloutControl rollout,
-      ShadowPolicy shadow) {
+      ShadowPolicy shadow, ShadowLauncher launcher) {
     return List.of(
         budgets.stepFactory(),
         factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit(), env.listeners())),
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep()),
-        factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, env.time(), budgets.ledger(), env.prices(), env.meters())),
+        factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, launcher, env.time(), budgets.ledger(), env.prices(), env.meters())),
         optional(Phase.FALLBACK, route -> !route.fallback().isEmpty(), (route, env) -> new FallbackStep(route, env.time(), env.meters())),
         optional(Phase.INPUT_GUARDRAILS, route -> !route.guardrails().input().isEmpty(),
             (route, env) -> new InputGuardrailStep(route, env.meters())),

@@ -29,6 +29,7 @@ final class CoarseTimer {
   private final Thread worker;
   private volatile boolean idle;
   private volatile boolean stopped;
+  private final Object idleSignal = new Object();
 
   CoarseTimer(String name) {
     worker = new Thread(this::run, name);
@@ -45,10 +46,30 @@ final class CoarseTimer {
     return t;
   }
 
-  /** Ends the thread; tasks not yet run never run. The system timer lives as long as the process. */
-  void stop() {
+  /** Ends the thread and waits for it; tasks not yet run never run. The system timer lives as long as the process. */
+  void stop() throws InterruptedException {
     stopped = true;
     LockSupport.unpark(worker);
+    worker.join(TimeUnit.SECONDS.toMillis(5));
+  }
+
+  boolean isRunning() {
+    return worker.isAlive();
+  }
+
+  /** Waits up to {@code millis} until the thread has no live task and parks without a deadline. */
+  boolean awaitIdle(long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (idleSignal) {
+      while (!idle) {
+        long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        idleSignal.wait(left);
+      }
+      return true;
+    }
   }
 
   private void run() {
@@ -80,6 +101,9 @@ final class CoarseTimer {
       }
       if (heap.isEmpty()) {
         idle = true;
+        synchronized (idleSignal) {
+          idleSignal.notifyAll();
+        }
         if (incoming.isEmpty() && !stopped) {
           LockSupport.park(this);
         }

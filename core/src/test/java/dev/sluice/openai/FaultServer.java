@@ -132,6 +132,8 @@ final class FaultServer implements AutoCloseable {
     final ServerSocket socket;
     final AtomicInteger accepted = new AtomicInteger();
     final AtomicInteger closedByClient = new AtomicInteger();
+    /** One permit per connection the client closed, to wait on without polling. */
+    final java.util.concurrent.Semaphore closes = new java.util.concurrent.Semaphore(0);
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
@@ -175,6 +177,7 @@ final class FaultServer implements AutoCloseable {
         // keep reading until the client goes away
       }
       server.closedByClient.incrementAndGet();
+      server.closes.release();
       s.close();
     }
 

@@ -311,26 +311,20 @@ class OpenAiCompatibleClientTest {
     }
 
     // every request was aborted: the server saw each connection closed by the client
-    waitUntil(() -> server.closedByClient.get() >= n);
+    assertThat(server.closes.tryAcquire(n, 10, TimeUnit.SECONDS)).as("connections closed by the client").isTrue();
     assertThat(server.closedByClient.get()).isGreaterThanOrEqualTo(n);
     // No platform thread was parked per in-flight call (that would take n), and none is still working.
     // The client does use threads briefly to complete the aborted exchanges, and all n timeouts fire
     // within a millisecond or two, so a burst of up to a quarter of n has been seen; half is the bound.
     assertThat(clientThreads.getLargestPoolSize()).as("client threads ever alive for %s calls", n).isLessThan(n / 2);
-    waitUntil(() -> clientThreads.getActiveCount() == 0 && clientThreads.getPoolSize() == 0);
+    // Shutting the pool down ends its idle threads at once; it terminates only if no thread is still working.
+    clientThreads.shutdown();
+    assertThat(clientThreads.awaitTermination(10, TimeUnit.SECONDS)).as("no client thread still working").isTrue();
     assertThat(clientThreads.getActiveCount()).isZero();
     assertThat(clientThreads.getPoolSize()).as("client threads left after the storm").isZero();
     assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("sluice-timer")).count())
         .isLessThanOrEqualTo(1);
     assertThat(calls("timeout")).isEqualTo(n);
-    clientThreads.shutdown();
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
   }
 
   private static void readHead(Socket s) throws IOException {

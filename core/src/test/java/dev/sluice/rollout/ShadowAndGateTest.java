@@ -33,6 +33,9 @@ class ShadowAndGateTest {
         .route(Route.builder("r").baseline(Fixtures.variant("v1", base, "gpt-4o-mini", "p1"))
             .variant(Fixtures.variant("v2", cand, "gpt-4.1-mini", "p2")).rollout(plan).build())
         .timeSource(time).meterRegistry(registry).auditSink(events::accept).shadow(policy)
+        // Shadow runs start on the thread that completed the served answer, so this test thread
+        // drives every shadow through the simulated clock: no waiting for another thread.
+        .shadowExecutor(Runnable::run)
         .stageGate(StageGate.MANUAL).build();
   }
 
@@ -51,41 +54,30 @@ class ShadowAndGateTest {
       assertThat(r.variantId()).isEqualTo("v1");
       assertThat(r.latency()).isEqualTo(Duration.ofMillis(100));
     }
-    // At most two shadows are in flight: the first (a 500) and hanging ones; the rest are dropped.
-    // How many hang depends on whether the 500 frees its permit before the last offer, so the test
-    // checks the invariant instead: every shadow ends counted, a launched one as a failure.
-    waitForShadow(s, st -> st.failures() >= 1 && st.dropped() >= 1);
+    // The first shadow fails at once (a 500) and frees its permit; the next two hang and hold the cap
+    // of 2; the other 17 are dropped, not waited for.
     ShadowStats st = s.rollout("r").shadowStats();
-    assertThat(st.dropped()).as("hanging shadows fill the cap; later ones are dropped, not waited for").isPositive();
-    // The launcher thread may start a hanging shadow after this thread has moved the clock, so keep
-    // moving it (in simulated time) until every hanging shadow has reached its 5 s timeout.
-    for (int i = 0; i < 100 && accounted(s) < 20; i++) {
-      time.advance(Duration.ofSeconds(6));
-      waitForShadow(s, x -> x.failures() + x.dropped() >= 20, 100);
-    }
+    assertThat(st.failures()).isEqualTo(1);
+    assertThat(st.dropped()).as("hanging shadows fill the cap; later ones are dropped, not waited for").isEqualTo(17);
+    time.advance(Duration.ofSeconds(6));
     st = s.rollout("r").shadowStats();
     assertThat(st.failures() + st.dropped()).as("every shadow is counted: dropped, or failed by 500 or timeout").isEqualTo(20);
-    assertThat(st.failures()).as("the 500 and at least one timed-out hanging shadow").isGreaterThanOrEqualTo(2);
+    assertThat(st.failures()).as("the 500 and both timed-out hanging shadows").isEqualTo(3);
     assertThat(st.candidateRuns()).isZero();
-  }
-
-  private static long accounted(Sluice s) {
-    ShadowStats st = s.rollout("r").shadowStats();
-    return st.failures() + st.dropped();
   }
 
   @Test
   void shadowAnswersAreComparedAboveTheNoiseFloor() throws Exception {
     ManualTimeSource time = new ManualTimeSource();
-    var base = SimulatedModelClient.builder().seed(1).responder(r -> "To reset your password open Settings then Security")
-        .build();
-    var cand = SimulatedModelClient.builder().seed(2).responder(r -> "Please contact support by phone").build();
+    var base = SimulatedModelClient.builder().seed(1).timeSource(time).noLatency()
+        .responder(r -> "To reset your password open Settings then Security").build();
+    var cand = SimulatedModelClient.builder().seed(2).timeSource(time).noLatency().responder(r -> "Please contact support by phone").build();
     Sluice s = shadowing(base, cand, time, new ShadowPolicy(1000, 1000, Duration.ofSeconds(5), 0.3, null));
     for (int i = 0; i < 200; i++) {
       s.call("r", ChatRequest.ofUser("reset?"), Subject.of("u" + i));
     }
-    waitForShadow(s, st -> st.candidateRuns() + st.noiseRuns() + st.dropped() >= 200);
     ShadowStats st = s.rollout("r").shadowStats();
+    assertThat(st.candidateRuns() + st.noiseRuns()).as("every sampled call ran its shadow; none was dropped").isEqualTo(200);
     assertThat(st.noiseRuns()).isGreaterThan(20);
     assertThat(st.meanNoiseSimilarity()).isEqualTo(1.0);
     assertThat(st.meanCandidateSimilarity()).isLessThan(0.2);
@@ -132,16 +124,5 @@ class ShadowAndGateTest {
     GateReport same = gate.run(baseline, Fixtures.variant("v3", good, "gpt-4.1-mini", "p3"), cases);
     assertThat(same.passed()).isTrue();
     assertThat(same.summary()).contains("candidate passed 3/3");
-  }
-
-  static void waitForShadow(Sluice s, java.util.function.Predicate<ShadowStats> done) throws InterruptedException {
-    waitForShadow(s, done, 30_000);
-  }
-
-  static void waitForShadow(Sluice s, java.util.function.Predicate<ShadowStats> done, long millis) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!done.test(s.rollout("r").shadowStats()) && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
   }
 }

@@ -19,11 +19,7 @@ class CoarseTimerTest {
   @AfterEach
   void stop() throws InterruptedException {
     timer.stop();
-    for (int i = 0; i < 500 && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("test-timer")); i++) {
-      Thread.sleep(2);
-    }
-    assertThat(Thread.getAllStackTraces().keySet()).as("no timer thread left running")
-        .noneMatch(t -> t.getName().equals("test-timer"));
+    assertThat(timer.isRunning()).as("no timer thread left running").isFalse();
   }
 
   @Test
@@ -59,11 +55,7 @@ class CoarseTimerTest {
     assertThat(keep.cancel()).as("a task that ran cannot be cancelled").isFalse();
     assertThat(cancelledRan.get()).isZero();
     // Everything left is cancelled: the thread stops ticking and parks (no busy timer after a burst).
-    Thread worker = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("test-timer")).findFirst().orElseThrow();
-    for (int i = 0; i < 500 && worker.getState() != Thread.State.WAITING; i++) {
-      Thread.sleep(2);
-    }
-    assertThat(worker.getState()).as("parked without a deadline").isEqualTo(Thread.State.WAITING);
+    assertThat(timer.awaitIdle(10_000)).as("parked without a deadline").isTrue();
   }
 
   @Test

@@ -27,24 +27,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * On a sampled share of baseline calls during a shadow stage, also runs the candidate (or, for a
  * share, the baseline again, to measure noise) off the caller's path, and compares its answer with
- * the one the caller got. The caller pays one queue offer: the shadow has its own single launcher
- * thread, its own concurrency cap and optionally its own budget; a full queue drops the run, a
- * failing or slow shadow call is counted and forgotten.
+ * the one the caller got. The caller pays one queue offer: the shadow has its own launcher
+ * ({@link ShadowLauncher}), its own concurrency cap and optionally its own budget; a full queue
+ * drops the run, a failing or slow shadow call is counted and forgotten.
  */
 public final class ShadowStep implements CallStep {
-
-  private static final Executor LAUNCHER = launcher();
 
   private final Route route;
   private final RolloutControl control;
@@ -54,9 +48,11 @@ public final class ShadowStep implements CallStep {
   private final PriceTable prices;
   private final Semaphore inFlight;
   private final MeterRegistry meters;
+  private final ShadowLauncher launcher;
 
-  public ShadowStep(Route route, RolloutControl control, ShadowPolicy policy, TimeSource time, BudgetLedger ledger,
-      PriceTable prices, MeterRegistry meters) {
+  public ShadowStep(Route route, RolloutControl control, ShadowPolicy policy, ShadowLauncher launcher, TimeSource time,
+      BudgetLedger ledger, PriceTable prices, MeterRegistry meters) {
+    this.launcher = launcher;
     this.route = route;
     this.control = control;
     this.policy = policy;
@@ -65,16 +61,6 @@ public final class ShadowStep implements CallStep {
     this.prices = prices;
     this.meters = meters;
     this.inFlight = new Semaphore(policy.maxConcurrent());
-  }
-
-  private static Executor launcher() {
-    ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
-      Thread t = new Thread(r, "sluice-shadow");
-      t.setDaemon(true);
-      return t;
-    });
-    e.allowCoreThreadTimeOut(true);
-    return e;
   }
 
   @Override
@@ -99,7 +85,7 @@ public final class ShadowStep implements CallStep {
       return;
     }
     try {
-      LAUNCHER.execute(() -> run(request, served, noise, stage));
+      launcher.execute(() -> run(request, served, noise, stage));
     } catch (RejectedExecutionException full) {
       inFlight.release();
       control.shadowStats().recordDropped();
