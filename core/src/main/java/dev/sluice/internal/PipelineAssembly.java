@@ -87,16 +87,6 @@ public final class PipelineAssembly {
   }
 
   private static StepFactory factory(Phase phase, Maker maker) {
-    return new StepFactory() {
-      @Override
-      public Phase phase() {
-        return phase;
-      }
-
-      @Override
-      public Optional<CallStep> create(Route route, PipelineEnvironment env) {
-        return Optional.of(maker.make(route, env));
-      }
-    };
+    return optional(phase, route -> true, maker);
   }
 }

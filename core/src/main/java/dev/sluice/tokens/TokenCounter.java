@@ -6,7 +6,6 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.Role;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +48,7 @@ public final class TokenCounter {
   /** Tokens of one text: exact if the encoding is known, else its UTF-8 byte count. */
   public long count(String model, String text) {
     Optional<Encoding> e = encoding(model);
-    return e.isPresent() ? e.get().countTokensOrdinary(text) : text.getBytes(StandardCharsets.UTF_8).length;
+    return e.isPresent() ? e.get().countTokensOrdinary(text) : utf8Length(text);
   }
 
   /** Input tokens of a chat request, overhead included. */
