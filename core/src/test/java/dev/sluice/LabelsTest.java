@@ -70,6 +70,50 @@ class LabelsTest {
   }
 
   @Test
+  void theAuditSinkSeesTheCallsMdcAndNothingLingersAfter() {
+    java.util.List<java.util.Map<String, String>> seen = new java.util.ArrayList<>();
+    Variant v = Variant.builder("v7").client(model).model("gpt-4o-mini")
+        .labels(VersionLabels.builder().promptVersion("support-v7").build()).build();
+    Sluice s = Sluice.builder().route(Route.builder("support-answer").baseline(v).build()).meterRegistry(registry)
+        .auditSink(e -> seen.add(org.slf4j.MDC.getCopyOfContextMap())).build();
+
+    SluiceResponse r = s.call("support-answer", ChatRequest.ofUser("hi"), Subject.builder().routingKey("u").tenant("acme").build());
+
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0))
+        .containsEntry("sluice.call_id", r.callId())
+        .containsEntry("sluice.route", "support-answer")
+        .containsEntry("sluice.variant", "v7")
+        .containsEntry("sluice.prompt_version", "support-v7")
+        .containsEntry("sluice.tenant", "acme")
+        .doesNotContainKey("sluice.model_version");
+    assertThat(org.slf4j.MDC.getCopyOfContextMap()).satisfiesAnyOf(
+        m -> assertThat(m).isNull(), m -> assertThat(m).doesNotContainKeys("sluice.call_id", "sluice.route", "sluice.variant",
+            "sluice.tenant", "sluice.prompt_version"));
+  }
+
+  @Test
+  void aCallMadeInsideAnotherCallsMdcRestoresItAfter() {
+    org.slf4j.MDC.put("sluice.call_id", "outer-call");
+    org.slf4j.MDC.put("sluice.route", "outer-route");
+    org.slf4j.MDC.put("sluice.variant", "outer-variant");
+    org.slf4j.MDC.put("sluice.retrieval_version", "outer-kb");
+    org.slf4j.MDC.put("app.request", "r-1");
+    try {
+      SluiceResponse r = sluice().call("support-answer", ChatRequest.ofUser("hi"), Subject.of("u"));
+
+      assertThat(model.mdcSeen.get(0)).containsEntry("sluice.call_id", r.callId()).containsEntry("sluice.variant", "v7")
+          .containsEntry("sluice.retrieval_version", "kb-2026-10").containsEntry("app.request", "r-1")
+          .doesNotContainKey("sluice.tenant");
+      assertThat(org.slf4j.MDC.getCopyOfContextMap()).isEqualTo(java.util.Map.of(
+          "sluice.call_id", "outer-call", "sluice.route", "outer-route", "sluice.variant", "outer-variant",
+          "sluice.retrieval_version", "outer-kb", "app.request", "r-1"));
+    } finally {
+      org.slf4j.MDC.clear();
+    }
+  }
+
+  @Test
   void labelsReachTheAuditEventWhichHoldsNoText() {
     SluiceResponse r = sluice().call("support-answer", ChatRequest.ofUser("my card is 4111 1111 1111 1111"), Subject.of("user-9"));
 

@@ -1,8 +1,12 @@
 package dev.sluice.internal;
 
+import dev.sluice.Route;
 import dev.sluice.Variant;
 import dev.sluice.VersionLabels;
 import dev.sluice.pipeline.CallContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
@@ -10,7 +14,14 @@ import org.slf4j.MDC;
  * Puts a call's route, variant, version labels, call id and tenant in the SLF4J MDC for a block of
  * code, and restores what was there before when closed.
  *
- * <pre>{@code try (CallMdc ignored = CallMdc.open(call)) { log.info("..."); }}</pre>
+ * <pre>{@code try (CallMdc ignored = CallMdc.open(call, frames)) { log.info("..."); }}</pre>
+ *
+ * <p>The keys are Sluice's own ({@code sluice.*}) and always set and cleared together, so when no
+ * call is in the MDC, closing simply removes them; only a call opened inside another (a call made
+ * from an {@code @LlmRoute} body, or a fallback variant) saves and restores every key. The record
+ * step opens the outermost scope, before assignment; the labels step adds the variant to it, so a
+ * call answered at once is recorded with the MDC still set, without setting it twice. The route
+ * and variant values are worked out once per variant ({@link Frames}).
  */
 public final class CallMdc implements AutoCloseable {
 
@@ -27,57 +38,141 @@ public final class CallMdc implements AutoCloseable {
     ROUTE, VARIANT, CALL_ID, TENANT, MODEL_VERSION, PROMPT_VERSION, RETRIEVAL_VERSION, POLICY_VERSION
   };
 
-  private final @Nullable String[] previous = new String[KEYS.length];
+  private static final CallMdc UNCHANGED = new CallMdc(false, null);
 
-  private CallMdc(CallContext call) {
-    this.unchanged = false;
+  /** Opened with no call in the MDC: closing removes every Sluice key (the variant's may have been added since). */
+  private final boolean removeAll;
+  /** Every key's value before a nested open (closing restores them); null otherwise. */
+  private final @Nullable String[] previous;
+
+  private CallMdc(boolean removeAll, @Nullable String[] previous) {
+    this.removeAll = removeAll;
+    this.previous = previous;
+  }
+
+  /**
+   * Sets the call's MDC on this thread until {@link #close()}: route, call id and tenant, and the
+   * variant with its labels once one is assigned. Inside a scope of the same call opened before
+   * assignment, it adds the variant's keys to that scope, which removes them when it closes.
+   */
+  public static CallMdc open(CallContext call, Frames frames) {
+    Frame frame = frames.of(call.variant());
+    String current = MDC.get(CALL_ID);
+    if (current == null) {
+      frame.put();
+      putCall(call);
+      return new CallMdc(true, null);
+    }
+    if (current.equals(call.callId())) {
+      String variantSet = MDC.get(VARIANT);
+      // Already set for this call and variant on this thread (the labels step did it): nothing to do.
+      if (frame.variantId != null && frame.variantId.equals(variantSet)) {
+        return UNCHANGED;
+      }
+      // The record step's scope, opened before the variant was known: add the variant to it.
+      if (variantSet == null) {
+        frame.put();
+        return UNCHANGED;
+      }
+    }
+    // Another call's keys, or another variant of this call (a fallback's): save them, restore them at close.
+    String[] previous = new String[KEYS.length];
     for (int i = 0; i < KEYS.length; i++) {
       previous[i] = MDC.get(KEYS[i]);
+      MDC.remove(KEYS[i]);
     }
-    Variant v = call.variant();
-    put(ROUTE, call.route().name());
-    put(CALL_ID, call.callId());
-    put(TENANT, call.subject().tenant().orElse(null));
-    put(VARIANT, v == null ? null : v.id());
-    VersionLabels l = v == null ? VersionLabels.NONE : v.labels();
-    put(MODEL_VERSION, l.modelVersion().orElse(null));
-    put(PROMPT_VERSION, l.promptVersion().orElse(null));
-    put(RETRIEVAL_VERSION, l.retrievalVersion().orElse(null));
-    put(POLICY_VERSION, l.policyVersion().orElse(null));
+    frame.put();
+    putCall(call);
+    return new CallMdc(false, previous);
   }
 
-  public static CallMdc open(CallContext call) {
-    Variant v = call.variant();
-    // Already set for this call and variant on this thread (the labels step did it): nothing to do.
-    if (call.callId().equals(MDC.get(CALL_ID)) && v != null && v.id().equals(MDC.get(VARIANT))) {
-      return UNCHANGED;
-    }
-    return new CallMdc(call);
-  }
-
-  private static final CallMdc UNCHANGED = new CallMdc();
-
-  private final boolean unchanged;
-
-  private CallMdc() {
-    this.unchanged = true;
-  }
-
-  private static void put(String key, @Nullable String value) {
-    if (value == null) {
-      MDC.remove(key);
-    } else {
-      MDC.put(key, value);
+  private static void putCall(CallContext call) {
+    MDC.put(CALL_ID, call.callId());
+    String tenant = call.subject().tenant().orElse(null);
+    if (tenant != null) {
+      MDC.put(TENANT, tenant);
     }
   }
 
   @Override
   public void close() {
-    if (unchanged) {
-      return;
+    if (removeAll) {
+      for (String key : KEYS) {
+        MDC.remove(key);
+      }
+    } else if (previous != null) {
+      for (int i = 0; i < KEYS.length; i++) {
+        if (previous[i] == null) {
+          MDC.remove(KEYS[i]);
+        } else {
+          MDC.put(KEYS[i], previous[i]);
+        }
+      }
     }
-    for (int i = 0; i < KEYS.length; i++) {
-      put(KEYS[i], previous[i]);
+  }
+
+  /** A route's MDC frames, one per variant, made on first use. Thread-safe. */
+  public static final class Frames {
+    private final Route route;
+    private final Frame noVariant;
+    private final ConcurrentHashMap<Variant, Frame> byVariant = new ConcurrentHashMap<>();
+
+    public Frames(Route route) {
+      this.route = route;
+      this.noVariant = new Frame(route, null);
+    }
+
+    Frame of(@Nullable Variant v) {
+      if (v == null) {
+        return noVariant;
+      }
+      Frame f = byVariant.get(v);
+      return f != null ? f : byVariant.computeIfAbsent(v, variant -> new Frame(route, variant));
+    }
+  }
+
+  /** The keys and values a route and variant put in the MDC: route, variant and the labels it has. */
+  static final class Frame {
+    final @Nullable String variantId;
+    private final String[] keys;
+    private final String[] values;
+
+    Frame(Route route, @Nullable Variant v) {
+      List<String> k = new ArrayList<>();
+      List<String> val = new ArrayList<>();
+      k.add(ROUTE);
+      val.add(route.name());
+      this.variantId = v == null ? null : v.id();
+      if (v != null) {
+        k.add(VARIANT);
+        val.add(v.id());
+        VersionLabels l = v.labels();
+        add(k, val, MODEL_VERSION, l.modelVersion().orElse(null));
+        add(k, val, PROMPT_VERSION, l.promptVersion().orElse(null));
+        add(k, val, RETRIEVAL_VERSION, l.retrievalVersion().orElse(null));
+        add(k, val, POLICY_VERSION, l.policyVersion().orElse(null));
+      }
+      this.keys = k.toArray(String[]::new);
+      this.values = val.toArray(String[]::new);
+    }
+
+    private static void add(List<String> keys, List<String> values, String key, @Nullable String value) {
+      if (value != null) {
+        keys.add(key);
+        values.add(value);
+      }
+    }
+
+    void put() {
+      for (int i = 0; i < keys.length; i++) {
+        MDC.put(keys[i], values[i]);
+      }
+    }
+
+    void remove() {
+      for (String key : keys) {
+        MDC.remove(key);
+      }
     }
   }
 }

@@ -58,16 +58,16 @@ public final class FallbackStep implements CallStep {
       runLinks(call, next, killed, FallbackTrigger.RATE_LIMITED, 0, result);
       return result;
     }
+    CompletionStage<ChatResponse> primary = next.proceed(call);
+    ChatResponse answered = Stages.doneValue(primary);
+    if (answered != null) {
+      notePrimaryAnswer(call, answered);
+      return primary;
+    }
     CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-    next.proceed(call).whenComplete((response, failure) -> {
+    primary.whenComplete((response, failure) -> {
       if (failure == null) {
-        for (FallbackLink l : links) {
-          try {
-            l.onPrimaryAnswer(call, response);
-          } catch (RuntimeException e) {
-            log.warn("fallback link {} failed to note an answer", l.name(), e);
-          }
-        }
+        notePrimaryAnswer(call, response);
         result.complete(response);
         return;
       }
@@ -80,6 +80,17 @@ public final class FallbackStep implements CallStep {
       runLinks(call, next, error, trigger, 0, result);
     });
     return result;
+  }
+
+  /** Lets each link see the primary's answer (a cache link stores it). */
+  private void notePrimaryAnswer(CallContext call, ChatResponse response) {
+    for (FallbackLink l : links) {
+      try {
+        l.onPrimaryAnswer(call, response);
+      } catch (RuntimeException e) {
+        log.warn("fallback link {} failed to note an answer", l.name(), e);
+      }
+    }
   }
 
   private void runLinks(CallContext call, CallChain next, SluiceException primary, FallbackTrigger trigger, int from,

@@ -13,9 +13,15 @@ import java.util.concurrent.CompletionStage;
  */
 public final class LabelsStep implements CallStep {
 
+  private final CallMdc.Frames mdc;
+
+  public LabelsStep(CallMdc.Frames mdc) {
+    this.mdc = mdc;
+  }
+
   @Override
   public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
-    try (CallMdc ignored = CallMdc.open(call)) {
+    try (CallMdc ignored = CallMdc.open(call, mdc)) {
       return next.proceed(call);
     }
   }

@@ -28,8 +28,10 @@ public final class ModelInvocation implements CallChain {
   private final RouteMeters meters;
   private final PriceTable prices;
   private final TimeSource time;
+  private final CallMdc.Frames mdc;
 
-  public ModelInvocation(RouteMeters meters, PriceTable prices, TimeSource time) {
+  public ModelInvocation(RouteMeters meters, PriceTable prices, TimeSource time, CallMdc.Frames mdc) {
+    this.mdc = mdc;
     this.meters = meters;
     this.prices = prices;
     this.time = time;
@@ -52,13 +54,18 @@ public final class ModelInvocation implements CallChain {
   private CompletableFuture<ChatResponse> exchange(CallContext call, Variant variant, ChatRequest prepared) {
     long start = time.nanoTime();
     CompletableFuture<ChatResponse> answer;
-    try (CallMdc ignored = CallMdc.open(call)) {
+    try (CallMdc ignored = CallMdc.open(call, mdc)) {
       answer = variant.client().chatAsync(prepared).toCompletableFuture();
     } catch (Throwable t) {
       answer = CompletableFuture.failedFuture(t);
     }
     call.inFlight(answer);
     VariantMeters vm = meters.of(variant);
+    ChatResponse answered = Stages.doneValue(answer);
+    if (answered != null) {
+      answered(call, variant, vm, answered, time.nanoTime() - start);
+      return answer;
+    }
     return answer.handle((response, failure) -> {
       long nanos = time.nanoTime() - start;
       if (failure != null) {
@@ -66,14 +73,19 @@ public final class ModelInvocation implements CallChain {
         vm.recordModelFailure(errorType(e), nanos);
         throw e;
       }
-      Cost cost = prices.cost(response.responseModel(), response.usage());
-      if (!cost.isKnown()) {
-        cost = prices.cost(variant.model(), response.usage());
-      }
-      call.addUsage(response.usage(), cost);
-      vm.recordModelCall(response, nanos);
-      return response;
+      return answered(call, variant, vm, response, nanos);
     });
+  }
+
+  /** Counts an answer's usage and cost on the call and records its GenAI meters. */
+  private ChatResponse answered(CallContext call, Variant variant, VariantMeters vm, ChatResponse response, long nanos) {
+    Cost cost = prices.cost(response.responseModel(), response.usage());
+    if (!cost.isKnown()) {
+      cost = prices.cost(variant.model(), response.usage());
+    }
+    call.addUsage(response.usage(), cost);
+    vm.recordModelCall(response, nanos);
+    return response;
   }
 
   /**
@@ -84,18 +96,26 @@ public final class ModelInvocation implements CallChain {
   private CompletionStage<ChatResponse> runBody(CallContext call, Variant variant, int number, AttemptBody body) {
     Attempt attempt = new Attempt(call, variant, number, (v, request) -> exchange(call, v, request));
     CompletionStage<?> result;
-    try (CallMdc ignored = CallMdc.open(call); CurrentCall.Scope bound = CurrentCall.bind(attempt)) {
+    try (CallMdc ignored = CallMdc.open(call, mdc); CurrentCall.Scope bound = CurrentCall.bind(attempt)) {
       result = body.run(attempt);
     } catch (Throwable t) {
       body.threw(t);
       return CompletableFuture.failedFuture(bodyFailure(call, t));
     }
-    return result.handle((value, failure) -> {
+    Object value = Stages.doneValue(result);
+    if (value != null) {
+      try {
+        return CompletableFuture.completedFuture(body.answer(value, attempt, attempt.lastResponse()));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return result.handle((done, failure) -> {
       if (failure != null) {
         body.threw(Failures.unwrap(failure));
         throw bodyFailure(call, failure);
       }
-      return body.answer(value, attempt, attempt.lastResponse());
+      return body.answer(done, attempt, attempt.lastResponse());
     });
   }
 

@@ -37,7 +37,8 @@ public final class PipelineAssembly {
       Route route, PipelineEnvironment env, List<StepFactory> applicationSteps, Breakers breakers, Budgets budgets,
       RolloutControl rollout, ShadowPolicy shadow, ShadowLauncher launcher) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
-    List<StepFactory> factories = new ArrayList<>(builtIn(meters, breakers, budgets, rollout, shadow, launcher));
+    CallMdc.Frames mdc = new CallMdc.Frames(route);
+    List<StepFactory> factories = new ArrayList<>(builtIn(meters, mdc, breakers, budgets, rollout, shadow, launcher));
     factories.addAll(applicationSteps);
     factories.sort(Comparator.comparing(StepFactory::phase));
     List<CallStep> steps = new ArrayList<>();
@@ -45,16 +46,16 @@ public final class PipelineAssembly {
       Optional<CallStep> step = f.create(route, env);
       step.ifPresent(steps::add);
     }
-    return new CallPipeline(steps, new ModelInvocation(meters, env.prices(), env.time()));
+    return new CallPipeline(steps, new ModelInvocation(meters, env.prices(), env.time(), mdc));
   }
 
-  private static List<StepFactory> builtIn(RouteMeters meters, Breakers breakers, Budgets budgets, RolloutControl rollout,
+  private static List<StepFactory> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,
       ShadowPolicy shadow, ShadowLauncher launcher) {
     return List.of(
         budgets.stepFactory(),
-        factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit(), env.listeners())),
+        factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit(), env.listeners(), mdc)),
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
-        factory(Phase.LABELS, (route, env) -> new LabelsStep()),
+        factory(Phase.LABELS, (route, env) -> new LabelsStep(mdc)),
         factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, launcher, env.time(), budgets.ledger(), env.prices(), env.meters())),
         optional(Phase.FALLBACK, route -> !route.fallback().isEmpty(), (route, env) -> new FallbackStep(route, env.time(), env.meters())),
         optional(Phase.INPUT_GUARDRAILS, route -> !route.guardrails().input().isEmpty(),

@@ -40,8 +40,11 @@ public final class RecordStep implements CallStep {
   private final AuditSink audit;
   private final boolean includeText;
   private final List<CallListener> listeners;
+  private final CallMdc.Frames mdc;
 
-  public RecordStep(RouteMeters meters, TimeSource time, AuditSink audit, boolean includeText, List<CallListener> listeners) {
+  public RecordStep(RouteMeters meters, TimeSource time, AuditSink audit, boolean includeText, List<CallListener> listeners,
+      CallMdc.Frames mdc) {
+    this.mdc = mdc;
     this.meters = meters;
     this.time = time;
     this.audit = audit;
@@ -51,7 +54,17 @@ public final class RecordStep implements CallStep {
 
   @Override
   public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
-    return next.proceed(call).whenComplete((response, failure) -> finish(call, response, failure));
+    CompletionStage<ChatResponse> stage;
+    // The call's MDC from the start; the labels step adds the variant when it is assigned.
+    try (CallMdc ignored = CallMdc.open(call, mdc)) {
+      stage = next.proceed(call);
+      ChatResponse answered = Stages.doneValue(stage);
+      if (answered != null) {
+        finish(call, answered, null);
+        return stage;
+      }
+    }
+    return stage.whenComplete((response, failure) -> finish(call, response, failure));
   }
 
   private void finish(CallContext call, @Nullable ChatResponse response, @Nullable Throwable failure) {
@@ -61,7 +74,7 @@ public final class RecordStep implements CallStep {
     long latency = time.nanoTime() - call.startNanos();
     call.finish(outcome, latency);
     Variant variant = call.assignedVariant() != null ? call.assignedVariant() : call.route().baseline();
-    try (CallMdc ignored = CallMdc.open(call)) {
+    try (CallMdc ignored = CallMdc.open(call, mdc)) {
       try {
         meters.of(variant).recordCall(outcome, fallback == null ? MeterNames.NONE : fallback.kind(), latency, call.cost());
       } catch (RuntimeException e) {

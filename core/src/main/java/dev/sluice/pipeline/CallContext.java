@@ -5,12 +5,11 @@ import dev.sluice.Outcome;
 import dev.sluice.Route;
 import dev.sluice.Subject;
 import dev.sluice.Variant;
+import dev.sluice.internal.Pairs;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Future;
@@ -46,8 +45,8 @@ public final class CallContext {
   private volatile @Nullable Future<?> inFlight;
   private volatile boolean cancelled;
   private volatile @Nullable Throwable abortReason;
-  private @Nullable Map<String, Object> details;
-  private @Nullable Map<Object, Object> attributes;
+  private @Nullable Pairs details;
+  private @Nullable Pairs attributes;
 
   public CallContext(String callId, Route route, ChatRequest request, Subject subject, Instant startedAt, long startNanos) {
     this.callId = Objects.requireNonNull(callId, "callId");
@@ -240,23 +239,23 @@ public final class CallContext {
     return cancelled;
   }
 
-  /** Notes a fact for the audit event, e.g. a guardrail's result. Values must be JSON-friendly. */
+  /** Notes a fact for the audit event, e.g. a guardrail's result. Values must be non-null and JSON-friendly. */
   public synchronized void detail(String key, Object value) {
     if (details == null) {
-      details = new LinkedHashMap<>();
+      details = new Pairs(4);
     }
     details.put(key, value);
   }
 
-  /** Everything noted for the audit event. */
+  /** Everything noted for the audit event, in the order it was first noted. */
   public synchronized Map<String, Object> details() {
-    return details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    return details == null ? Map.of() : details.snapshot();
   }
 
   /** Per-call state a step keeps for itself (a budget reservation, a vault), keyed by an object it owns. */
   public synchronized void attribute(Object key, Object value) {
     if (attributes == null) {
-      attributes = new LinkedHashMap<>();
+      attributes = new Pairs(4);
     }
     attributes.put(key, value);
   }

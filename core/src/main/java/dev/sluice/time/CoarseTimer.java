@@ -3,7 +3,7 @@ package dev.sluice.time;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -116,10 +116,12 @@ final class CoarseTimer {
   }
 
   private static final class Task implements TimeSource.Scheduled, Comparable<Task> {
+    private static final AtomicIntegerFieldUpdater<Task> DONE = AtomicIntegerFieldUpdater.newUpdater(Task.class, "done");
     final long due;
     final Runnable task;
     private final LongAdder cancelledCount;
-    private final AtomicBoolean done = new AtomicBoolean();
+    /** 0 while pending, 1 once run or cancelled; a field updater rather than an AtomicBoolean per task. */
+    private volatile int done;
 
     Task(long due, Runnable task, LongAdder cancelledCount) {
       this.due = due;
@@ -128,16 +130,16 @@ final class CoarseTimer {
     }
 
     boolean claim() {
-      return done.compareAndSet(false, true);
+      return DONE.compareAndSet(this, 0, 1);
     }
 
     boolean isDone() {
-      return done.get();
+      return done != 0;
     }
 
     @Override
     public boolean cancel() {
-      if (done.compareAndSet(false, true)) {
+      if (DONE.compareAndSet(this, 0, 1)) {
         cancelledCount.increment();
         return true;
       }

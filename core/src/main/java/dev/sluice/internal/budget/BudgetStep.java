@@ -6,6 +6,7 @@ import dev.sluice.InvalidConfigurationException;
 import dev.sluice.Outcome;
 import dev.sluice.Route;
 import dev.sluice.Variant;
+import dev.sluice.internal.Stages;
 import dev.sluice.budget.BudgetAction;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
@@ -139,6 +140,10 @@ public final class BudgetStep implements CallStep {
     } catch (RuntimeException e) {
       settle(plan, reservation, call, usageBefore, costBefore);
       throw e;
+    }
+    if (Stages.doneValue(attempt) != null) {
+      settle(plan, reservation, call, usageBefore, costBefore);
+      return attempt;
     }
     return attempt.whenComplete((r, e) -> settle(plan, reservation, call, usageBefore, costBefore));
   }

@@ -3,6 +3,7 @@ package dev.sluice.internal.guardrail;
 import dev.sluice.GuardrailBlockedException;
 import dev.sluice.ModelCallException;
 import dev.sluice.Route;
+import dev.sluice.internal.Stages;
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.OutputGuardrail;
 import dev.sluice.model.ChatRequest;
@@ -12,6 +13,7 @@ import dev.sluice.pipeline.CallContext;
 import dev.sluice.pipeline.CallStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +40,17 @@ public final class OutputGuardrailStep implements CallStep {
 
   @Override
   public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
-    return next.proceed(call).thenApply(response -> check(call, response));
+    CompletionStage<ChatResponse> attempt = next.proceed(call);
+    ChatResponse answered = Stages.doneValue(attempt);
+    if (answered != null) {
+      try {
+        ChatResponse checked = check(call, answered);
+        return checked == answered ? attempt : CompletableFuture.completedFuture(checked);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return attempt.thenApply(response -> check(call, response));
   }
 
   private ChatResponse check(CallContext call, ChatResponse response) {

@@ -3,6 +3,7 @@ package dev.sluice.internal.resilience;
 import dev.sluice.CallRejectedException;
 import dev.sluice.Route;
 import dev.sluice.Variant;
+import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
@@ -62,6 +63,10 @@ public final class BulkheadStep implements CallStep {
     } catch (RuntimeException e) {
       bulkhead.onComplete();
       throw e;
+    }
+    if (Stages.doneValue(attempt) != null) {
+      bulkhead.onComplete();
+      return attempt;
     }
     return attempt.whenComplete((r, e) -> bulkhead.onComplete());
   }

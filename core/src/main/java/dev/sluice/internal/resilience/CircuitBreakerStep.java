@@ -3,6 +3,7 @@ package dev.sluice.internal.resilience;
 import dev.sluice.CircuitOpenException;
 import dev.sluice.Route;
 import dev.sluice.Variant;
+import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
@@ -42,7 +43,12 @@ public final class CircuitBreakerStep implements CallStep {
               + "; calls fail fast until a half-open probe succeeds. Configure a fallback to answer meanwhile."));
     }
     long start = cb.getCurrentTimestamp();
-    return next.proceed(call).whenComplete((response, failure) -> {
+    CompletionStage<ChatResponse> attempt = next.proceed(call);
+    if (Stages.doneValue(attempt) != null) {
+      cb.onSuccess(cb.getCurrentTimestamp() - start, cb.getTimestampUnit());
+      return attempt;
+    }
+    return attempt.whenComplete((response, failure) -> {
       long elapsed = cb.getCurrentTimestamp() - start;
       if (failure == null) {
         cb.onSuccess(elapsed, cb.getTimestampUnit());

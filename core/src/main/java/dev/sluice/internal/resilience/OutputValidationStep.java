@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.ModelCallException;
 import dev.sluice.Route;
+import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
 import dev.sluice.pipeline.CallStep;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -29,14 +31,24 @@ public final class OutputValidationStep implements CallStep {
 
   @Override
   public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
-    return next.proceed(call).thenApply(response -> {
+    CompletionStage<ChatResponse> attempt = next.proceed(call);
+    ChatResponse answered = Stages.doneValue(attempt);
+    if (answered != null) {
+      String problem = problem(call, answered);
+      return problem == null ? attempt : CompletableFuture.failedFuture(unusable(call, problem));
+    }
+    return attempt.thenApply(response -> {
       String problem = problem(call, response);
       if (problem != null) {
-        throw ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
-            "variant '" + call.requireVariant().id() + "' answered HTTP 200 with unusable output: " + problem);
+        throw unusable(call, problem);
       }
       return response;
     });
+  }
+
+  private static ModelCallException unusable(CallContext call, String problem) {
+    return ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
+        "variant '" + call.requireVariant().id() + "' answered HTTP 200 with unusable output: " + problem);
   }
 
   private @Nullable String problem(CallContext call, ChatResponse r) {

@@ -6,6 +6,7 @@ import dev.sluice.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.SluiceException;
 import dev.sluice.internal.Failures;
+import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
@@ -73,49 +74,68 @@ public final class RetryStep implements CallStep {
       call.deadline(call.startedAt().plus(p.deadline()));
     }
     budget.recordCall();
+    Retry.AsyncContext<ChatResponse> context = retry.asyncContext();
+    if (!timeForAttempt(call)) {
+      return CompletableFuture.failedFuture(deadlinePassed(call, p, null));
+    }
+    CompletionStage<ChatResponse> first = next.proceed(call);
+    // The first attempt answered at once: no retry to arrange, no stage of our own needed.
+    if (Stages.doneValue(first) != null) {
+      context.onComplete();
+      return first;
+    }
     CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-    attempt(call, next, retry.asyncContext(), result, null);
+    first.whenComplete((response, failure) -> ended(call, next, context, result, response, failure));
     return result;
   }
 
   private void attempt(CallContext call, CallChain next, Retry.AsyncContext<ChatResponse> context,
-      CompletableFuture<ChatResponse> result, @Nullable SluiceException last) {
-    ResiliencePolicy p = route.resilience();
-    Instant deadline = call.deadline();
-    if (Duration.between(time.now(), deadline).compareTo(p.minAttemptTime()) < 0) {
-      result.completeExceptionally(deadlinePassed(call, p, last));
+      CompletableFuture<ChatResponse> result, SluiceException last) {
+    if (!timeForAttempt(call)) {
+      result.completeExceptionally(deadlinePassed(call, route.resilience(), last));
       return;
     }
-    next.proceed(call).whenComplete((response, failure) -> {
-      if (failure == null) {
-        context.onComplete();
-        result.complete(response);
-        return;
-      }
-      SluiceException error = Failures.fromStep(failure);
-      if (call.isCancelled()) {
-        result.completeExceptionally(error);
-        return;
-      }
-      long delayMs = context.onError(error);
-      if (delayMs < 0) {
-        result.completeExceptionally(error);
-        return;
-      }
-      Duration delay = Duration.ofMillis(delayMs);
-      if (Duration.between(time.now().plus(delay), deadline).compareTo(p.minAttemptTime()) < 0) {
-        result.completeExceptionally(deadlinePassed(call, p, error));
-        return;
-      }
-      if (!budget.tryRetry()) {
-        budgetExhausted.increment();
-        call.detail("retry_budget", "exhausted");
-        result.completeExceptionally(error);
-        return;
-      }
-      retries.increment();
-      time.schedule(delay, () -> attempt(call, next, context, result, error));
-    });
+    next.proceed(call).whenComplete((response, failure) -> ended(call, next, context, result, response, failure));
+  }
+
+  /** Whether the deadline leaves at least the policy's minimum attempt time. */
+  private boolean timeForAttempt(CallContext call) {
+    return Duration.between(time.now(), call.deadline()).compareTo(route.resilience().minAttemptTime()) >= 0;
+  }
+
+  /** An attempt ended: answer, fail, or schedule the next attempt. */
+  private void ended(CallContext call, CallChain next, Retry.AsyncContext<ChatResponse> context,
+      CompletableFuture<ChatResponse> result, @Nullable ChatResponse response, @Nullable Throwable failure) {
+    ResiliencePolicy p = route.resilience();
+    Instant deadline = call.deadline();
+    if (failure == null) {
+      context.onComplete();
+      result.complete(response);
+      return;
+    }
+    SluiceException error = Failures.fromStep(failure);
+    if (call.isCancelled()) {
+      result.completeExceptionally(error);
+      return;
+    }
+    long delayMs = context.onError(error);
+    if (delayMs < 0) {
+      result.completeExceptionally(error);
+      return;
+    }
+    Duration delay = Duration.ofMillis(delayMs);
+    if (Duration.between(time.now().plus(delay), deadline).compareTo(p.minAttemptTime()) < 0) {
+      result.completeExceptionally(deadlinePassed(call, p, error));
+      return;
+    }
+    if (!budget.tryRetry()) {
+      budgetExhausted.increment();
+      call.detail("retry_budget", "exhausted");
+      result.completeExceptionally(error);
+      return;
+    }
+    retries.increment();
+    time.schedule(delay, () -> attempt(call, next, context, result, error));
   }
 
   private static SluiceException deadlinePassed(CallContext call, ResiliencePolicy p, @Nullable SluiceException last) {

@@ -5,6 +5,7 @@ import dev.sluice.ModelCallException;
 import dev.sluice.Route;
 import dev.sluice.SluiceException;
 import dev.sluice.Variant;
+import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * Innermost: ends an attempt at its timeout or at the call's deadline, whichever is nearer, and
@@ -44,25 +46,60 @@ public final class TimeoutStep implements CallStep {
         deadlineBinds = true;
       }
     }
-    boolean byDeadline = deadlineBinds;
-    int attempt = call.attempts() + 1;
-    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-    TimeSource.Scheduled timer = time.schedule(limit, () -> {
+    AttemptTimer timer = new AttemptTimer(call, variant, attemptTimeout, deadlineBinds, call.attempts() + 1);
+    timer.scheduled = time.schedule(limit, timer);
+    CompletionStage<ChatResponse> attempt = next.proceed(call);
+    // Answered before the timer could fire (and now it never will): the answer goes up as it is.
+    if (Stages.doneValue(attempt) != null && timer.scheduled.cancel()) {
+      return attempt;
+    }
+    attempt.whenComplete(timer);
+    return timer;
+  }
+
+  /**
+   * One attempt's timeout: the task the timer runs when the attempt takes too long, the
+   * continuation that cancels that task when the attempt ends first, and the attempt's result as
+   * the outer steps see it, in one object.
+   */
+  private final class AttemptTimer extends CompletableFuture<ChatResponse>
+      implements Runnable, BiConsumer<ChatResponse, Throwable> {
+    private final CallContext call;
+    private final Variant variant;
+    private final Duration attemptTimeout;
+    private final boolean byDeadline;
+    private final int attempt;
+    /** Set before the attempt starts, so before either method below can run. */
+    TimeSource.Scheduled scheduled;
+
+    AttemptTimer(CallContext call, Variant variant, Duration attemptTimeout, boolean byDeadline, int attempt) {
+      this.call = call;
+      this.variant = variant;
+      this.attemptTimeout = attemptTimeout;
+      this.byDeadline = byDeadline;
+      this.attempt = attempt;
+    }
+
+    /** The timer fired. */
+    @Override
+    public void run() {
       // Built only when it fires: filling in a stack trace on every attempt costs more than the rest of the pipeline.
       SluiceException timeout = timeout(variant, attemptTimeout, byDeadline, attempt);
       call.abortAttempt(timeout);
       // If the client ignored the cancellation, the attempt still ends now.
-      result.completeExceptionally(timeout);
-    });
-    next.proceed(call).whenComplete((response, failure) -> {
-      timer.cancel();
+      completeExceptionally(timeout);
+    }
+
+    /** The attempt ended. */
+    @Override
+    public void accept(ChatResponse response, Throwable failure) {
+      scheduled.cancel();
       if (failure != null) {
-        result.completeExceptionally(failure);
+        completeExceptionally(failure);
       } else {
-        result.complete(response);
+        complete(response);
       }
-    });
-    return result;
+    }
   }
 
   private SluiceException timeout(Variant variant, Duration attemptTimeout, boolean byDeadline, int attempt) {
