@@ -23,6 +23,7 @@ import dev.sluice.internal.proxy.MethodScan;
 import dev.sluice.internal.proxy.PlannedMethods;
 import dev.sluice.internal.proxy.RouteProxy;
 import dev.sluice.internal.Failures;
+import dev.sluice.internal.CallIds;
 import dev.sluice.internal.PipelineAssembly;
 import dev.sluice.internal.resilience.Breakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -47,7 +48,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -172,7 +172,7 @@ public final class Sluice implements AutoCloseable {
     Objects.requireNonNull(subject, "subject");
     Route r = route(route);
     TimeSource time = environment.time();
-    return new CallContext(newCallId(), r, request, subject, time.now(), time.nanoTime());
+    return new CallContext(CallIds.next(), r, request, subject, time.now(), time.nanoTime());
   }
 
   /**
@@ -279,11 +279,6 @@ public final class Sluice implements AutoCloseable {
     Outcome outcome = call.outcome() != null ? call.outcome() : (call.fallback() != null ? Outcome.FALLBACK : Outcome.SUCCESS);
     return new SluiceResponse(call.callId(), call.route().name(), v.id(), v.labels(), outcome, call.attempts(), response,
         call.usage(), call.cost(), Duration.ofNanos(Math.max(0, call.latencyNanos())), call.fallback());
-  }
-
-  private static String newCallId() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
   }
 
   /** Builds a {@link Sluice}; {@link #build()} validates routes and assembles each route's pipeline. */

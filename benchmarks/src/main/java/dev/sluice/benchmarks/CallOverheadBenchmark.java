@@ -40,7 +40,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -90,10 +91,10 @@ public class CallOverheadBenchmark {
   private Supplier<ChatResponse> resilience4j;
   private Sluice sluice;
   private Sluice guarded;
-  private final AtomicLong users = new AtomicLong();
   /** 1,024 users in 8 tenants, made once: building a subject is the caller's cost, not Sluice's. */
   private final Subject[] subjects = new Subject[1024];
-  private final AtomicLong audited = new AtomicLong();
+  /** The audit sink counts events; a LongAdder, so two benchmark threads do not contend on the count itself. */
+  private final LongAdder audited = new LongAdder();
 
   @Setup
   public void setUp() {
@@ -147,7 +148,7 @@ public class CallOverheadBenchmark {
             .guardrails(guardrails)
             .build())
         .meterRegistry(new SimpleMeterRegistry())
-        .auditSink(e -> audited.incrementAndGet())
+        .auditSink(e -> audited.increment())
         .evaluateRolloutsEvery(java.time.Duration.ZERO)
         .build();
   }
@@ -166,7 +167,8 @@ public class CallOverheadBenchmark {
   }
 
   private Subject subject() {
-    return subjects[(int) (users.incrementAndGet() & 1023)];
+    // Per-thread randomness: a shared counter here would make the benchmark threads contend on it.
+    return subjects[ThreadLocalRandom.current().nextInt(subjects.length)];
   }
 
   @Benchmark

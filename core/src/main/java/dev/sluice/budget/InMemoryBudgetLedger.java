@@ -71,7 +71,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     for (int i = 0; i < n; i++) {
       after[i] = byLine[i].spent + byLine[i].reserved;
     }
-    return ReserveResult.granted(new Reservation(++ids, lines), after);
+    return ReserveResult.grantedHandingOver(new Reservation(++ids, lines), after);
   }
 
   @Override

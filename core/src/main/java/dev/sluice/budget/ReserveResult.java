@@ -24,6 +24,11 @@ public final class ReserveResult {
     return new ReserveResult(reservation, usedAfter.clone(), -1, null);
   }
 
+  /** For a ledger in this package that hands over an array it will not touch again: no copy. */
+  static ReserveResult grantedHandingOver(Reservation reservation, long[] usedAfter) {
+    return new ReserveResult(reservation, usedAfter, -1, null);
+  }
+
   public static ReserveResult denied(int line, BudgetLedger.Balance balance) {
     return new ReserveResult(null, new long[0], line, balance);
   }

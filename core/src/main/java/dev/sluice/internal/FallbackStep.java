@@ -5,7 +5,6 @@ import dev.sluice.FallbackLink;
 import dev.sluice.FallbackRequest;
 import dev.sluice.FallbackTrigger;
 import dev.sluice.FallbackUse;
-import dev.sluice.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.SluiceException;
 import dev.sluice.Variant;
@@ -16,8 +15,6 @@ import dev.sluice.pipeline.CallStep;
 import dev.sluice.time.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -137,12 +134,7 @@ public final class FallbackStep implements CallStep {
   }
 
   private boolean timeLeftForModel(CallContext call) {
-    Instant deadline = call.deadline();
-    if (deadline == null) {
-      return true;
-    }
-    ResiliencePolicy p = route.resilience();
-    return Duration.between(time.now(), deadline).compareTo(p.minAttemptTime()) >= 0;
+    return call.nanosLeft(time.nanoTime()) >= route.resilience().minAttemptTime().toNanos();
   }
 
   /** Thrown by a link that wants the chain to stop and the primary failure to surface. */

@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.model.ChatMessage;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ public final class Fingerprint {
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
+  private static final HexFormat HEX = HexFormat.of();
 
   private Fingerprint() {}
 
@@ -48,7 +50,6 @@ public final class Fingerprint {
   }
 
   private static String hex(long h) {
-    String s = Long.toHexString(h);
-    return s.length() == 16 ? s : "0".repeat(16 - s.length()) + s;
+    return HEX.toHexDigits(h);
   }
 }

@@ -51,6 +51,11 @@ public final class Pairs {
     return null;
   }
 
+  /** An unmodifiable map of three entries, in this order. */
+  public static <K, V> Map<K, V> of(K k1, V v1, K k2, V v2, K k3, V v3) {
+    return new Snapshot<>(new Object[] {k1, v1, k2, v2, k3, v3});
+  }
+
   /** An unmodifiable copy, in insertion order. */
   @SuppressWarnings("unchecked")
   public <K, V> Map<K, V> snapshot() {

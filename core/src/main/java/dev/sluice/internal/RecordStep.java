@@ -117,10 +117,7 @@ public final class RecordStep implements CallStep {
   private AuditEvent auditEvent(CallContext call, Variant variant, Outcome outcome, long latency,
       @Nullable ChatResponse response, @Nullable SluiceException error) {
     TokenUsage u = call.usage();
-    Map<String, Long> usage = new LinkedHashMap<>();
-    usage.put("input", u.inputTokens());
-    usage.put("output", u.outputTokens());
-    usage.put("cached_input", u.cachedInputTokens());
+    Map<String, Long> usage = Pairs.of("input", u.inputTokens(), "output", u.outputTokens(), "cached_input", u.cachedInputTokens());
     Cost cost = call.cost();
     FallbackUse f = call.fallback();
     Map<String, String> fallback = null;

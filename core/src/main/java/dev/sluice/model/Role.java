@@ -2,13 +2,19 @@ package dev.sluice.model;
 
 /** Who wrote a {@link ChatMessage}, in the OpenAI chat vocabulary. */
 public enum Role {
-  SYSTEM,
-  USER,
-  ASSISTANT,
-  TOOL;
+  SYSTEM("system"),
+  USER("user"),
+  ASSISTANT("assistant"),
+  TOOL("tool");
+
+  private final String wireName;
+
+  Role(String wireName) {
+    this.wireName = wireName;
+  }
 
   /** The lower-case wire name, e.g. {@code "user"}. */
   public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return wireName;
   }
 }

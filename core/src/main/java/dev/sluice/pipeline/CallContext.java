@@ -9,6 +9,7 @@ import dev.sluice.internal.Pairs;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +37,7 @@ public final class CallContext {
   private volatile @Nullable Variant assignedVariant;
   private volatile String assignment = "none";
   private volatile @Nullable Instant deadline;
+  private volatile long deadlineNanos = Long.MAX_VALUE;
   private volatile int attempts;
   private volatile TokenUsage usage = TokenUsage.ZERO;
   private volatile Cost cost = Cost.ZERO;
@@ -149,6 +151,25 @@ public final class CallContext {
 
   public void deadline(@Nullable Instant deadline) {
     this.deadline = deadline;
+    this.deadlineNanos = deadline == null ? Long.MAX_VALUE : startNanos + saturatedNanos(Duration.between(startedAt, deadline));
+  }
+
+  /**
+   * Nanoseconds from {@code nowNanos} (a {@link dev.sluice.time.TimeSource#nanoTime()} reading) to
+   * the deadline, negative once it has passed; {@link Long#MAX_VALUE} when no deadline applies.
+   * Measured on the monotonic clock, so a wall-clock jump does not move it.
+   */
+  public long nanosLeft(long nowNanos) {
+    long d = deadlineNanos;
+    return d == Long.MAX_VALUE ? Long.MAX_VALUE : d - nowNanos;
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooFar) {
+      return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+    }
   }
 
   public int attempts() {

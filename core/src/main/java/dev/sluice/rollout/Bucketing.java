@@ -1,7 +1,6 @@
 package dev.sluice.rollout;
 
 import dev.sluice.internal.Fingerprint;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Sticky assignment without shared state: a subject's bucket is a 64-bit hash of
@@ -34,16 +33,40 @@ public final class Bucketing {
   /** FNV-1a over the UTF-8 bytes of salt, '.', key, then Murmur3's 64-bit finaliser for avalanche. */
   static long hash64(String salt, String routingKey) {
     long h = FNV_OFFSET;
-    h = update(h, salt.getBytes(StandardCharsets.UTF_8));
+    h = update(h, salt);
     h = (h ^ '.') * FNV_PRIME;
-    h = update(h, routingKey.getBytes(StandardCharsets.UTF_8));
+    h = update(h, routingKey);
     return Fingerprint.mix(h);
   }
 
-  private static long update(long h, byte[] bytes) {
-    for (byte b : bytes) {
-      h = (h ^ (b & 0xff)) * FNV_PRIME;
+  /**
+   * FNV-1a over the bytes {@code s.getBytes(UTF_8)} would give, encoded on the fly instead of into
+   * an array (an unpaired surrogate is {@code '?'}, as there). Assignment must never change, so a
+   * property test holds this to the array version.
+   */
+  private static long update(long h, String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        h = step(h, c);
+      } else if (c < 0x800) {
+        h = step(step(h, 0xC0 | c >> 6), 0x80 | c & 0x3F);
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          h = step(step(step(step(h, 0xF0 | cp >> 18), 0x80 | cp >> 12 & 0x3F), 0x80 | cp >> 6 & 0x3F), 0x80 | cp & 0x3F);
+        } else {
+          h = step(h, '?');
+        }
+      } else {
+        h = step(step(step(h, 0xE0 | c >> 12), 0x80 | c >> 6 & 0x3F), 0x80 | c & 0x3F);
+      }
     }
     return h;
+  }
+
+  private static long step(long h, int b) {
+    return (h ^ b) * FNV_PRIME;
   }
 }

@@ -32,6 +32,40 @@ class AssignmentProperties {
     }
   }
 
+  /**
+   * The hash encodes UTF-8 on the fly; buckets must stay those of the first release, which hashed
+   * {@code getBytes(UTF_8)}: any string, unpaired surrogates included, and fixed known buckets.
+   */
+  @Property(tries = 2000)
+  void theHashIsThatOfTheUtf8Bytes(@ForAll @StringLength(max = 12) String salt,
+      @ForAll @net.jqwik.api.constraints.CharRange(from = '\u0000', to = '\uffff') @StringLength(max = 40) String key) {
+    assertThat(Bucketing.hash64(salt, key)).isEqualTo(byteHash(salt, key));
+  }
+
+  @Example
+  void knownBucketsNeverMove() {
+    assertThat(Bucketing.hash64("support-v8", "user-42")).isEqualTo(byteHash("support-v8", "user-42"));
+    assertThat(Bucketing.bucket("support-v8", "user-42")).isEqualTo(KNOWN_USER_42);
+    assertThat(Bucketing.bucket("s", "\ud83d\ude00 \u00e9\u4e2d\ud800x")).isEqualTo(KNOWN_MIXED);
+  }
+
+  /** Computed by the first release (session 1), which hashed getBytes(UTF_8). */
+  private static final int KNOWN_USER_42 = 59269;
+  private static final int KNOWN_MIXED = 14695;
+
+  /** The first release's hash, kept as the reference. */
+  private static long byteHash(String salt, String key) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : salt.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    h = (h ^ '.') * 0x100000001b3L;
+    for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return dev.sluice.internal.Fingerprint.mix(h);
+  }
+
   @Property(tries = 200)
   void raisingThePercentageNeverRemovesASubject(@ForAll @StringLength(min = 1, max = 30) String key,
       @ForAll @DoubleRange(min = 0.001, max = 100) @Scale(3) double low, @ForAll @DoubleRange(min = 0.001, max = 100) @Scale(3) double high) {

@@ -30,6 +30,7 @@ import dev.sluice.tokens.TokenCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,10 +189,11 @@ public final class BudgetStep implements CallStep {
     ModelPrice price = prices.price(variant.model()).orElse(null);
     long worstUsd = price == null ? 0 : price.worstCase(input, output).nanoUsd();
     Instant now = time.now();
-    List<BudgetCap> all = caps;
-    List<BudgetCap> applied = new ArrayList<>(all.size());
-    List<BudgetLedger.Line> lines = new ArrayList<>(all.size());
-    for (BudgetCap cap : all) {
+    int n = caps.size();
+    BudgetCap[] applied = new BudgetCap[n];
+    BudgetLedger.Line[] lines = new BudgetLedger.Line[n];
+    int used = 0;
+    for (BudgetCap cap : caps) {
       Window window = window(cap, now);
       String account = window.constantAccount();
       if (account == null) {
@@ -199,13 +201,16 @@ public final class BudgetStep implements CallStep {
         if (scopeValue == null) {
           continue;
         }
-        account = cap.id() + "|" + scopeValue + window.suffix();
+        account = window.account(scopeValue);
       }
       long amount = cap.unit() == BudgetUnit.USD ? worstUsd : input + output;
-      applied.add(cap);
-      lines.add(new BudgetLedger.Line(account, amount, cap.limit(), window.end()));
+      applied[used] = cap;
+      lines[used++] = new BudgetLedger.Line(account, amount, cap.limit(), window.end());
     }
-    return new Plan(applied, lines);
+    // List.of of one or two elements holds them without an array, and the ledger's copy of it is itself.
+    return used == n
+        ? new Plan(List.of(applied), List.of(lines))
+        : new Plan(List.of(Arrays.copyOf(applied, used)), List.of(Arrays.copyOf(lines, used)));
   }
 
   /**
@@ -276,12 +281,32 @@ public final class BudgetStep implements CallStep {
 
   private record Plan(List<BudgetCap> caps, List<BudgetLedger.Line> lines) {}
 
-  /** A cap's current period; calendar arithmetic in a time zone is too slow to redo on every reservation. */
   /**
+   * A cap's current period; calendar arithmetic in a time zone is too slow to redo on every
+   * reservation.
+   *
    * @param suffix the account key's period part
    * @param constantAccount the whole account key, for global and route caps (the same for every call in the period)
+   * @param accounts account keys made this period, by scope value (tenant, subject, variant), so a
+   *     busy tenant's key is built once per period rather than on every call
    */
-  private record Window(Instant start, Instant end, String suffix, @Nullable String constantAccount) {}
+  private record Window(Instant start, Instant end, String capId, String suffix, @Nullable String constantAccount,
+      ConcurrentHashMap<String, String> accounts) {
+
+    private static final int MAX_REMEMBERED = 10_000;
+
+    String account(String scopeValue) {
+      String key = accounts.get(scopeValue);
+      if (key == null) {
+        if (accounts.size() >= MAX_REMEMBERED) {
+          accounts.clear();
+        }
+        key = capId + "|" + scopeValue + suffix;
+        accounts.put(scopeValue, key);
+      }
+      return key;
+    }
+  }
 
   private final ConcurrentHashMap<BudgetCap, Window> windows = new ConcurrentHashMap<>();
 
@@ -292,7 +317,7 @@ public final class BudgetStep implements CallStep {
       String suffix = "|" + start;
       String constant = cap.scope() == BudgetScope.GLOBAL ? cap.id() + "|*" + suffix
           : cap.scope() == BudgetScope.ROUTE ? cap.id() + "|" + route.name() + suffix : null;
-      w = new Window(start, cap.period().end(now, policy.zone()), suffix, constant);
+      w = new Window(start, cap.period().end(now, policy.zone()), cap.id(), suffix, constant, new ConcurrentHashMap<>());
       windows.put(cap, w);
     }
     return w;

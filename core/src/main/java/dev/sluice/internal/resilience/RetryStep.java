@@ -20,7 +20,6 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -100,14 +99,13 @@ public final class RetryStep implements CallStep {
 
   /** Whether the deadline leaves at least the policy's minimum attempt time. */
   private boolean timeForAttempt(CallContext call) {
-    return Duration.between(time.now(), call.deadline()).compareTo(route.resilience().minAttemptTime()) >= 0;
+    return call.nanosLeft(time.nanoTime()) >= route.resilience().minAttemptTime().toNanos();
   }
 
   /** An attempt ended: answer, fail, or schedule the next attempt. */
   private void ended(CallContext call, CallChain next, Retry.AsyncContext<ChatResponse> context,
       CompletableFuture<ChatResponse> result, @Nullable ChatResponse response, @Nullable Throwable failure) {
     ResiliencePolicy p = route.resilience();
-    Instant deadline = call.deadline();
     if (failure == null) {
       context.onComplete();
       result.complete(response);
@@ -124,7 +122,7 @@ public final class RetryStep implements CallStep {
       return;
     }
     Duration delay = Duration.ofMillis(delayMs);
-    if (Duration.between(time.now().plus(delay), deadline).compareTo(p.minAttemptTime()) < 0) {
+    if (call.nanosLeft(time.nanoTime()) - delay.toNanos() < p.minAttemptTime().toNanos()) {
       result.completeExceptionally(deadlinePassed(call, p, error));
       return;
     }

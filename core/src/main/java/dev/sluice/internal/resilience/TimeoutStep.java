@@ -12,7 +12,6 @@ import dev.sluice.pipeline.CallContext;
 import dev.sluice.pipeline.CallStep;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
@@ -36,15 +35,12 @@ public final class TimeoutStep implements CallStep {
   public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
     Variant variant = call.requireVariant();
     Duration attemptTimeout = route.resilience(variant).attemptTimeout();
-    Instant deadline = call.deadline();
     Duration limit = attemptTimeout;
     boolean deadlineBinds = false;
-    if (deadline != null) {
-      Duration left = Duration.between(time.now(), deadline);
-      if (left.compareTo(limit) < 0) {
-        limit = left.isNegative() ? Duration.ZERO : left;
-        deadlineBinds = true;
-      }
+    long left = call.nanosLeft(time.nanoTime());
+    if (left < attemptTimeout.toNanos()) {
+      limit = Duration.ofNanos(Math.max(0, left));
+      deadlineBinds = true;
     }
     AttemptTimer timer = new AttemptTimer(call, variant, attemptTimeout, deadlineBinds, call.attempts() + 1);
     timer.scheduled = time.schedule(limit, timer);
