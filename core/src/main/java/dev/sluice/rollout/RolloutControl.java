@@ -12,7 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,8 +45,9 @@ public final class RolloutControl {
   private final StageGate gate;
   private final List<Consumer<RolloutEvent>> listeners;
   private final Deque<RolloutEvent> history = new ArrayDeque<>();
-  private final AtomicLong candidateCalls = new AtomicLong();
-  private final AtomicLong unkeyedCalls = new AtomicLong();
+  /** LongAdders: counted by every candidate call on every thread, read when the judge looks. */
+  private final LongAdder candidateCalls = new LongAdder();
+  private final LongAdder unkeyedCalls = new LongAdder();
   private final ShadowStats shadow = new ShadowStats();
   private volatile Snapshot snapshot;
   private volatile @Nullable Verdict lastVerdict;
@@ -118,7 +119,7 @@ public final class RolloutControl {
     int buckets = t.percentOverride() != null ? Bucketing.bucketsFor(t.percentOverride()) : s.buckets;
     int bucket;
     if (key == null) {
-      unkeyedCalls.incrementAndGet();
+      unkeyedCalls.increment();
       bucket = ThreadLocalRandom.current().nextInt(Bucketing.BUCKETS);
     } else {
       bucket = Bucketing.bucket(plan.salt(), key);
@@ -139,14 +140,14 @@ public final class RolloutControl {
   }
 
   private Assignment candidate(String reason, String stage) {
-    candidateCalls.incrementAndGet();
+    candidateCalls.increment();
     return new Assignment(route.variant(Objects.requireNonNull(plan).candidate()), true, reason, stage);
   }
 
   /** Counts a shadow run as the shadow stage's exposure. */
   public void countShadowRun() {
     if (snapshot.stage != null && snapshot.stage.kind() == StageKind.SHADOW) {
-      candidateCalls.incrementAndGet();
+      candidateCalls.increment();
     }
   }
 
@@ -175,12 +176,12 @@ public final class RolloutControl {
 
   /** Candidate calls (shadow runs in a shadow stage) since the current stage began. */
   public long candidateCallsInStage() {
-    return candidateCalls.get();
+    return candidateCalls.sum();
   }
 
   /** Calls without a routing key, assigned per request instead of by subject. */
   public long unkeyedCalls() {
-    return unkeyedCalls.get();
+    return unkeyedCalls.sum();
   }
 
   /** What the shadow has compared so far. */
@@ -209,7 +210,7 @@ public final class RolloutControl {
     if (plan == null || s.stage == null) {
       throw new IllegalStateException("route '" + route.name() + "' has no rollout plan");
     }
-    return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), candidateCalls.get());
+    return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), candidateCalls.sum());
   }
 
   // ---- operations ----------------------------------------------------------------------------
@@ -357,7 +358,7 @@ public final class RolloutControl {
   private void doAdvance(String who, String why) {
     RolloutState s = snapshot.state;
     save(s.at(s.stageIndex() + 1, time.now(), why));
-    candidateCalls.set(0);
+    candidateCalls.reset();
     escalated = false;
     event("advanced", who, why);
   }

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Budget meters per scope kind and unit, never per tenant or subject: spend, reserved now,
@@ -17,18 +17,19 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BudgetMeters {
 
   private final MeterRegistry registry;
-  private final Map<BudgetScope, Map<BudgetUnit, AtomicLong>> reserved = new EnumMap<>(BudgetScope.class);
+  /** LongAdders: every attempt adds and removes its reservation, from many threads; the gauge reads rarely. */
+  private final Map<BudgetScope, Map<BudgetUnit, LongAdder>> reserved = new EnumMap<>(BudgetScope.class);
   private final Map<BudgetScope, Map<BudgetUnit, Counter>> spent = new EnumMap<>(BudgetScope.class);
 
   public BudgetMeters(MeterRegistry registry) {
     this.registry = registry;
     for (BudgetScope s : BudgetScope.values()) {
-      Map<BudgetUnit, AtomicLong> r = new EnumMap<>(BudgetUnit.class);
+      Map<BudgetUnit, LongAdder> r = new EnumMap<>(BudgetUnit.class);
       Map<BudgetUnit, Counter> c = new EnumMap<>(BudgetUnit.class);
       for (BudgetUnit u : BudgetUnit.values()) {
-        AtomicLong holder = new AtomicLong();
+        LongAdder holder = new LongAdder();
         r.put(u, holder);
-        Gauge.builder("sluice.budget.reserved", holder, h -> inUnit(u, h.get()))
+        Gauge.builder("sluice.budget.reserved", holder, h -> inUnit(u, h.sum()))
             .description("Reserved and not yet settled, by scope kind").baseUnit(u.tag())
             .tag("scope", s.tag()).tag("unit", u.tag()).register(registry);
         c.put(u, Counter.builder("sluice.budget.spent").description("Settled spend, by scope kind").baseUnit(u.tag())
@@ -44,7 +45,7 @@ public final class BudgetMeters {
   }
 
   void reserved(BudgetCap cap, long delta) {
-    reserved.get(cap.scope()).get(cap.unit()).addAndGet(delta);
+    reserved.get(cap.scope()).get(cap.unit()).add(delta);
   }
 
   void spent(BudgetCap cap, long amount) {

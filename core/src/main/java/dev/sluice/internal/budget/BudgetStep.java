@@ -188,7 +188,8 @@ public final class BudgetStep implements CallStep {
     long input = inputTokens(variant, prepared, output);
     ModelPrice price = prices.price(variant.model()).orElse(null);
     long worstUsd = price == null ? 0 : price.worstCase(input, output).nanoUsd();
-    Instant now = time.now();
+    // A call is charged to the periods it started in (its deadline keeps it to seconds), which spares a clock read.
+    Instant now = call.startedAt();
     int n = caps.size();
     BudgetCap[] applied = new BudgetCap[n];
     BudgetLedger.Line[] lines = new BudgetLedger.Line[n];

@@ -2,6 +2,8 @@ package dev.sluice.internal.resilience;
 
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Caps retries to a share of calls over a sliding window (ten buckets), plus a floor of retries
@@ -17,9 +19,11 @@ public final class RetryBudget {
   private final double ratio;
   private final int minRetries;
   private final long bucketNanos;
-  private final long[] calls = new long[BUCKETS];
+  /** Calls per bucket: added to by every call on every thread, so adders rather than a lock. */
+  private final LongAdder[] calls = new LongAdder[BUCKETS];
   private final long[] retries = new long[BUCKETS];
-  private final long[] bucketStart = new long[BUCKETS];
+  /** Each bucket's start; the thread that moves a bucket into a new period clears it. */
+  private final AtomicLongArray bucketStart = new AtomicLongArray(BUCKETS);
 
   public RetryBudget(TimeSource time, double ratio, Duration window, int minRetries) {
     this.time = time;
@@ -28,25 +32,30 @@ public final class RetryBudget {
     this.bucketNanos = Math.max(1, window.toNanos() / BUCKETS);
     long now = time.nanoTime();
     for (int i = 0; i < BUCKETS; i++) {
-      bucketStart[i] = Long.MIN_VALUE;
+      calls[i] = new LongAdder();
+      bucketStart.set(i, Long.MIN_VALUE);
     }
-    bucketStart[index(now)] = start(now);
+    bucketStart.set(index(now), start(now));
   }
 
-  /** Counts a call. */
-  public synchronized void recordCall() {
-    calls[current()]++;
+  /**
+   * Counts a call that started at {@code nanos} ({@link TimeSource#nanoTime()}). Lock-free; a call
+   * counted while its bucket is being cleared may be lost, which only makes the budget stricter.
+   */
+  public void recordCall(long nanos) {
+    calls[current(nanos)].increment();
   }
 
   /** Takes a retry from the budget if the window has room; returns whether it may go ahead. */
   public synchronized boolean tryRetry() {
-    int i = current();
+    long now = time.nanoTime();
+    int i = current(now);
     long c = 0;
     long r = 0;
-    long now = time.nanoTime();
     for (int b = 0; b < BUCKETS; b++) {
-      if (bucketStart[b] != Long.MIN_VALUE && now - bucketStart[b] < bucketNanos * BUCKETS) {
-        c += calls[b];
+      long start = bucketStart.get(b);
+      if (start != Long.MIN_VALUE && now - start < bucketNanos * BUCKETS) {
+        c += calls[b].sum();
         r += retries[b];
       }
     }
@@ -57,14 +66,15 @@ public final class RetryBudget {
     return true;
   }
 
-  private int current() {
-    long now = time.nanoTime();
+  private int current(long now) {
     int i = index(now);
     long s = start(now);
-    if (bucketStart[i] != s) {
-      bucketStart[i] = s;
-      calls[i] = 0;
-      retries[i] = 0;
+    long seen = bucketStart.get(i);
+    if (seen != s && seen < s && bucketStart.compareAndSet(i, seen, s)) {
+      calls[i].reset();
+      synchronized (this) {
+        retries[i] = 0;
+      }
     }
     return i;
   }

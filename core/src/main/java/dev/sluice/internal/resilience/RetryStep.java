@@ -72,7 +72,7 @@ public final class RetryStep implements CallStep {
     if (call.deadline() == null) {
       call.deadline(call.startedAt().plus(p.deadline()));
     }
-    budget.recordCall();
+    budget.recordCall(call.startNanos());
     Retry.AsyncContext<ChatResponse> context = retry.asyncContext();
     if (!timeForAttempt(call)) {
       return CompletableFuture.failedFuture(deadlinePassed(call, p, null));
