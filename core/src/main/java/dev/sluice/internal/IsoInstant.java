@@ -1,6 +1,8 @@
 package dev.sluice.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class IsoInstant {
 
-  private record Second(long epochSecond, String text) {}
+  /** The second's text up to the fraction, e.g. {@code 2026-11-22T07:39:11}, as Latin-1 bytes. */
+  private record Second(long epochSecond, byte[] text) {}
 
   private static volatile @Nullable Second last;
 
@@ -21,29 +24,24 @@ public final class IsoInstant {
     Second cached = last;
     if (cached == null || cached.epochSecond != s) {
       String full = Instant.ofEpochSecond(s).toString();
-      cached = new Second(s, full.substring(0, full.length() - 1));
+      cached = new Second(s, full.substring(0, full.length() - 1).getBytes(StandardCharsets.ISO_8859_1));
       last = cached;
     }
+    byte[] text = cached.text;
     int nano = instant.getNano();
-    if (nano == 0) {
-      return cached.text + "Z";
+    // Like Instant.toString(): no fraction, or 3, 6 or 9 digits, whichever shows the value exactly.
+    int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+    int value = digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1_000 : nano;
+    byte[] out = Arrays.copyOf(text, text.length + (digits == 0 ? 1 : digits + 2));
+    int at = out.length - 1;
+    out[at] = 'Z';
+    if (digits > 0) {
+      for (int i = 0; i < digits; i++) {
+        out[--at] = (byte) ('0' + value % 10);
+        value /= 10;
+      }
+      out[--at] = '.';
     }
-    StringBuilder b = new StringBuilder(cached.text.length() + 11).append(cached.text).append('.');
-    if (nano % 1_000_000 == 0) {
-      pad(b, nano / 1_000_000, 3);
-    } else if (nano % 1_000 == 0) {
-      pad(b, nano / 1_000, 6);
-    } else {
-      pad(b, nano, 9);
-    }
-    return b.append('Z').toString();
-  }
-
-  private static void pad(StringBuilder b, int value, int width) {
-    String digits = Integer.toString(value);
-    for (int i = digits.length(); i < width; i++) {
-      b.append('0');
-    }
-    b.append(digits);
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.pricing;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.math.RoundingMode;
 import org.jspecify.annotations.Nullable;
 
@@ -51,18 +52,21 @@ public final class Cost implements Comparable<Cost> {
   /** {@code usd().toPlainString()} (nine decimals), without making a {@code BigDecimal}. */
   public String usdPlain() {
     requireKnown();
+    // Written into one array from the right: costs are never negative, so whole "." nine digits.
+    byte[] out = new byte[30];
+    int at = out.length;
+    long fraction = nanoUsd % 1_000_000_000L;
+    for (int i = 0; i < 9; i++) {
+      out[--at] = (byte) ('0' + fraction % 10);
+      fraction /= 10;
+    }
+    out[--at] = '.';
     long whole = nanoUsd / 1_000_000_000L;
-    long fraction = Math.abs(nanoUsd % 1_000_000_000L);
-    String digits = Long.toString(fraction);
-    StringBuilder b = new StringBuilder(21);
-    if (nanoUsd < 0 && whole == 0) {
-      b.append('-');
-    }
-    b.append(whole).append('.');
-    for (int i = digits.length(); i < 9; i++) {
-      b.append('0');
-    }
-    return b.append(digits).toString();
+    do {
+      out[--at] = (byte) ('0' + whole % 10);
+      whole /= 10;
+    } while (whole > 0);
+    return new String(out, at, out.length - at, StandardCharsets.ISO_8859_1);
   }
 
   public BigDecimal usd() {
