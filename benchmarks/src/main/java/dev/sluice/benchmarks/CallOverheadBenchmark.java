@@ -85,12 +85,35 @@ public class CallOverheadBenchmark {
     }
   }
 
+  /**
+   * A model whose answer arrives after the call is set up, as a real HTTP model's does: every step
+   * then takes its asynchronous path. The benchmark thread completes the answer itself, so nothing
+   * but Sluice's own work is measured.
+   */
+  static final class LaterModel implements ModelClient {
+    final ThreadLocal<CompletableFuture<ChatResponse>> pending = new ThreadLocal<>();
+
+    @Override
+    public String provider() {
+      return "bench";
+    }
+
+    @Override
+    public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
+      CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
+      pending.set(answer);
+      return answer;
+    }
+  }
+
   private final ModelClient model = new InstantModel();
+  private final LaterModel laterModel = new LaterModel();
   private ChatRequest shortRequest;
   private ChatRequest kilobyteRequest;
   private Supplier<ChatResponse> resilience4j;
   private Sluice sluice;
   private Sluice guarded;
+  private Sluice later;
   /** 1,024 users in 8 tenants, made once: building a subject is the caller's cost, not Sluice's. */
   private final Subject[] subjects = new Subject[1024];
   /** The audit sink counts events; a LongAdder, so two benchmark threads do not contend on the count itself. */
@@ -129,11 +152,16 @@ public class CallOverheadBenchmark {
     resilience4j = Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(cb, Bulkhead.decorateSupplier(bulkhead, limited)));
 
     sluice = sluice(Guardrails.NONE);
+    later = sluice(Guardrails.NONE, laterModel);
     guarded = sluice(Guardrails.builder()
         .input(new InvisibleText(), Pii.redacting(), Secrets.redacting(), new PromptInjection()).build());
   }
 
   private Sluice sluice(Guardrails guardrails) {
+    return sluice(guardrails, model);
+  }
+
+  private Sluice sluice(Guardrails guardrails, ModelClient model) {
     Variant v1 = Variant.builder("v1").client(model).model("gpt-4o-mini")
         .labels(VersionLabels.builder().modelVersion("gpt-4o-mini-2024-07-18").promptVersion("p7").build()).build();
     Variant v2 = Variant.builder("v2").client(model).model("gpt-4.1-nano")
@@ -164,6 +192,7 @@ public class CallOverheadBenchmark {
   public void tearDown() {
     sluice.close();
     guarded.close();
+    later.close();
   }
 
   private Subject subject() {
@@ -205,6 +234,19 @@ public class CallOverheadBenchmark {
   @Threads(2)
   public SluiceResponse sluice2() {
     return sluice.call("support", shortRequest, subject());
+  }
+
+  /**
+   * The same pipeline with the answer arriving after the call is set up: the asynchronous path a
+   * real model takes (a future and a continuation per step), where {@code sluice1} takes the
+   * synchronous fast path.
+   */
+  @Benchmark
+  @Threads(1)
+  public SluiceResponse sluiceLater1() {
+    CompletableFuture<SluiceResponse> call = later.callAsync("support", shortRequest, subject());
+    laterModel.pending.get().complete(ANSWER);
+    return call.join();
   }
 
   /** The same pipeline on the 1 KB prompt, without guardrails: the budget step counts its tokens with jtokkit. */
