@@ -151,8 +151,9 @@ public final class Sluice implements AutoCloseable {
 
   /** Calls the route and waits for the answer. Interrupting the caller cancels the call. */
   public SluiceResponse call(String route, ChatRequest request, Subject subject) {
-    CallContext call = newCall(route, request, subject);
-    CompletableFuture<ChatResponse> f = pipelines.get(call.route().name()).execute(call);
+    CallPipeline pipeline = pipeline(route);
+    CallContext call = newCall(pipeline, request, subject);
+    CompletableFuture<ChatResponse> f = pipeline.execute(call);
     try {
       return toResponse(call, f.get());
     } catch (InterruptedException e) {
@@ -167,12 +168,24 @@ public final class Sluice implements AutoCloseable {
     }
   }
 
-  private CallContext newCall(String route, ChatRequest request, Subject subject) {
+  private CallContext newCall(CallPipeline pipeline, ChatRequest request, Subject subject) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(subject, "subject");
-    Route r = route(route);
     TimeSource time = environment.time();
-    return new CallContext(CallIds.next(), r, request, subject, time.now(), time.nanoTime());
+    return new CallContext(CallIds.next(), pipeline.route(), request, subject, time.now(), time.nanoTime());
+  }
+
+  /** The named route's pipeline: one lookup per call. */
+  private CallPipeline pipeline(String route) {
+    CallPipeline p = pipelines.get(Objects.requireNonNull(route, "route"));
+    if (p == null) {
+      throw unknownRoute(route);
+    }
+    return p;
+  }
+
+  private IllegalArgumentException unknownRoute(String name) {
+    return new IllegalArgumentException("unknown route '" + name + "'; known routes: " + routes.keySet());
   }
 
   /**
@@ -211,8 +224,8 @@ public final class Sluice implements AutoCloseable {
   }
 
   private CompletableFuture<SluiceResponse> start(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {
-    CallContext call = newCall(route, request, subject);
-    CallPipeline pipeline = pipelines.get(call.route().name());
+    CallPipeline pipeline = pipeline(route);
+    CallContext call = newCall(pipeline, request, subject);
     if (body != null) {
       call.attribute(AttemptBody.KEY, body);
     }
@@ -236,7 +249,7 @@ public final class Sluice implements AutoCloseable {
   public Route route(String name) {
     Route r = routes.get(Objects.requireNonNull(name, "route"));
     if (r == null) {
-      throw new IllegalArgumentException("unknown route '" + name + "'; known routes: " + routes.keySet());
+      throw unknownRoute(name);
     }
     return r;
   }

@@ -93,6 +93,25 @@ class LabelsTest {
   }
 
   @Test
+  void aCallRefusedAtOnceIsRecordedWithItsMdc() {
+    java.util.List<java.util.Map<String, String>> seen = new java.util.ArrayList<>();
+    Variant v = Variant.builder("v7").client(model).model("gpt-4o-mini").build();
+    Sluice s = Sluice.builder()
+        .route(Route.builder("support-answer").baseline(v).budget(dev.sluice.budget.BudgetPolicy.builder()
+            .cap(dev.sluice.budget.BudgetCap.tokens(dev.sluice.budget.BudgetScope.ROUTE, dev.sluice.budget.BudgetPeriod.DAY, 10))
+            .build()).build())
+        .meterRegistry(registry).auditSink(e -> seen.add(org.slf4j.MDC.getCopyOfContextMap())).build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.call("support-answer", ChatRequest.ofUser("hi"), Subject.of("u")))
+        .isInstanceOf(BudgetExceededException.class);
+
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).containsEntry("sluice.route", "support-answer").containsEntry("sluice.variant", "v7")
+        .containsKey("sluice.call_id");
+    assertThat(model.requests).isEmpty();
+  }
+
+  @Test
   void aCallMadeInsideAnotherCallsMdcRestoresItAfter() {
     org.slf4j.MDC.put("sluice.call_id", "outer-call");
     org.slf4j.MDC.put("sluice.route", "outer-route");

@@ -1,5 +1,6 @@
 package dev.sluice.internal;
 
+import dev.sluice.Route;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
@@ -14,10 +15,12 @@ import java.util.concurrent.CompletionStage;
  */
 public final class CallPipeline {
 
+  private final Route route;
   private final CallChain head;
   private final List<String> stepNames;
 
-  public CallPipeline(List<CallStep> steps, CallChain terminal) {
+  public CallPipeline(Route route, List<CallStep> steps, CallChain terminal) {
+    this.route = route;
     CallChain next = guarded(terminal);
     for (int i = steps.size() - 1; i >= 0; i--) {
       next = new Link(steps.get(i), next);
@@ -28,6 +31,11 @@ public final class CallPipeline {
 
   public CompletableFuture<ChatResponse> execute(CallContext call) {
     return head.proceed(call).toCompletableFuture();
+  }
+
+  /** The route this pipeline runs. */
+  public Route route() {
+    return route;
   }
 
   /** The steps' class names, outermost first, for diagnostics. */

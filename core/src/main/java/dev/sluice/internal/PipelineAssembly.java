@@ -46,7 +46,7 @@ public final class PipelineAssembly {
       Optional<CallStep> step = f.create(route, env);
       step.ifPresent(steps::add);
     }
-    return new CallPipeline(steps, new ModelInvocation(meters, env.prices(), env.time(), mdc));
+    return new CallPipeline(route, steps, new ModelInvocation(meters, env.prices(), env.time(), mdc));
   }
 
   private static List<StepFactory> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,

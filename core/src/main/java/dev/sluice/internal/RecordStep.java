@@ -63,6 +63,10 @@ public final class RecordStep implements CallStep {
         finish(call, answered, null);
         return stage;
       }
+      if (Stages.isDone(stage)) {
+        // Failed at once (a full budget, a blocked prompt): recorded now, while the MDC is still set.
+        return stage.whenComplete((response, failure) -> finish(call, response, failure));
+      }
     }
     return stage.whenComplete((response, failure) -> finish(call, response, failure));
   }

@@ -26,4 +26,9 @@ public final class Stages {
     }
     return null;
   }
+
+  /** Whether the stage is a {@link CompletableFuture} that has completed, normally or not. */
+  public static boolean isDone(CompletionStage<?> stage) {
+    return stage instanceof CompletableFuture<?> f && f.isDone();
+  }
 }
