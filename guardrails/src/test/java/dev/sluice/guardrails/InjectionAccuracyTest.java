@@ -20,7 +20,7 @@ class InjectionAccuracyTest {
 
   @Test
   void catchesTheFloorsOfJailbreaksAtAtMostOnePercentFalsePositives() throws Exception {
-    Path data = SharedData.guardrails();
+    Path data = TestData.guardrails();
     Scores wild = Scores.of(LabelledFiles.json(data.resolve("injection/inthewild_jailbreak_llms.json"), true), detector::isInjection);
     List<LabelledText> dan = new ArrayList<>();
     try (Stream<Path> files = Files.list(data.resolve("injection/dan"))) {
@@ -46,7 +46,7 @@ class InjectionAccuracyTest {
 
   @Test
   void catchesGcgSuffixesAndHandWrittenJailbreaks() throws Exception {
-    Path data = SharedData.guardrails().resolve("injection/jailbreakbench");
+    Path data = TestData.guardrails().resolve("injection/jailbreakbench");
     List<LabelledText> gcg = new ArrayList<>();
     List<LabelledText> jbc = new ArrayList<>();
     try (Stream<Path> files = Files.walk(data)) {

@@ -21,7 +21,7 @@ class InjectionAnchorsTest {
 
   @Test
   void anchorsSkipOnlyTextsThePatternWouldNotMatch() throws Exception {
-    Path data = SharedData.guardrails();
+    Path data = TestData.guardrails();
     List<String> texts = new ArrayList<>();
     try (Stream<Path> files = Files.walk(data.resolve("injection"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.endsWith("attack-info.json")).sorted().toList()) {

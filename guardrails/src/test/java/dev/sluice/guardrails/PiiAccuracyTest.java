@@ -49,7 +49,7 @@ class PiiAccuracyTest {
 
   @Test
   void precisionAndRecallAreAtLeast95PercentForEachEntity() throws Exception {
-    List<SpanExample> data = LabelledFiles.presidio(SharedData.guardrails().resolve("pii/generated_small.json"));
+    List<SpanExample> data = LabelledFiles.presidio(TestData.guardrails().resolve("pii/generated_small.json"));
     Map<PiiEntity, long[]> counts = evaluate(data, new PiiDetector());
     for (PiiEntity e : List.of(PiiEntity.EMAIL, PiiEntity.CREDIT_CARD, PiiEntity.IP_ADDRESS, PiiEntity.US_SSN, PiiEntity.PHONE)) {
       long[] c = counts.get(e);

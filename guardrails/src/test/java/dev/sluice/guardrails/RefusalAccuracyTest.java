@@ -15,7 +15,7 @@ class RefusalAccuracyTest {
   @Test
   void recallAtLeast90PercentAtMostSixPercentFalsePositivesOnEachModel() throws Exception {
     for (String model : List.of("gpt4", "llama2new")) {
-      List<LabelledText> data = LabelledFiles.csv(SharedData.guardrails().resolve("refusal/xstest_v2_completions_" + model + "_streval.csv"),
+      List<LabelledText> data = LabelledFiles.csv(TestData.guardrails().resolve("refusal/xstest_v2_completions_" + model + "_streval.csv"),
           "completion", "final_label", Set.of("2_full_refusal", "3_partial_refusal"));
       Scores s = Scores.of(data, Refusal::isRefusal);
       System.out.println(model + ": " + s);

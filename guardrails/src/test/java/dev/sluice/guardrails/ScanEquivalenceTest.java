@@ -30,7 +30,7 @@ class ScanEquivalenceTest {
 
   @Test
   void sameMatchesOnEveryLabelledText() throws Exception {
-    Path data = SharedData.guardrails();
+    Path data = TestData.guardrails();
     List<String> texts = new ArrayList<>();
     LabelledFiles.presidio(data.resolve("pii/generated_small.json")).forEach(e -> texts.add(e.text()));
     try (Stream<Path> files = Files.walk(data.resolve("secrets/test_data"))) {

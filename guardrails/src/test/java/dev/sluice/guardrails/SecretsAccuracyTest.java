@@ -33,7 +33,7 @@ class SecretsAccuracyTest {
 
   @Test
   void everyPlantedSecretIsFound() throws Exception {
-    Path dir = SharedData.guardrails().resolve("secrets/test_data");
+    Path dir = TestData.guardrails().resolve("secrets/test_data");
     for (Map.Entry<String, List<String>> e : PLANTED.entrySet()) {
       String text = Files.readString(dir.resolve(e.getKey()));
       List<SecretMatch> found = detector.find(text);
@@ -48,7 +48,7 @@ class SecretsAccuracyTest {
 
   @Test
   void nothingIsFoundInTheFilesWithoutSecrets() throws Exception {
-    Path dir = SharedData.guardrails().resolve("secrets/test_data");
+    Path dir = TestData.guardrails().resolve("secrets/test_data");
     for (String f : CLEAN) {
       assertThat(detector.find(Files.readString(dir.resolve(f)))).as(f).isEmpty();
     }

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Reads labelled files in the formats of ../shared/data/guardrails: a JSON list of strings (all
+ * Reads labelled files in the formats of guardrails/src/test/data: a JSON list of strings (all
  * positive), a JSON object with {@code jailbreaks[].prompt} (JailbreakBench, all positive), JSON
  * Lines with a text field and an optional boolean label, and CSV with a text column and a label
  * column whose positive values are given.
