@@ -14,8 +14,13 @@ public enum FallbackTrigger {
   BUDGET_EXCEEDED,
   /** A guardrail blocked the input or output. */
   GUARDRAIL_BLOCKED,
-  /** HTTP 429, a full bulkhead, the rate limiter, or the kill switch. */
+  /** HTTP 429, a full bulkhead or the rate limiter. */
   RATE_LIMITED,
+  /**
+   * The route's kill switch sends its calls to the fallback chain ({@code RolloutControl.kill(true,
+   * ..)}): the links with this trigger answer instead of any model call.
+   */
+  KILLED,
   /** Any other model failure: 5xx, connection, bad output, client errors. */
   MODEL_ERROR;
 
@@ -38,8 +43,8 @@ public enum FallbackTrigger {
     if (e instanceof GuardrailBlockedException) {
       return GUARDRAIL_BLOCKED;
     }
-    if (e instanceof CallRejectedException) {
-      return RATE_LIMITED;
+    if (e instanceof CallRejectedException r) {
+      return r.reason().equals("kill_switch") ? KILLED : RATE_LIMITED;
     }
     if (e instanceof ModelCallException m) {
       return switch (m.kind()) {

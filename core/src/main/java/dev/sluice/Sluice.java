@@ -29,7 +29,7 @@ import dev.sluice.internal.resilience.Breakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallContext;
+import dev.sluice.internal.CallState;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.PipelineEnvironment;
 import dev.sluice.pipeline.StepFactory;
@@ -152,7 +152,7 @@ public final class Sluice implements AutoCloseable {
   /** Calls the route and waits for the answer. Interrupting the caller cancels the call. */
   public SluiceResponse call(String route, ChatRequest request, Subject subject) {
     CallPipeline pipeline = pipeline(route);
-    CallContext call = newCall(pipeline, request, subject);
+    CallState call = newCall(pipeline, request, subject);
     CompletableFuture<ChatResponse> f = pipeline.execute(call);
     try {
       return toResponse(call, f.get());
@@ -168,11 +168,11 @@ public final class Sluice implements AutoCloseable {
     }
   }
 
-  private CallContext newCall(CallPipeline pipeline, ChatRequest request, Subject subject) {
+  private CallState newCall(CallPipeline pipeline, ChatRequest request, Subject subject) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(subject, "subject");
     TimeSource time = environment.time();
-    return new CallContext(CallIds.next(), pipeline.route(), request, subject, time.now(), time.nanoTime());
+    return new CallState(CallIds.next(), pipeline.route(), request, subject, time.now(), time.nanoTime());
   }
 
   /** The named route's pipeline: one lookup per call. */
@@ -225,9 +225,9 @@ public final class Sluice implements AutoCloseable {
 
   private CompletableFuture<SluiceResponse> start(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {
     CallPipeline pipeline = pipeline(route);
-    CallContext call = newCall(pipeline, request, subject);
+    CallState call = newCall(pipeline, request, subject);
     if (body != null) {
-      call.attribute(AttemptBody.KEY, body);
+      call.put(AttemptBody.KEY, body);
     }
     CompletableFuture<SluiceResponse> result = new CompletableFuture<>();
     pipeline.execute(call).whenComplete((response, failure) -> {
@@ -287,9 +287,10 @@ public final class Sluice implements AutoCloseable {
     return pipelines.get(route(route).name()).stepNames();
   }
 
-  private static SluiceResponse toResponse(CallContext call, ChatResponse response) {
-    Variant v = call.assignedVariant() != null ? call.assignedVariant() : call.route().baseline();
-    Outcome outcome = call.outcome() != null ? call.outcome() : (call.fallback() != null ? Outcome.FALLBACK : Outcome.SUCCESS);
+  private static SluiceResponse toResponse(CallState call, ChatResponse response) {
+    Variant v = call.labelledVariant();
+    // Decided once, by the record step, which finishes every call before its stage completes.
+    Outcome outcome = Objects.requireNonNull(call.outcome(), "the record step decides the outcome");
     return new SluiceResponse(call.callId(), call.route().name(), v.id(), v.labels(), outcome, call.attempts(), response,
         call.usage(), call.cost(), Duration.ofNanos(Math.max(0, call.latencyNanos())), call.fallback());
   }

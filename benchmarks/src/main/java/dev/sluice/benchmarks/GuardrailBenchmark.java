@@ -12,7 +12,6 @@ import dev.sluice.guardrails.Secrets;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.pipeline.CallContext;
 import dev.sluice.simulated.SimulatedModelClient;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,7 +49,7 @@ public class GuardrailBenchmark {
     text = CallOverheadBenchmark.kilobytePrompt();
     Route route = Route.builder("support").baseline(Variant.builder("v1").client(SimulatedModelClient.builder().build())
         .model("gpt-4o-mini").build()).build();
-    call = new CallContext("bench", route, ChatRequest.ofUser(text), Subject.of("u"), Instant.EPOCH, 0);
+    call = CallContext.detached(route, ChatRequest.ofUser(text), Subject.of("u"));
   }
 
   @Benchmark

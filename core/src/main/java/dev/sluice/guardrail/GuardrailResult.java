@@ -6,8 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a guardrail decided, after LangChain4j's guardrail results: pass, rewrite (new text, e.g.
- * redacted), block (with a reason), reprompt (an instruction for another attempt, output only), or
- * fallback (hand the call to the route's fallback chain). Reasons never quote the offending text.
+ * redacted), block (with a reason), or reprompt (an instruction for another attempt, output only).
+ * A block fails the call with {@link dev.sluice.GuardrailBlockedException}, which the route's
+ * fallback links with the {@code GUARDRAIL_BLOCKED} trigger answer. Reasons never quote the
+ * offending text.
  */
 public final class GuardrailResult {
 
@@ -16,8 +18,7 @@ public final class GuardrailResult {
     PASS,
     REWRITE,
     BLOCK,
-    REPROMPT,
-    FALLBACK;
+    REPROMPT;
 
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -63,10 +64,6 @@ public final class GuardrailResult {
   /** Output only: fail this attempt and try again with {@code instruction} added to the request. */
   public static GuardrailResult reprompt(String instruction) {
     return new GuardrailResult(Kind.REPROMPT, Objects.requireNonNull(instruction, "instruction"), "reprompt", 0);
-  }
-
-  public static GuardrailResult fallback(String reason) {
-    return new GuardrailResult(Kind.FALLBACK, null, reason, 0);
   }
 
   public Kind kind() {

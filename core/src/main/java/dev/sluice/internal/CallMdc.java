@@ -3,7 +3,6 @@ package dev.sluice.internal;
 import dev.sluice.Route;
 import dev.sluice.Variant;
 import dev.sluice.VersionLabels;
-import dev.sluice.pipeline.CallContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +54,7 @@ public final class CallMdc implements AutoCloseable {
    * variant with its labels once one is assigned. Inside a scope of the same call opened before
    * assignment, it adds the variant's keys to that scope, which removes them when it closes.
    */
-  public static CallMdc open(CallContext call, Frames frames) {
+  public static CallMdc open(CallState call, Frames frames) {
     Frame frame = frames.of(call.variant());
     String current = MDC.get(CALL_ID);
     if (current == null) {
@@ -86,7 +85,7 @@ public final class CallMdc implements AutoCloseable {
     return new CallMdc(false, previous);
   }
 
-  private static void putCall(CallContext call) {
+  private static void putCall(CallState call) {
     MDC.put(CALL_ID, call.callId());
     String tenant = call.subject().tenant().orElse(null);
     if (tenant != null) {

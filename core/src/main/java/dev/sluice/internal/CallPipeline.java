@@ -2,9 +2,6 @@ package dev.sluice.internal;
 
 import dev.sluice.Route;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,12 +13,12 @@ import java.util.concurrent.CompletionStage;
 public final class CallPipeline {
 
   private final Route route;
-  private final CallChain head;
+  private final StateChain head;
   private final List<String> stepNames;
 
-  public CallPipeline(Route route, List<CallStep> steps, CallChain terminal) {
+  public CallPipeline(Route route, List<StateStep> steps, StateChain terminal) {
     this.route = route;
-    CallChain next = guarded(terminal);
+    StateChain next = guarded(terminal);
     for (int i = steps.size() - 1; i >= 0; i--) {
       next = new Link(steps.get(i), next);
     }
@@ -29,7 +26,7 @@ public final class CallPipeline {
     this.stepNames = steps.stream().map(s -> s.getClass().getSimpleName()).toList();
   }
 
-  public CompletableFuture<ChatResponse> execute(CallContext call) {
+  public CompletableFuture<ChatResponse> execute(CallState call) {
     return head.proceed(call).toCompletableFuture();
   }
 
@@ -43,7 +40,7 @@ public final class CallPipeline {
     return stepNames;
   }
 
-  private static CallChain guarded(CallChain chain) {
+  private static StateChain guarded(StateChain chain) {
     return call -> {
       try {
         return chain.proceed(call);
@@ -53,9 +50,9 @@ public final class CallPipeline {
     };
   }
 
-  private record Link(CallStep step, CallChain next) implements CallChain {
+  private record Link(StateStep step, StateChain next) implements StateChain {
     @Override
-    public CompletionStage<ChatResponse> proceed(CallContext call) {
+    public CompletionStage<ChatResponse> proceed(CallState call) {
       try {
         CompletionStage<ChatResponse> result = step.apply(call, next);
         if (result == null) {

@@ -8,10 +8,9 @@ import dev.sluice.FallbackUse;
 import dev.sluice.Route;
 import dev.sluice.SluiceException;
 import dev.sluice.Variant;
+import dev.sluice.internal.rollout.AssignmentStep;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.rollout.Assignment;
 import dev.sluice.time.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,31 +27,43 @@ import org.slf4j.LoggerFactory;
  * The first link that answers wins and the call is labelled with its kind; when none answers, the
  * primary's exception is thrown with every link's failure attached as suppressed.
  */
-public final class FallbackStep implements CallStep {
-
-  /** Set on a call the kill switch sends straight to the fallback chain. */
-  public static final Object KILLED_TO_FALLBACK = new Object();
+public final class FallbackStep implements StateStep {
 
   private static final Logger log = LoggerFactory.getLogger(FallbackStep.class);
 
   private final Route route;
   private final List<FallbackLink> links;
   private final TimeSource time;
-  private final MeterRegistry meters;
+
+  /** Per link, one counter per trigger it handles (by ordinal) for its answers, and one for its failures: made with the route. */
+  private final Counter[][] answered;
+  private final Counter[] failed;
 
   public FallbackStep(Route route, TimeSource time, MeterRegistry meters) {
     this.route = route;
     this.links = route.fallback();
     this.time = time;
-    this.meters = meters;
+    FallbackTrigger[] triggers = FallbackTrigger.values();
+    this.answered = new Counter[links.size()][triggers.length];
+    this.failed = new Counter[links.size()];
+    for (int i = 0; i < links.size(); i++) {
+      FallbackLink link = links.get(i);
+      for (FallbackTrigger t : link.triggers()) {
+        answered[i][t.ordinal()] = Counter.builder("sluice.fallbacks").description("Calls a fallback link answered")
+            .tag("route", route.name()).tag("kind", link.kind()).tag("trigger", t.tag()).register(meters);
+      }
+      failed[i] = Counter.builder("sluice.fallback.failures").description("Fallback links that could not answer")
+          .tag("route", route.name()).tag("kind", link.kind()).register(meters);
+    }
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
-    if (call.attribute(KILLED_TO_FALLBACK) != null) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
+    Assignment assigned = call.get(AssignmentStep.ASSIGNMENT);
+    if (assigned != null && assigned.action() == Assignment.Action.KILL_TO_FALLBACK) {
       CallRejectedException killed = new CallRejectedException("kill_switch", "route '" + route.name() + "' is killed to its fallback");
       CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-      runLinks(call, next, killed, FallbackTrigger.RATE_LIMITED, 0, result);
+      runLinks(call, next, killed, FallbackTrigger.KILLED, 0, result);
       return result;
     }
     CompletionStage<ChatResponse> primary = next.proceed(call);
@@ -80,7 +91,7 @@ public final class FallbackStep implements CallStep {
   }
 
   /** Lets each link see the primary's answer (a cache link stores it). */
-  private void notePrimaryAnswer(CallContext call, ChatResponse response) {
+  private void notePrimaryAnswer(CallState call, ChatResponse response) {
     for (FallbackLink l : links) {
       try {
         l.onPrimaryAnswer(call, response);
@@ -90,7 +101,7 @@ public final class FallbackStep implements CallStep {
     }
   }
 
-  private void runLinks(CallContext call, CallChain next, SluiceException primary, FallbackTrigger trigger, int from,
+  private void runLinks(CallState call, StateChain next, SluiceException primary, FallbackTrigger trigger, int from,
       CompletableFuture<ChatResponse> result) {
     for (int i = from; i < links.size(); i++) {
       FallbackLink link = links.get(i);
@@ -111,18 +122,16 @@ public final class FallbackStep implements CallStep {
       answer.whenComplete((response, failure) -> {
         if (failure == null && response != null) {
           call.fallback(new FallbackUse(link.kind(), link.name(), primary.outcome(), String.valueOf(primary.getMessage())));
-          Counter.builder("sluice.fallbacks").description("Calls a fallback link answered")
-              .tag("route", route.name()).tag("kind", link.kind()).tag("trigger", trigger.tag()).register(meters).increment();
+          answered[index][trigger.ordinal()].increment();
           result.complete(response);
           return;
         }
-        Counter.builder("sluice.fallback.failures").description("Fallback links that could not answer")
-            .tag("route", route.name()).tag("kind", link.kind()).register(meters).increment();
+        failed[index].increment();
         Throwable cause = failure == null ? new SluiceException("fallback link '" + link.name() + "' gave no answer") : Failures.unwrap(failure);
         if (cause != primary) {
           primary.addSuppressed(cause);
         }
-        if (cause == primary || cause instanceof RethrowSignal) {
+        if (cause == primary) {
           result.completeExceptionally(primary);
           return;
         }
@@ -133,20 +142,11 @@ public final class FallbackStep implements CallStep {
     result.completeExceptionally(primary);
   }
 
-  private boolean timeLeftForModel(CallContext call) {
+  private boolean timeLeftForModel(CallState call) {
     return call.nanosLeft(time.nanoTime()) >= route.resilience().minAttemptTime().toNanos();
   }
 
-  /** Thrown by a link that wants the chain to stop and the primary failure to surface. */
-  public static final class RethrowSignal extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public RethrowSignal() {
-      super("rethrow the primary failure", null, false, false);
-    }
-  }
-
-  private record Request(CallContext call, CallChain next, SluiceException failure, FallbackTrigger trigger) implements FallbackRequest {
+  private record Request(CallState call, StateChain next, SluiceException failure, FallbackTrigger trigger) implements FallbackRequest {
     @Override
     public CompletionStage<ChatResponse> callVariant(Variant variant) {
       call.variant(variant);

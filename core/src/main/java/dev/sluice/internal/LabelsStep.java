@@ -1,9 +1,6 @@
 package dev.sluice.internal;
 
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -11,7 +8,7 @@ import java.util.concurrent.CompletionStage;
  * model clients carry the call's route, variant and labels. (Continuations on other threads set it
  * again where they log: the model call and the record step do.)
  */
-public final class LabelsStep implements CallStep {
+public final class LabelsStep implements StateStep {
 
   private final CallMdc.Frames mdc;
 
@@ -20,7 +17,7 @@ public final class LabelsStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     try (CallMdc ignored = CallMdc.open(call, mdc)) {
       return next.proceed(call);
     }

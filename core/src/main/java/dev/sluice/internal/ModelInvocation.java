@@ -8,8 +8,6 @@ import dev.sluice.model.ChatResponse;
 import dev.sluice.internal.proxy.Attempt;
 import dev.sluice.internal.proxy.AttemptBody;
 import dev.sluice.internal.proxy.CurrentCall;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
 import dev.sluice.pricing.Cost;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.time.TimeSource;
@@ -23,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  * {@code @LlmRoute} method the attempt runs the method's body instead, whose model calls take the
  * same path.
  */
-public final class ModelInvocation implements CallChain {
+public final class ModelInvocation implements StateChain {
 
   private final RouteMeters meters;
   private final PriceTable prices;
@@ -38,20 +36,21 @@ public final class ModelInvocation implements CallChain {
   }
 
   @Override
-  public CompletionStage<ChatResponse> proceed(CallContext call) {
+  public CompletionStage<ChatResponse> proceed(CallState call) {
     Variant variant = call.requireVariant();
     if (call.isCancelled()) {
       return CompletableFuture.failedFuture(new SluiceException("the call was cancelled before attempt " + (call.attempts() + 1)));
     }
     int attempt = call.startAttempt();
-    if (call.attribute(AttemptBody.KEY) instanceof AttemptBody body) {
+    AttemptBody body = call.get(AttemptBody.KEY);
+    if (body != null) {
       return runBody(call, variant, attempt, body);
     }
     return exchange(call, variant, call.prepared(variant));
   }
 
   /** One request to the variant's model, aborted with the attempt, counted on the call. */
-  private CompletableFuture<ChatResponse> exchange(CallContext call, Variant variant, ChatRequest prepared) {
+  private CompletableFuture<ChatResponse> exchange(CallState call, Variant variant, ChatRequest prepared) {
     long start = time.nanoTime();
     CompletableFuture<ChatResponse> answer;
     try (CallMdc ignored = CallMdc.open(call, mdc)) {
@@ -78,7 +77,7 @@ public final class ModelInvocation implements CallChain {
   }
 
   /** Counts an answer's usage and cost on the call and records its GenAI meters. */
-  private ChatResponse answered(CallContext call, Variant variant, VariantMeters vm, ChatResponse response, long nanos) {
+  private ChatResponse answered(CallState call, Variant variant, VariantMeters vm, ChatResponse response, long nanos) {
     Cost cost = prices.cost(response.responseModel(), response.usage());
     if (!cost.isKnown()) {
       cost = prices.cost(variant.model(), response.usage());
@@ -93,7 +92,7 @@ public final class ModelInvocation implements CallChain {
    * MDC set, its model calls made through {@link #exchange}, its result turned into the answer the
    * outer steps check.
    */
-  private CompletionStage<ChatResponse> runBody(CallContext call, Variant variant, int number, AttemptBody body) {
+  private CompletionStage<ChatResponse> runBody(CallState call, Variant variant, int number, AttemptBody body) {
     Attempt attempt = new Attempt(call, variant, number, (v, request) -> exchange(call, v, request));
     CompletionStage<?> result;
     try (CallMdc ignored = CallMdc.open(call, mdc); CurrentCall.Scope bound = CurrentCall.bind(attempt)) {
@@ -120,7 +119,7 @@ public final class ModelInvocation implements CallChain {
   }
 
   /** What the body threw: Sluice's own failures as they are, anything else a non-retryable failure of the method. */
-  private static SluiceException bodyFailure(CallContext call, Throwable thrown) {
+  private static SluiceException bodyFailure(CallState call, Throwable thrown) {
     Throwable t = Failures.unwrap(thrown);
     if (call.abortReason() != null || t instanceof SluiceException) {
       return failure(call, t);
@@ -128,7 +127,7 @@ public final class ModelInvocation implements CallChain {
     return new ModelCallException(ModelCallException.Kind.OTHER, 0, "the @LlmRoute method failed: " + t, null, t);
   }
 
-  private static SluiceException failure(CallContext call, Throwable failure) {
+  private static SluiceException failure(CallState call, Throwable failure) {
     Throwable aborted = call.abortReason();
     return Failures.fromModel(aborted != null ? aborted : failure);
   }

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A few keys and values in insertion order, in one array: what a call's steps note (a handful of
  * entries) without a hash table per call. Lookups are linear, which for the few entries a call has
- * is faster than hashing. Not thread-safe; {@code CallContext} guards it.
+ * is faster than hashing. Not thread-safe; {@code CallState} guards it.
  */
 public final class Pairs {
 

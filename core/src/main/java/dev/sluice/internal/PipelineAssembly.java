@@ -15,7 +15,6 @@ import dev.sluice.internal.resilience.CircuitBreakerStep;
 import dev.sluice.internal.resilience.OutputValidationStep;
 import dev.sluice.internal.resilience.RetryStep;
 import dev.sluice.internal.resilience.TimeoutStep;
-import dev.sluice.pipeline.CallStep;
 import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
 import dev.sluice.pipeline.StepFactory;
@@ -38,18 +37,20 @@ public final class PipelineAssembly {
       RolloutControl rollout, ShadowPolicy shadow, ShadowLauncher launcher) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
     CallMdc.Frames mdc = new CallMdc.Frames(route);
-    List<StepFactory> factories = new ArrayList<>(builtIn(meters, mdc, breakers, budgets, rollout, shadow, launcher));
-    factories.addAll(applicationSteps);
-    factories.sort(Comparator.comparing(StepFactory::phase));
-    List<CallStep> steps = new ArrayList<>();
-    for (StepFactory f : factories) {
-      Optional<CallStep> step = f.create(route, env);
+    List<BuiltInStep> factories = new ArrayList<>(builtIn(meters, mdc, breakers, budgets, rollout, shadow, launcher));
+    for (StepFactory application : applicationSteps) {
+      factories.add(new ApplicationStep(application));
+    }
+    factories.sort(Comparator.comparing(BuiltInStep::phase));
+    List<StateStep> steps = new ArrayList<>();
+    for (BuiltInStep f : factories) {
+      Optional<StateStep> step = f.create(route, env);
       step.ifPresent(steps::add);
     }
     return new CallPipeline(route, steps, new ModelInvocation(meters, env.prices(), env.time(), mdc));
   }
 
-  private static List<StepFactory> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,
+  private static List<BuiltInStep> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,
       ShadowPolicy shadow, ShadowLauncher launcher) {
     return List.of(
         budgets.stepFactory(),
@@ -69,25 +70,25 @@ public final class PipelineAssembly {
         factory(Phase.TIMEOUT, (route, env) -> new TimeoutStep(route, env.time())));
   }
 
-  private static StepFactory optional(Phase phase, java.util.function.Predicate<Route> applies, Maker maker) {
-    return new StepFactory() {
+  private static BuiltInStep optional(Phase phase, java.util.function.Predicate<Route> applies, Maker maker) {
+    return new BuiltInStep() {
       @Override
       public Phase phase() {
         return phase;
       }
 
       @Override
-      public Optional<CallStep> create(Route route, PipelineEnvironment env) {
+      public Optional<StateStep> create(Route route, PipelineEnvironment env) {
         return applies.test(route) ? Optional.of(maker.make(route, env)) : Optional.empty();
       }
     };
   }
 
   private interface Maker {
-    CallStep make(Route route, PipelineEnvironment env);
+    StateStep make(Route route, PipelineEnvironment env);
   }
 
-  private static StepFactory factory(Phase phase, Maker maker) {
+  private static BuiltInStep factory(Phase phase, Maker maker) {
     return optional(phase, route -> true, maker);
   }
 }

@@ -14,9 +14,6 @@ import dev.sluice.audit.AuditEvent;
 import dev.sluice.audit.AuditSink;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.TokenUsage;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
 import dev.sluice.pricing.Cost;
 import dev.sluice.time.TimeSource;
 import java.util.LinkedHashMap;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * meters, one audit event and a log line. Whatever fails here is logged; it never changes what the
  * caller gets, and the audit event is never dropped silently.
  */
-public final class RecordStep implements CallStep {
+public final class RecordStep implements StateStep {
 
   private static final Logger log = LoggerFactory.getLogger(RecordStep.class);
 
@@ -53,7 +50,7 @@ public final class RecordStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     CompletionStage<ChatResponse> stage;
     // The call's MDC from the start; the labels step adds the variant when it is assigned.
     try (CallMdc ignored = CallMdc.open(call, mdc)) {
@@ -71,13 +68,13 @@ public final class RecordStep implements CallStep {
     return stage.whenComplete((response, failure) -> finish(call, response, failure));
   }
 
-  private void finish(CallContext call, @Nullable ChatResponse response, @Nullable Throwable failure) {
+  private void finish(CallState call, @Nullable ChatResponse response, @Nullable Throwable failure) {
     SluiceException error = failure == null ? null : Failures.fromStep(failure);
     FallbackUse fallback = call.fallback();
     Outcome outcome = error != null ? error.outcome() : fallback != null ? Outcome.FALLBACK : Outcome.SUCCESS;
     long latency = time.nanoTime() - call.startNanos();
     call.finish(outcome, latency);
-    Variant variant = call.assignedVariant() != null ? call.assignedVariant() : call.route().baseline();
+    Variant variant = call.labelledVariant();
     try (CallMdc ignored = CallMdc.open(call, mdc)) {
       try {
         meters.of(variant).recordCall(outcome, fallback == null ? MeterNames.NONE : fallback.kind(), latency, call.cost());
@@ -109,16 +106,16 @@ public final class RecordStep implements CallStep {
     }
   }
 
-  private static CallRecord record(CallContext call, Variant variant, Outcome outcome, long latency,
+  private static CallRecord record(CallState call, Variant variant, Outcome outcome, long latency,
       @Nullable ChatResponse response, @Nullable SluiceException error) {
-    Assignment a = (Assignment) call.attribute(AssignmentStep.ASSIGNMENT);
+    Assignment a = call.get(AssignmentStep.ASSIGNMENT);
     FallbackUse f = call.fallback();
     return new CallRecord(call.startedAt(), call.route().name(), variant.id(), a != null && a.candidate(),
         a == null ? "none" : a.stage(), outcome, error instanceof ModelCallException m ? m.kind().tag() : null, latency,
         call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response);
   }
 
-  private AuditEvent auditEvent(CallContext call, Variant variant, Outcome outcome, long latency,
+  private AuditEvent auditEvent(CallState call, Variant variant, Outcome outcome, long latency,
       @Nullable ChatResponse response, @Nullable SluiceException error) {
     TokenUsage u = call.usage();
     Map<String, Long> usage = Pairs.of("input", u.inputTokens(), "output", u.outputTokens(), "cached_input", u.cachedInputTokens());

@@ -49,6 +49,8 @@ public final class Judge implements StageGate, CallListener {
 
   private final JudgeConfig config;
   private final MeterRegistry meters;
+  /** Per route, one counter per decision, indexed by ordinal: made on a route's first verdict. */
+  private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
   private volatile @Nullable Consumer<String> lookDue;
 
@@ -98,9 +100,18 @@ public final class Judge implements StageGate, CallListener {
   @Override
   public Verdict decide(StageProgress p) {
     Verdict v = judge(p);
-    Counter.builder("sluice.rollout.decisions").description("Judge verdicts by decision")
-        .tag("route", p.route()).tag("decision", v.decision().name().toLowerCase(Locale.ROOT)).register(meters).increment();
+    decisions.computeIfAbsent(p.route(), this::decisionCounters)[v.decision().ordinal()].increment();
     return v;
+  }
+
+  private Counter[] decisionCounters(String route) {
+    Verdict.Decision[] all = Verdict.Decision.values();
+    Counter[] counters = new Counter[all.length];
+    for (Verdict.Decision d : all) {
+      counters[d.ordinal()] = Counter.builder("sluice.rollout.decisions").description("Judge verdicts by decision")
+          .tag("route", route).tag("decision", d.name().toLowerCase(Locale.ROOT)).register(meters);
+    }
+    return counters;
   }
 
   /** The verdict without counting it in the decisions meter (the simulator calls this). */

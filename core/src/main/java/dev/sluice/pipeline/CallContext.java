@@ -1,294 +1,105 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.FallbackUse;
-import dev.sluice.Outcome;
 import dev.sluice.Route;
 import dev.sluice.Subject;
 import dev.sluice.Variant;
-import dev.sluice.internal.Pairs;
+import dev.sluice.internal.CallState;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state of one call as it moves through the pipeline: what was asked, for whom, which variant
- * was assigned, how many attempts were made, what they used and cost, and what the steps noted for
- * the audit event.
+ * One call as a step, guardrail or fallback link sees it: what was asked, for whom, which variant
+ * was assigned and which the next attempt calls, how many attempts were made and what they used.
+ * The view is read-only; the executor owns the call's state and changes it only through what the
+ * steps return. A plugin writes to the call in two narrow ways: a fact for the audit event
+ * ({@link #detail}) and its own typed state ({@link CallKey}).
  *
- * <p>One call's steps run one after another (possibly on different threads, each hand-over through
- * a {@code CompletableFuture}), so the context needs no locks; the fields a shadow or timer thread
- * may read are volatile.
+ * <pre>{@code
+ * CallStep tagTenant = (call, next) -> {
+ *   call.detail("tenant_seen", call.subject().tenant().isPresent());
+ *   return next.proceed(call);
+ * };
+ * }</pre>
+ *
+ * <p>Every method is thread-safe: an {@code @LlmRoute} body may complete several requests of one
+ * call on different threads, and a shadow or timer thread may read the call while it runs.
  */
-public final class CallContext {
+public interface CallContext {
 
-  private final String callId;
-  private final Route route;
-  private final Subject subject;
-  private final Instant startedAt;
-  private final long startNanos;
-  private volatile ChatRequest request;
-  private volatile @Nullable Variant variant;
-  private volatile @Nullable Variant assignedVariant;
-  private volatile String assignment = "none";
-  private volatile @Nullable Instant deadline;
-  private volatile long deadlineNanos = Long.MAX_VALUE;
-  private volatile int attempts;
-  private volatile TokenUsage usage = TokenUsage.ZERO;
-  private volatile Cost cost = Cost.ZERO;
-  private volatile @Nullable FallbackUse fallback;
-  private volatile @Nullable Outcome outcome;
-  private volatile long latencyNanos = -1;
-  private volatile @Nullable Future<?> inFlight;
-  private volatile boolean cancelled;
-  private volatile @Nullable Throwable abortReason;
-  private @Nullable Pairs details;
-  private @Nullable Pairs attributes;
-
-  public CallContext(String callId, Route route, ChatRequest request, Subject subject, Instant startedAt, long startNanos) {
-    this.callId = Objects.requireNonNull(callId, "callId");
-    this.route = Objects.requireNonNull(route, "route");
-    this.request = Objects.requireNonNull(request, "request");
-    this.subject = Objects.requireNonNull(subject, "subject");
-    this.startedAt = startedAt;
-    this.startNanos = startNanos;
+  /**
+   * A call outside any pipeline, for checking a guardrail or a fallback link on its own (tests,
+   * offline evaluation): assigned to the route's baseline, with no attempt and no deadline.
+   */
+  static CallContext detached(Route route, ChatRequest request, Subject subject) {
+    CallState call = new CallState("detached", route, request, subject, Instant.EPOCH, 0);
+    call.variant(route.baseline());
+    return call;
   }
 
   /** A random id for this call, for logs and audit events (never a meter tag). */
-  public String callId() {
-    return callId;
-  }
+  String callId();
 
-  public Route route() {
-    return route;
-  }
+  Route route();
 
-  public Subject subject() {
-    return subject;
-  }
+  Subject subject();
 
-  public Instant startedAt() {
-    return startedAt;
-  }
-
-  /** {@link dev.sluice.time.TimeSource#nanoTime()} when the call started. */
-  public long startNanos() {
-    return startNanos;
-  }
+  /** When the call started, on the {@link dev.sluice.time.TimeSource}'s clock. */
+  Instant startedAt();
 
   /** The request as it stands: input guardrails may have rewritten it. */
-  public ChatRequest request() {
-    return request;
-  }
-
-  public void request(ChatRequest rewritten) {
-    this.request = Objects.requireNonNull(rewritten, "request");
-  }
-
-  /**
-   * The request as {@code v} sends it ({@link Variant#prepare}), made once per variant and request:
-   * the budget step and the model call of an attempt share it.
-   */
-  public ChatRequest prepared(Variant v) {
-    Prepared p = prepared;
-    if (p != null && p.variant == v && p.from == request) {
-      return p.request;
-    }
-    ChatRequest r = v.prepare(request);
-    prepared = new Prepared(v, request, r);
-    return r;
-  }
-
-  private record Prepared(Variant variant, ChatRequest from, ChatRequest request) {}
-
-  private volatile @Nullable Prepared prepared;
+  ChatRequest request();
 
   /** The variant the next attempt calls; null before assignment. A fallback may change it. */
-  public @Nullable Variant variant() {
-    return variant;
-  }
+  @Nullable Variant variant();
 
-  /** The variant the next attempt calls; throws if none was assigned yet. */
-  public Variant requireVariant() {
-    Variant v = variant;
-    if (v == null) {
-      throw new IllegalStateException("no variant assigned yet for call " + callId + " of route " + route.name());
-    }
-    return v;
-  }
-
-  /** Sets the variant for the next attempts; the first one set is remembered as the assigned one. */
-  public void variant(Variant v) {
-    this.variant = Objects.requireNonNull(v, "variant");
-    if (assignedVariant == null) {
-      assignedVariant = v;
-    }
-  }
-
-  /** The variant assignment picked, whatever a fallback did after. */
-  public @Nullable Variant assignedVariant() {
-    return assignedVariant;
-  }
+  /** The variant assignment picked, whatever a fallback did after; null before assignment. */
+  @Nullable Variant assignedVariant();
 
   /** Why the variant was picked, bounded, e.g. {@code baseline}, {@code percent}, {@code pinned}. */
-  public String assignment() {
-    return assignment;
-  }
+  String assignment();
 
-  public void assignment(String reason) {
-    this.assignment = Objects.requireNonNull(reason, "reason");
-  }
+  /** Attempts at a model so far (0 before the first). */
+  int attempts();
 
   /** When the whole call must have answered, if a deadline applies. */
-  public @Nullable Instant deadline() {
-    return deadline;
-  }
-
-  public void deadline(@Nullable Instant deadline) {
-    this.deadline = deadline;
-    this.deadlineNanos = deadline == null ? Long.MAX_VALUE : startNanos + saturatedNanos(Duration.between(startedAt, deadline));
-  }
+  @Nullable Instant deadline();
 
   /**
    * Nanoseconds from {@code nowNanos} (a {@link dev.sluice.time.TimeSource#nanoTime()} reading) to
    * the deadline, negative once it has passed; {@link Long#MAX_VALUE} when no deadline applies.
-   * Measured on the monotonic clock, so a wall-clock jump does not move it.
    */
-  public long nanosLeft(long nowNanos) {
-    long d = deadlineNanos;
-    return d == Long.MAX_VALUE ? Long.MAX_VALUE : d - nowNanos;
-  }
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException tooFar) {
-      return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
-    }
-  }
-
-  public int attempts() {
-    return attempts;
-  }
-
-  /** Counts one more attempt at the model and returns the new count. */
-  public int startAttempt() {
-    abortReason = null;
-    return ++attempts;
-  }
+  long nanosLeft(long nowNanos);
 
   /** Tokens used over every attempt so far. */
-  public TokenUsage usage() {
-    return usage;
-  }
+  TokenUsage usage();
 
   /** Cost over every attempt so far; unknown once any attempt had no price. */
-  public Cost cost() {
-    return cost;
-  }
+  Cost cost();
 
-  /** Adds one attempt's usage and cost. */
-  public void addUsage(TokenUsage attemptUsage, Cost attemptCost) {
-    this.usage = usage.plus(attemptUsage);
-    this.cost = cost.plus(attemptCost);
-  }
+  /** The fallback link that answered, if one did. */
+  @Nullable FallbackUse fallback();
 
-  public @Nullable FallbackUse fallback() {
-    return fallback;
-  }
-
-  public void fallback(FallbackUse use) {
-    this.fallback = Objects.requireNonNull(use, "fallback");
-  }
-
-  /** How the call ended; null until the record step has finished it. */
-  public @Nullable Outcome outcome() {
-    return outcome;
-  }
-
-  /** The call's latency in nanoseconds; -1 until finished. */
-  public long latencyNanos() {
-    return latencyNanos;
-  }
-
-  /** Marks the call finished. Called once, by the outermost step. */
-  public void finish(Outcome finalOutcome, long latency) {
-    this.outcome = finalOutcome;
-    this.latencyNanos = latency;
-  }
-
-  /** Registers the model request in flight, so cancelling the call aborts it. */
-  public void inFlight(@Nullable Future<?> request) {
-    this.inFlight = request;
-    if (cancelled && request != null) {
-      request.cancel(true);
-    }
-  }
-
-  /**
-   * Aborts the attempt in flight (a timeout fired): its request is cancelled, and the model call
-   * ends with {@code reason}. Later attempts may still run.
-   */
-  public void abortAttempt(Throwable reason) {
-    this.abortReason = reason;
-    Future<?> f = inFlight;
-    if (f != null) {
-      f.cancel(true);
-    }
-  }
-
-  /** Why the last attempt was aborted, if it was; cleared when the next attempt starts. */
-  public @Nullable Throwable abortReason() {
-    return abortReason;
-  }
-
-  /** Cancels the call: the request in flight is aborted and no new attempt starts. */
-  public void cancel() {
-    cancelled = true;
-    Future<?> f = inFlight;
-    if (f != null) {
-      f.cancel(true);
-    }
-  }
-
-  public boolean isCancelled() {
-    return cancelled;
-  }
+  /** Whether the caller cancelled the call. */
+  boolean isCancelled();
 
   /** Notes a fact for the audit event, e.g. a guardrail's result. Values must be non-null and JSON-friendly. */
-  public synchronized void detail(String key, Object value) {
-    if (details == null) {
-      details = new Pairs(4);
-    }
-    details.put(key, value);
-  }
+  void detail(String key, Object value);
 
   /** Everything noted for the audit event, in the order it was first noted. */
-  public synchronized Map<String, Object> details() {
-    return details == null ? Map.of() : details.snapshot();
-  }
+  Map<String, Object> details();
 
-  /** Per-call state a step keeps for itself (a budget reservation, a vault), keyed by an object it owns. */
-  public synchronized void attribute(Object key, Object value) {
-    if (attributes == null) {
-      attributes = new Pairs(4);
-    }
-    attributes.put(key, value);
-  }
+  /** The value its owner put under {@code key} for this call, or null. */
+  <T> @Nullable T get(CallKey<T> key);
 
-  public synchronized @Nullable Object attribute(Object key) {
-    return attributes == null ? null : attributes.get(key);
-  }
+  /** Puts the owner's value for this call under {@code key}, replacing any earlier one. */
+  <T> void put(CallKey<T> key, T value);
 
-  @Override
-  public String toString() {
-    Variant v = variant;
-    return "CallContext[" + callId + ", route=" + route.name() + ", variant=" + (v == null ? null : v.id())
-        + ", attempts=" + attempts + "]";
-  }
+  /** The value under {@code key}, made by {@code make} and put there atomically if there was none. */
+  <T> T computeIfAbsent(CallKey<T> key, Supplier<? extends T> make);
 }

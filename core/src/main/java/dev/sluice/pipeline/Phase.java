@@ -10,9 +10,7 @@ package dev.sluice.pipeline;
 public enum Phase {
   /** Meters, audit event and log line for the whole call. */
   RECORD,
-  /** Kill switch, pin, pause. */
-  TOGGLES,
-  /** Picks the variant. */
+  /** Picks the variant from the toggles (kill switch, pin, pause) and the rollout stage. */
   ASSIGNMENT,
   /** Runs the candidate off the caller's path on a sample of calls. */
   SHADOW,

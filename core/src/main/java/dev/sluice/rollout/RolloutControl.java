@@ -82,18 +82,17 @@ public final class RolloutControl {
   // ---- the call path -------------------------------------------------------------------------
 
   /**
-   * The variant for this call. Throws {@link KilledToFallback} when the kill switch sends calls to
-   * the fallback chain.
+   * The variant for this call and what to do with it: serve it, or, under the kill switch, serve
+   * the baseline, go to the fallback chain, or reject the call when the route has no chain.
    */
   public Assignment assign(Subject subject) {
     Toggles t = toggles.get(route.name());
     Snapshot s = snapshot;
     String stage = s.stageName;
     if (t.killed()) {
-      if (t.killToFallback()) {
-        throw new KilledToFallback(route.name());
-      }
-      return new Assignment(route.baseline(), false, "killed", stage);
+      Assignment.Action action = !t.killToFallback() ? Assignment.Action.KILL_TO_BASELINE
+          : route.fallback().isEmpty() ? Assignment.Action.REJECT : Assignment.Action.KILL_TO_FALLBACK;
+      return new Assignment(route.baseline(), false, "killed", stage, action);
     }
     if (t.pinned() != null) {
       Variant v = route.variant(t.pinned());
@@ -387,15 +386,6 @@ public final class RolloutControl {
       } catch (RuntimeException ex) {
         log.warn("a rollout listener failed on {}", e, ex);
       }
-    }
-  }
-
-  /** Thrown by {@link #assign} when the kill switch sends the route's calls to its fallback chain. */
-  public static final class KilledToFallback extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    KilledToFallback(String route) {
-      super("route '" + route + "' is killed to its fallback", null, false, false);
     }
   }
 

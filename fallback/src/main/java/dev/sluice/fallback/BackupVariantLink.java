@@ -25,10 +25,13 @@ public final class BackupVariantLink implements FallbackLink {
     this.triggers = triggers;
   }
 
-  /** A backup for every failure but a guardrail block (the backup would likely be blocked too). */
+  /**
+   * A backup for every failure but a guardrail block (the backup would likely be blocked too),
+   * and for calls the kill switch sends to the fallback chain.
+   */
   public static BackupVariantLink of(Variant variant) {
     return new BackupVariantLink(variant, Triggers.of(FallbackTrigger.TIMEOUT, FallbackTrigger.CIRCUIT_OPEN,
-        FallbackTrigger.BUDGET_EXCEEDED, FallbackTrigger.RATE_LIMITED, FallbackTrigger.MODEL_ERROR));
+        FallbackTrigger.BUDGET_EXCEEDED, FallbackTrigger.RATE_LIMITED, FallbackTrigger.KILLED, FallbackTrigger.MODEL_ERROR));
   }
 
   /** This link for exactly these triggers. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.BudgetExceededException;
 import dev.sluice.CallTimeoutException;
 import dev.sluice.CircuitOpenException;
+import dev.sluice.CallRejectedException;
 import dev.sluice.FallbackTrigger;
 import dev.sluice.GuardrailBlockedException;
 import dev.sluice.ModelCallException;
@@ -261,6 +262,32 @@ class FallbackChainTest {
     assertThat(r.text()).isEqualTo("maintenance: back soon");
     assertThat(primary.calls()).isZero();
     assertThat(r.fallback().get().primaryOutcome()).isEqualTo(Outcome.REJECTED);
+  }
+
+  @Test
+  void aKilledCallGoesOnlyToLinksThatHandleTheKillSwitch() {
+    SimulatedModelClient primary = answering("primary");
+    Route route = Route.builder("r").baseline(variant("v1", primary)).resilience(ONE_ATTEMPT)
+        .fallback(FixedAnswerLink.of("slow down").on(FallbackTrigger.RATE_LIMITED),
+            FixedAnswerLink.of("maintenance: back soon").on(FallbackTrigger.KILLED)).build();
+    Sluice s = sluice(route);
+    s.rollout("r").kill(true, "oncall", "INC-8");
+    SluiceResponse r = call(s);
+    assertThat(r.text()).isEqualTo("maintenance: back soon");
+    assertThat(primary.calls()).isZero();
+  }
+
+  @Test
+  void aKilledCallThatNoLinkHandlesFailsWithTheKillSwitchAsItsReason() {
+    SimulatedModelClient primary = answering("primary");
+    Route route = Route.builder("r").baseline(variant("v1", primary)).resilience(ONE_ATTEMPT)
+        .fallback(FixedAnswerLink.of("slow down").on(FallbackTrigger.RATE_LIMITED)).build();
+    Sluice s = sluice(route);
+    s.rollout("r").kill(true, "oncall", "INC-9");
+    CompletableFuture<SluiceResponse> f = s.callAsync("r", ChatRequest.ofUser("q"), Subject.of("u"));
+    assertThatThrownBy(f::join).cause().isInstanceOfSatisfying(CallRejectedException.class,
+        e -> assertThat(e.reason()).isEqualTo("kill_switch"));
+    assertThat(primary.calls()).isZero();
   }
 
   @Test

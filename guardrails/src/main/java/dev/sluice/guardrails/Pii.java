@@ -5,9 +5,11 @@ import dev.sluice.guardrail.InputGuardrail;
 import dev.sluice.guardrail.OutputGuardrail;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -38,7 +40,8 @@ public final class Pii {
     HASH
   }
 
-  static final Object VAULT = new Object();
+  /** The call's vault: placeholder to original value, in the order they were made; the map is its own lock. */
+  static final CallKey<Map<String, String>> VAULT = CallKey.of("pii_vault");
 
   private Pii() {}
 
@@ -90,8 +93,7 @@ public final class Pii {
 
       @Override
       public GuardrailResult check(ChatResponse response, CallContext call) {
-        @SuppressWarnings("unchecked")
-        Map<String, String> vault = (Map<String, String>) call.attribute(VAULT);
+        Map<String, String> vault = call.get(VAULT);
         if (vault == null || vault.isEmpty()) {
           return GuardrailResult.pass();
         }
@@ -133,16 +135,8 @@ public final class Pii {
     };
   }
 
-  @SuppressWarnings("unchecked")
   static Map<String, String> vault(CallContext call) {
-    synchronized (call) {
-      Map<String, String> v = (Map<String, String>) call.attribute(VAULT);
-      if (v == null) {
-        v = new LinkedHashMap<>();
-        call.attribute(VAULT, v);
-      }
-      return v;
-    }
+    return call.computeIfAbsent(VAULT, () -> Collections.synchronizedMap(new LinkedHashMap<>()));
   }
 
   private static String replacement(Operator op, PiiMatch m, Map<String, String> vault, Map<PiiEntity, Integer> seen) {

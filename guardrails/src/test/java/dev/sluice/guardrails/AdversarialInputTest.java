@@ -15,7 +15,6 @@ import dev.sluice.model.TokenUsage;
 import dev.sluice.pipeline.CallContext;
 import dev.sluice.simulated.SimulatedModelClient;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,9 +52,7 @@ class AdversarialInputTest {
 
   static CallContext call() {
     var v = Variant.builder("v").client(SimulatedModelClient.builder().build()).model("gpt-4o-mini").systemPrompt("be brief").build();
-    CallContext c = new CallContext("id", Route.builder("r").baseline(v).build(), ChatRequest.ofUser("x"), Subject.anonymous(), Instant.EPOCH, 0);
-    c.variant(v);
-    return c;
+    return CallContext.detached(Route.builder("r").baseline(v).build(), ChatRequest.ofUser("x"), Subject.anonymous());
   }
 
   @Test

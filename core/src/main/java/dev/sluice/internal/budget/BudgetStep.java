@@ -19,9 +19,9 @@ import dev.sluice.budget.ReserveResult;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.TokenUsage;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import dev.sluice.pricing.Cost;
 import dev.sluice.pricing.ModelPrice;
 import dev.sluice.pricing.PriceTable;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * action: reject, downgrade to a cheaper variant (labelled as a fallback of kind {@code
  * downgrade}), or hand the call to the fallback chain.
  */
-public final class BudgetStep implements CallStep {
+public final class BudgetStep implements StateStep {
 
   private static final Logger log = LoggerFactory.getLogger(BudgetStep.class);
 
@@ -99,7 +99,7 @@ public final class BudgetStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Variant variant = call.requireVariant();
     Plan plan = plan(call, variant);
     ReserveResult result = ledger.reserve(plan.lines);
@@ -126,7 +126,7 @@ public final class BudgetStep implements CallStep {
     return attempt(call, next, plan, result);
   }
 
-  private CompletionStage<ChatResponse> attempt(CallContext call, CallChain next, Plan plan, ReserveResult granted) {
+  private CompletionStage<ChatResponse> attempt(CallState call, StateChain next, Plan plan, ReserveResult granted) {
     Reservation reservation = granted.reservation();
     for (int i = 0; i < plan.caps.size(); i++) {
       BudgetCap cap = plan.caps.get(i);
@@ -149,7 +149,7 @@ public final class BudgetStep implements CallStep {
     return attempt.whenComplete((r, e) -> settle(plan, reservation, call, usageBefore, costBefore));
   }
 
-  private void settle(Plan plan, Reservation reservation, CallContext call, TokenUsage usageBefore, Cost costBefore) {
+  private void settle(Plan plan, Reservation reservation, CallState call, TokenUsage usageBefore, Cost costBefore) {
     long tokensUsed = call.usage().totalTokens() - usageBefore.totalTokens();
     Cost after = call.cost();
     long nanoUsd = after.isKnown() && costBefore.isKnown() ? after.nanoUsd() - costBefore.nanoUsd() : -1;
@@ -169,7 +169,7 @@ public final class BudgetStep implements CallStep {
     ledger.settle(reservation, actual);
   }
 
-  private void checkSoftThreshold(CallContext call, BudgetCap cap, BudgetLedger.Line line, long usedAfter) {
+  private void checkSoftThreshold(CallState call, BudgetCap cap, BudgetLedger.Line line, long usedAfter) {
     if (usedAfter >= cap.softThreshold() * cap.limit() && softCrossed.add(line.account())) {
       if (softCrossed.size() > 100_000) {
         softCrossed.clear();
@@ -181,7 +181,7 @@ public final class BudgetStep implements CallStep {
     }
   }
 
-  private Plan plan(CallContext call, Variant variant) {
+  private Plan plan(CallState call, Variant variant) {
     ChatRequest prepared = call.prepared(variant);
     Integer max = prepared.parameters().maxOutputTokens();
     long output = max != null ? max : policy.defaultMaxOutputTokens();
@@ -228,7 +228,7 @@ public final class BudgetStep implements CallStep {
     return tokens.countInput(variant.model(), prepared.messages());
   }
 
-  private @Nullable String scopeValue(BudgetScope scope, CallContext call, Variant variant) {
+  private @Nullable String scopeValue(BudgetScope scope, CallState call, Variant variant) {
     return switch (scope) {
       case GLOBAL -> "*";
       case ROUTE -> route.name();
@@ -238,7 +238,7 @@ public final class BudgetStep implements CallStep {
     };
   }
 
-  private BudgetExceededException exceeded(CallContext call, Plan plan, ReserveResult result) {
+  private BudgetExceededException exceeded(CallState call, Plan plan, ReserveResult result) {
     int i = result.deniedLine();
     BudgetCap cap = plan.caps.get(i);
     BudgetLedger.Line line = plan.lines.get(i);

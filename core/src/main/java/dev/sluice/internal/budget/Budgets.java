@@ -4,10 +4,10 @@ import dev.sluice.Route;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
 import dev.sluice.budget.BudgetPolicy;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.BuiltInStep;
+import dev.sluice.internal.StateStep;
 import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
-import dev.sluice.pipeline.StepFactory;
 import dev.sluice.budget.BudgetStanding;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +38,15 @@ public final class Budgets {
   }
 
   /** The budget step of a route, if the route or the instance has caps. */
-  public StepFactory stepFactory() {
-    return new StepFactory() {
+  public BuiltInStep stepFactory() {
+    return new BuiltInStep() {
       @Override
       public Phase phase() {
         return Phase.BUDGET;
       }
 
       @Override
-      public Optional<CallStep> create(Route route, PipelineEnvironment env) {
+      public Optional<StateStep> create(Route route, PipelineEnvironment env) {
         BudgetPolicy policy = route.budget().withCaps(everyRoute);
         if (policy.isEmpty()) {
           return Optional.empty();

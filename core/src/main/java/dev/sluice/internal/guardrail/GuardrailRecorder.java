@@ -1,7 +1,8 @@
 package dev.sluice.internal.guardrail;
 
 import dev.sluice.guardrail.GuardrailResult;
-import dev.sluice.pipeline.CallContext;
+import dev.sluice.pipeline.CallKey;
+import dev.sluice.internal.CallState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Counts every guardrail result ({@code sluice.guardrail.results}) and notes it for the call's audit event. */
 final class GuardrailRecorder {
 
-  private static final Object RESULTS = new Object();
+  /** The call's notable guardrail results so far, in order; the list is its own lock. */
+  private static final CallKey<List<Map<String, Object>>> RESULTS = CallKey.of("guardrail_results");
 
   private final String route;
   private final MeterRegistry meters;
@@ -24,22 +26,14 @@ final class GuardrailRecorder {
     this.meters = meters;
   }
 
-  @SuppressWarnings("unchecked")
-  void record(CallContext call, String stage, String guardrail, GuardrailResult result) {
+  void record(CallState call, String stage, String guardrail, GuardrailResult result) {
     counters.computeIfAbsent(guardrail + "|" + result.kind().tag(), k -> Counter.builder("sluice.guardrail.results")
         .description("Guardrail results by guardrail and result").tag("route", route).tag("guardrail", guardrail)
         .tag("result", result.kind().tag()).register(meters)).increment();
     if (result.kind() == GuardrailResult.Kind.PASS && result.score() == 0) {
       return;
     }
-    List<Map<String, Object>> results;
-    synchronized (call) {
-      results = (List<Map<String, Object>>) call.attribute(RESULTS);
-      if (results == null) {
-        results = new ArrayList<>();
-        call.attribute(RESULTS, results);
-      }
-    }
+    List<Map<String, Object>> results = call.computeIfAbsent(RESULTS, ArrayList::new);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("stage", stage);
     r.put("guardrail", guardrail);

@@ -8,9 +8,9 @@ import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.Role;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
  * (never per retry). Rewrites replace the message; a block or fallback result fails the call with
  * {@link GuardrailBlockedException}, which the fallback chain may answer.
  */
-public final class InputGuardrailStep implements CallStep {
+public final class InputGuardrailStep implements StateStep {
 
   private final List<InputGuardrail> guardrails;
   private final GuardrailRecorder recorder;
@@ -33,7 +33,7 @@ public final class InputGuardrailStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     ChatRequest request = call.request();
     List<ChatMessage> messages = new ArrayList<>(request.messages());
     boolean changed = false;
@@ -51,7 +51,7 @@ public final class InputGuardrailStep implements CallStep {
             text = r.text();
             changed = true;
           }
-          case BLOCK, FALLBACK, REPROMPT -> {
+          case BLOCK, REPROMPT -> {
             return CompletableFuture.failedFuture(new GuardrailBlockedException(g.name(), r.reason()));
           }
           default -> { }

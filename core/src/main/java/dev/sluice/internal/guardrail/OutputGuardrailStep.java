@@ -8,9 +8,10 @@ import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.OutputGuardrail;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.pipeline.CallKey;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retryable {@link ModelCallException.Kind#BAD_OUTPUT} and adds its instruction to the request of
  * the next attempt, at most {@code maxReprompts} times per call.
  */
-public final class OutputGuardrailStep implements CallStep {
+public final class OutputGuardrailStep implements StateStep {
 
-  private static final Object REPROMPTS = new Object();
+  /** Reprompts used so far by the call. */
+  private static final CallKey<AtomicInteger> REPROMPTS = CallKey.of("reprompts");
 
   private final List<OutputGuardrail> guardrails;
   private final int maxReprompts;
@@ -39,7 +41,7 @@ public final class OutputGuardrailStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     CompletionStage<ChatResponse> attempt = next.proceed(call);
     ChatResponse answered = Stages.doneValue(attempt);
     if (answered != null) {
@@ -53,23 +55,16 @@ public final class OutputGuardrailStep implements CallStep {
     return attempt.thenApply(response -> check(call, response));
   }
 
-  private ChatResponse check(CallContext call, ChatResponse response) {
+  private ChatResponse check(CallState call, ChatResponse response) {
     ChatResponse current = response;
     for (OutputGuardrail g : guardrails) {
       GuardrailResult r = g.check(current, call);
       recorder.record(call, "output", g.name(), r);
       switch (r.kind()) {
         case REWRITE -> current = current.withText(r.text());
-        case BLOCK, FALLBACK -> throw new GuardrailBlockedException(g.name(), r.reason());
+        case BLOCK -> throw new GuardrailBlockedException(g.name(), r.reason());
         case REPROMPT -> {
-          AtomicInteger used;
-          synchronized (call) {
-            used = (AtomicInteger) call.attribute(REPROMPTS);
-            if (used == null) {
-              used = new AtomicInteger();
-              call.attribute(REPROMPTS, used);
-            }
-          }
+          AtomicInteger used = call.computeIfAbsent(REPROMPTS, AtomicInteger::new);
           if (used.incrementAndGet() > maxReprompts) {
             throw new GuardrailBlockedException(g.name(), "still failing after " + maxReprompts + " reprompt(s): " + r.text());
           }

@@ -7,7 +7,7 @@ import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.ModelClient;
 import dev.sluice.model.TokenUsage;
-import dev.sluice.pipeline.CallContext;
+import dev.sluice.internal.CallState;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
@@ -19,14 +19,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Attempt implements SluiceCall {
 
-  private final CallContext call;
+  private final CallState call;
   private final Variant variant;
   private final int attempt;
   private final ModelClient client;
   private TokenUsage usage = TokenUsage.ZERO;
   private @Nullable ChatResponse last;
 
-  public Attempt(CallContext call, Variant variant, int attempt,
+  public Attempt(CallState call, Variant variant, int attempt,
       BiFunction<Variant, ChatRequest, CompletionStage<ChatResponse>> exchange) {
     this.call = call;
     this.variant = variant;

@@ -2,18 +2,19 @@ package dev.sluice.internal.proxy;
 
 import dev.sluice.SluiceCall;
 import dev.sluice.model.ChatResponse;
+import dev.sluice.pipeline.CallKey;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What an attempt runs in place of a single model call: an {@code @LlmRoute} method's body. Put on
- * the call as the attribute {@link #KEY}; the innermost link of the pipeline runs it with the
+ * the call under {@link #KEY}; the innermost link of the pipeline runs it with the
  * attempt bound to the thread.
  */
 public interface AttemptBody {
 
-  /** The call attribute under which the body travels. */
-  Object KEY = AttemptBody.class;
+  /** The call key under which the body travels. */
+  CallKey<AttemptBody> KEY = CallKey.of("attempt_body");
 
   /** Runs the body for one attempt; completes with its result (a method's {@code CompletionStage} unwrapped). */
   CompletionStage<?> run(SluiceCall attempt) throws Throwable;

@@ -5,9 +5,9 @@ import dev.sluice.Route;
 import dev.sluice.Variant;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.micrometer.core.instrument.Counter;
@@ -23,7 +23,7 @@ import java.util.concurrent.CompletionStage;
  * attempt with {@link CallRejectedException}; the bulkhead slot is released when the attempt ends,
  * however it ends.
  */
-public final class BulkheadStep implements CallStep {
+public final class BulkheadStep implements StateStep {
 
   private final Route route;
   private final Breakers breakers;
@@ -31,30 +31,44 @@ public final class BulkheadStep implements CallStep {
   /** Per variant, so an attempt looks nothing up by name (fallback variants join on first use). */
   private final ConcurrentHashMap<Variant, Guards> guards = new ConcurrentHashMap<>();
 
-  private record Guards(Bulkhead bulkhead, @Nullable RateLimiter limiter) {}
+  private record Guards(Bulkhead bulkhead, @Nullable RateLimiter limiter, Counter bulkheadFull, Counter rateLimited) {}
 
   public BulkheadStep(Route route, Breakers breakers, MeterRegistry meters) {
     this.route = route;
     this.breakers = breakers;
     this.meters = meters;
+    // Everything a rejection needs is resolved now, not on the failure path of a call.
+    for (Variant v : route.variants().values()) {
+      guards.put(v, guards(v));
+    }
+  }
+
+  private Guards guards(Variant v) {
+    return new Guards(breakers.bulkhead(route, v), breakers.rateLimiter(route, v).orElse(null),
+        rejections(v, "bulkhead_full"), rejections(v, "rate_limited"));
+  }
+
+  private Counter rejections(Variant variant, String reason) {
+    return Counter.builder("sluice.rejections").description("Attempts turned away before reaching the model")
+        .tag("route", route.name()).tag("variant", variant.id()).tag("reason", reason).register(meters);
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Variant variant = call.requireVariant();
     Guards g = guards.get(variant);
     if (g == null) {
-      g = guards.computeIfAbsent(variant, v -> new Guards(breakers.bulkhead(route, v), breakers.rateLimiter(route, v).orElse(null)));
+      g = guards.computeIfAbsent(variant, this::guards);
     }
     Bulkhead bulkhead = g.bulkhead();
     if (!bulkhead.tryAcquirePermission()) {
-      return reject(variant, "bulkhead_full", "the bulkhead of route '" + route.name() + "' variant '" + variant.id()
+      return reject(g.bulkheadFull(), "bulkhead_full", "the bulkhead of route '" + route.name() + "' variant '" + variant.id()
           + "' has all " + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " slots in use");
     }
     RateLimiter limiter = g.limiter();
     if (limiter != null && !limiter.acquirePermission()) {
       bulkhead.onComplete();
-      return reject(variant, "rate_limited", "route '" + route.name() + "' variant '" + variant.id() + "' is over its limit of "
+      return reject(g.rateLimited(), "rate_limited", "route '" + route.name() + "' variant '" + variant.id() + "' is over its limit of "
           + route.resilience(variant).requestsPerMinute() + " requests per minute");
     }
     CompletionStage<ChatResponse> attempt;
@@ -71,10 +85,8 @@ public final class BulkheadStep implements CallStep {
     return attempt.whenComplete((r, e) -> bulkhead.onComplete());
   }
 
-  private CompletionStage<ChatResponse> reject(Variant variant, String reason, String message) {
-    Counter.builder("sluice.rejections").description("Attempts turned away before reaching the model")
-        .tag("route", route.name()).tag("variant", variant.id()).tag("reason", reason)
-        .register(meters).increment();
+  private static CompletionStage<ChatResponse> reject(Counter rejections, String reason, String message) {
+    rejections.increment();
     return CompletableFuture.failedFuture(new CallRejectedException(reason, message));
   }
 }

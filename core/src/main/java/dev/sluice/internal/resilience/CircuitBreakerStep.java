@@ -5,9 +5,9 @@ import dev.sluice.Route;
 import dev.sluice.Variant;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * over). Attempt durations come from the Sluice time source, so slow-call rules and the open
  * state's wait work under simulated time.
  */
-public final class CircuitBreakerStep implements CallStep {
+public final class CircuitBreakerStep implements StateStep {
 
   private final Route route;
   private final Breakers breakers;
@@ -33,7 +33,7 @@ public final class CircuitBreakerStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Variant variant = call.requireVariant();
     CircuitBreaker known = byVariant.get(variant);
     CircuitBreaker cb = known != null ? known : byVariant.computeIfAbsent(variant, v -> breakers.circuitBreaker(route, v));

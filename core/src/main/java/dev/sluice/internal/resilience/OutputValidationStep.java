@@ -7,9 +7,9 @@ import dev.sluice.Route;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * (unless the route allows it), or text that is not JSON when JSON was asked for, fails the attempt
  * with a retryable {@link ModelCallException.Kind#BAD_OUTPUT}, so retries and the breaker see it.
  */
-public final class OutputValidationStep implements CallStep {
+public final class OutputValidationStep implements StateStep {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +30,7 @@ public final class OutputValidationStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     CompletionStage<ChatResponse> attempt = next.proceed(call);
     ChatResponse answered = Stages.doneValue(attempt);
     if (answered != null) {
@@ -46,12 +46,12 @@ public final class OutputValidationStep implements CallStep {
     });
   }
 
-  private static ModelCallException unusable(CallContext call, String problem) {
+  private static ModelCallException unusable(CallState call, String problem) {
     return ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
         "variant '" + call.requireVariant().id() + "' answered HTTP 200 with unusable output: " + problem);
   }
 
-  private @Nullable String problem(CallContext call, ChatResponse r) {
+  private @Nullable String problem(CallState call, ChatResponse r) {
     if (r.text().isBlank() && r.toolCalls().isEmpty()) {
       return "empty output";
     }

@@ -8,9 +8,9 @@ import dev.sluice.SluiceException;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import dev.sluice.time.TimeSource;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * Resilience4j does not have: no attempt starts when the deadline leaves less than the policy's
  * minimum attempt time, and retries draw from the route's {@link RetryBudget}.
  */
-public final class RetryStep implements CallStep {
+public final class RetryStep implements StateStep {
 
   private final Route route;
   private final TimeSource time;
@@ -67,7 +67,7 @@ public final class RetryStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     ResiliencePolicy p = route.resilience();
     if (call.deadline() == null) {
       call.deadline(call.startedAt().plus(p.deadline()));
@@ -88,7 +88,7 @@ public final class RetryStep implements CallStep {
     return result;
   }
 
-  private void attempt(CallContext call, CallChain next, Retry.AsyncContext<ChatResponse> context,
+  private void attempt(CallState call, StateChain next, Retry.AsyncContext<ChatResponse> context,
       CompletableFuture<ChatResponse> result, SluiceException last) {
     if (!timeForAttempt(call)) {
       result.completeExceptionally(deadlinePassed(call, route.resilience(), last));
@@ -98,12 +98,12 @@ public final class RetryStep implements CallStep {
   }
 
   /** Whether the deadline leaves at least the policy's minimum attempt time. */
-  private boolean timeForAttempt(CallContext call) {
+  private boolean timeForAttempt(CallState call) {
     return call.nanosLeft(time.nanoTime()) >= route.resilience().minAttemptTime().toNanos();
   }
 
   /** An attempt ended: answer, fail, or schedule the next attempt. */
-  private void ended(CallContext call, CallChain next, Retry.AsyncContext<ChatResponse> context,
+  private void ended(CallState call, StateChain next, Retry.AsyncContext<ChatResponse> context,
       CompletableFuture<ChatResponse> result, @Nullable ChatResponse response, @Nullable Throwable failure) {
     ResiliencePolicy p = route.resilience();
     if (failure == null) {
@@ -136,7 +136,7 @@ public final class RetryStep implements CallStep {
     time.schedule(delay, () -> attempt(call, next, context, result, error));
   }
 
-  private static SluiceException deadlinePassed(CallContext call, ResiliencePolicy p, @Nullable SluiceException last) {
+  private static SluiceException deadlinePassed(CallState call, ResiliencePolicy p, @Nullable SluiceException last) {
     if (last instanceof CallTimeoutException t) {
       return t;
     }

@@ -7,9 +7,9 @@ import dev.sluice.SluiceException;
 import dev.sluice.Variant;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +21,7 @@ import java.util.function.BiConsumer;
  * aborts the request in flight, so no thread or connection outlives it. A timer on the
  * {@link TimeSource} does the waiting; no thread is blocked per attempt.
  */
-public final class TimeoutStep implements CallStep {
+public final class TimeoutStep implements StateStep {
 
   private final Route route;
   private final TimeSource time;
@@ -32,7 +32,7 @@ public final class TimeoutStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Variant variant = call.requireVariant();
     Duration attemptTimeout = route.resilience(variant).attemptTimeout();
     Duration limit = attemptTimeout;
@@ -60,7 +60,7 @@ public final class TimeoutStep implements CallStep {
    */
   private final class AttemptTimer extends CompletableFuture<ChatResponse>
       implements Runnable, BiConsumer<ChatResponse, Throwable> {
-    private final CallContext call;
+    private final CallState call;
     private final Variant variant;
     private final Duration attemptTimeout;
     private final boolean byDeadline;
@@ -68,7 +68,7 @@ public final class TimeoutStep implements CallStep {
     /** Set before the attempt starts, so before either method below can run. */
     TimeSource.Scheduled scheduled;
 
-    AttemptTimer(CallContext call, Variant variant, Duration attemptTimeout, boolean byDeadline, int attempt) {
+    AttemptTimer(CallState call, Variant variant, Duration attemptTimeout, boolean byDeadline, int attempt) {
       this.call = call;
       this.variant = variant;
       this.attemptTimeout = attemptTimeout;

@@ -2,11 +2,11 @@ package dev.sluice.internal.rollout;
 
 import dev.sluice.CallRejectedException;
 import dev.sluice.Variant;
-import dev.sluice.internal.FallbackStep;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.pipeline.CallKey;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import dev.sluice.rollout.Assignment;
 import dev.sluice.rollout.RolloutControl;
 import io.micrometer.core.instrument.Counter;
@@ -20,10 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * keep it. The stage goes into the audit event; {@code sluice.assignments} counts calls by
  * variant and stage.
  */
-public final class AssignmentStep implements CallStep {
+public final class AssignmentStep implements StateStep {
 
-  /** The key under which the call's {@link Assignment} is kept on the context. */
-  public static final Object ASSIGNMENT = new Object();
+  /** The call's {@link Assignment}, for the steps that depend on it (shadow, record, fallback). */
+  public static final CallKey<Assignment> ASSIGNMENT = CallKey.of("assignment");
 
   private final RolloutControl control;
   private final MeterRegistry meters;
@@ -35,22 +35,21 @@ public final class AssignmentStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
-    Assignment a;
-    try {
-      a = control.assign(call.subject());
-    } catch (RolloutControl.KilledToFallback killed) {
-      call.detail("kill_switch", "fallback");
-      if (call.route().fallback().isEmpty()) {
-        return CompletableFuture.failedFuture(new CallRejectedException("kill_switch", killed.getMessage()
-            + ", and it has no fallback chain: calls are rejected until the kill switch is lifted (RolloutControl.unkill)"));
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
+    Assignment a = control.assign(call.subject());
+    switch (a.action()) {
+      case REJECT -> {
+        call.detail("kill_switch", "fallback");
+        return CompletableFuture.failedFuture(new CallRejectedException("kill_switch", "route '" + call.route().name()
+            + "' is killed to its fallback, and it has no fallback chain: calls are rejected until the kill switch is lifted"
+            + " (RolloutControl.unkill)"));
       }
-      call.attribute(FallbackStep.KILLED_TO_FALLBACK, Boolean.TRUE);
-      a = new Assignment(call.route().baseline(), false, "killed", control.stage() == null ? "none" : control.stage().name());
+      case KILL_TO_FALLBACK -> call.detail("kill_switch", "fallback");
+      case KILL_TO_BASELINE, SERVE -> { }
     }
     call.variant(a.variant());
     call.assignment(a.reason());
-    call.attribute(ASSIGNMENT, a);
+    call.put(ASSIGNMENT, a);
     call.detail("stage", a.stage());
     count(a.variant(), a.stage());
     return next.proceed(call);

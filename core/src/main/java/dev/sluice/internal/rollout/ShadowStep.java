@@ -8,9 +8,9 @@ import dev.sluice.budget.BudgetUnit;
 import dev.sluice.budget.ReserveResult;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.pipeline.CallChain;
-import dev.sluice.pipeline.CallContext;
-import dev.sluice.pipeline.CallStep;
+import dev.sluice.internal.StateChain;
+import dev.sluice.internal.CallState;
+import dev.sluice.internal.StateStep;
 import dev.sluice.pricing.Cost;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.rollout.Assignment;
@@ -38,7 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@link ShadowLauncher}), its own concurrency cap and optionally its own budget; a full queue
  * drops the run, a failing or slow shadow call is counted and forgotten.
  */
-public final class ShadowStep implements CallStep {
+public final class ShadowStep implements StateStep {
 
   private final Route route;
   private final RolloutControl control;
@@ -64,9 +64,9 @@ public final class ShadowStep implements CallStep {
   }
 
   @Override
-  public CompletionStage<ChatResponse> apply(CallContext call, CallChain next) {
+  public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Stage stage = control.stage();
-    Assignment a = (Assignment) call.attribute(AssignmentStep.ASSIGNMENT);
+    Assignment a = call.get(AssignmentStep.ASSIGNMENT);
     if (stage == null || stage.shadowSampleRate() == 0 || a == null || a.candidate() || control.state().rolledBack()
         || ThreadLocalRandom.current().nextDouble() >= stage.shadowSampleRate()) {
       return next.proceed(call);
