@@ -2,9 +2,9 @@ package dev.sluice.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sluice.judge.JudgeSimulator;
-import dev.sluice.judge.JudgeSimulator.Scenario;
-import dev.sluice.judge.JudgeSimulator.Summary;
+import dev.sluice.testkit.JudgeSimulator;
+import dev.sluice.testkit.JudgeSimulator.Scenario;
+import dev.sluice.testkit.JudgeSimulator.Summary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,9 +2,8 @@ package dev.sluice.guardrails;
 
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.OutputGuardrail;
-import dev.sluice.internal.JsonSchemas;
-import dev.sluice.internal.resilience.OutputValidationStep;
 import dev.sluice.model.ChatResponse;
+import dev.sluice.model.JsonOutput;
 import dev.sluice.pipeline.CallContext;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +21,7 @@ public final class JsonSchemaGuardrail implements OutputGuardrail {
   }
 
   public static JsonSchemaGuardrail of(String schemaJson) {
-    JsonSchemas.problems(schemaJson, "{}"); // compile now: a bad schema fails at configuration time
+    JsonOutput.schemaProblems(schemaJson, "{}"); // compile now: a bad schema fails at configuration time
     return new JsonSchemaGuardrail(schemaJson);
   }
 
@@ -33,7 +32,7 @@ public final class JsonSchemaGuardrail implements OutputGuardrail {
 
   @Override
   public GuardrailResult check(ChatResponse response, CallContext call) {
-    List<String> problems = JsonSchemas.problems(schema, OutputValidationStep.stripFence(response.text()));
+    List<String> problems = JsonOutput.schemaProblems(schema, JsonOutput.unfenced(response.text()));
     if (problems.isEmpty()) {
       return GuardrailResult.pass();
     }

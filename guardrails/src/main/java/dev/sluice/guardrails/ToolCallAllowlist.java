@@ -2,8 +2,8 @@ package dev.sluice.guardrails;
 
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.OutputGuardrail;
-import dev.sluice.internal.JsonSchemas;
 import dev.sluice.model.ChatResponse;
+import dev.sluice.model.JsonOutput;
 import dev.sluice.model.ToolCall;
 import dev.sluice.pipeline.CallContext;
 import java.util.List;
@@ -33,7 +33,7 @@ public record ToolCallAllowlist(Map<String, String> allowed) implements OutputGu
       if (schema == null) {
         return GuardrailResult.block("tool '" + c.name() + "' is not on the allowlist " + allowed.keySet());
       }
-      List<String> problems = JsonSchemas.problems(schema, c.argumentsJson());
+      List<String> problems = JsonOutput.schemaProblems(schema, c.argumentsJson());
       if (!problems.isEmpty()) {
         return GuardrailResult.reprompt("The arguments of tool call '" + c.name() + "' do not follow its schema: " + problems.get(0));
       }

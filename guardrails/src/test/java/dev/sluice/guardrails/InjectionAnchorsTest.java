@@ -2,7 +2,7 @@ package dev.sluice.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.guardrails.eval.LabelledFiles;
+import dev.sluice.testkit.eval.LabelledFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

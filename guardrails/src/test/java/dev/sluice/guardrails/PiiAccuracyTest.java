@@ -2,8 +2,8 @@ package dev.sluice.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.guardrails.eval.LabelledFiles;
-import dev.sluice.guardrails.eval.SpanExample;
+import dev.sluice.testkit.eval.LabelledFiles;
+import dev.sluice.testkit.eval.SpanExample;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,9 @@ package dev.sluice.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.guardrails.eval.LabelledFiles;
-import dev.sluice.guardrails.eval.LabelledText;
-import dev.sluice.guardrails.eval.Scores;
+import dev.sluice.testkit.eval.LabelledFiles;
+import dev.sluice.testkit.eval.LabelledText;
+import dev.sluice.testkit.eval.Scores;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
-package dev.sluice.judge;
+package dev.sluice.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.judge.JudgeSimulator.Scenario;
-import dev.sluice.judge.JudgeSimulator.Summary;
+import dev.sluice.testkit.JudgeSimulator.Scenario;
+import dev.sluice.testkit.JudgeSimulator.Summary;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

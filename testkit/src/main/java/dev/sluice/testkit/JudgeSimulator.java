@@ -1,9 +1,11 @@
-package dev.sluice.judge;
+package dev.sluice.testkit;
 
 import dev.sluice.Outcome;
 import dev.sluice.Route;
 import dev.sluice.Subject;
 import dev.sluice.Variant;
+import dev.sluice.judge.Judge;
+import dev.sluice.judge.JudgeConfig;
 import dev.sluice.rollout.Assignment;
 import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.MetricMargin;

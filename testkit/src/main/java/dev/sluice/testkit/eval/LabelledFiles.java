@@ -1,4 +1,4 @@
-package dev.sluice.guardrails.eval;
+package dev.sluice.testkit.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

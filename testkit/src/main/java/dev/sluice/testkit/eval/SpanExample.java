@@ -1,4 +1,4 @@
-package dev.sluice.guardrails.eval;
+package dev.sluice.testkit.eval;
 
 import java.util.List;
 
