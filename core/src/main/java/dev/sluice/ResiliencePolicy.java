@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import org.jspecify.annotations.Nullable;
 import dev.sluice.internal.Checks;
 import java.time.Duration;
 
@@ -250,7 +251,7 @@ public final class ResiliencePolicy {
     private int retryBudgetMinRetries = DEFAULT_RETRY_BUDGET_MIN_RETRIES;
     private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
     private float slowCallRateThreshold = DEFAULT_SLOW_CALL_RATE_THRESHOLD;
-    private Duration slowCallDuration;
+    private @Nullable Duration slowCallDuration;
     private int breakerWindow = DEFAULT_BREAKER_WINDOW;
     private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
     private Duration waitInOpen = DEFAULT_WAIT_IN_OPEN;

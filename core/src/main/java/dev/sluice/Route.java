@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import java.util.Objects;
 import dev.sluice.budget.BudgetPolicy;
 import dev.sluice.guardrail.Guardrails;
 import dev.sluice.internal.Checks;
@@ -96,13 +97,13 @@ public final class Route {
   }
 
   public Variant baseline() {
-    return variants.get(baselineId);
+    return Objects.requireNonNull(variants.get(baselineId), "baseline");
   }
 
   /** The candidate: the one set with {@link Builder#candidate}, else the rollout plan's. */
   public Optional<Variant> candidate() {
     String id = candidateId != null ? candidateId : rollout != null ? rollout.candidate() : null;
-    return id == null ? Optional.empty() : Optional.of(variants.get(id));
+    return id == null ? Optional.empty() : Optional.of(Objects.requireNonNull(variants.get(id), "candidate"));
   }
 
   /** The route's input and output guardrails. */

@@ -76,7 +76,7 @@ public final class Sluice implements AutoCloseable {
   private final ShadowLauncher shadowLauncher;
 
   private Sluice(Builder b) {
-    this.environment = new PipelineEnvironment(b.time, b.meters, b.prices, b.audit, b.auditText, b.callListeners);
+    this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, b.callListeners);
     this.breakers = new Breakers(b.time, b.meters);
     this.shadowLauncher = ShadowLauncher.of(b.shadow, b.shadowExecutor);
     this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps);
@@ -100,7 +100,7 @@ public final class Sluice implements AutoCloseable {
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
     if (b.gate instanceof Judge judge) {
-      judge.onLookDue(route -> environment.time().schedule(Duration.ZERO, () -> rollouts.get(route).evaluate()));
+      judge.onLookDue(route -> environment.time().schedule(Duration.ZERO, () -> Objects.requireNonNull(rollouts.get(route), route).evaluate()));
     }
     if (!b.evaluateEvery.isZero()) {
       for (RolloutControl c : rollouts.values()) {
@@ -128,7 +128,7 @@ public final class Sluice implements AutoCloseable {
 
   /** The rollout and toggles of a route: read its stage, kill, pin, set percent, pause, advance, roll back. */
   public RolloutControl rollout(String route) {
-    return rollouts.get(route(route).name());
+    return Objects.requireNonNull(rollouts.get(route(route).name()), route);
   }
 
   /**
@@ -162,7 +162,7 @@ public final class Sluice implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new SluiceException("interrupted while calling route '" + route + "'; the call was cancelled", e);
     } catch (ExecutionException e) {
-      throw Failures.fromStep(e.getCause());
+      throw Failures.fromStep(e.getCause() != null ? e.getCause() : e);
     } catch (CancellationException e) {
       throw new SluiceException("the call to route '" + route + "' was cancelled", e);
     }
@@ -284,7 +284,7 @@ public final class Sluice implements AutoCloseable {
 
   /** The steps of a route's pipeline, outermost first (for diagnostics and docs). */
   public List<String> pipelineSteps(String route) {
-    return pipelines.get(route(route).name()).stepNames();
+    return Objects.requireNonNull(pipelines.get(route(route).name()), route).stepNames();
   }
 
   private static SluiceResponse toResponse(CallState call, ChatResponse response) {

@@ -42,9 +42,9 @@ public final class CallMdc implements AutoCloseable {
   /** Opened with no call in the MDC: closing removes every Sluice key (the variant's may have been added since). */
   private final boolean removeAll;
   /** Every key's value before a nested open (closing restores them); null otherwise. */
-  private final @Nullable String[] previous;
+  private final @Nullable String @Nullable [] previous;
 
-  private CallMdc(boolean removeAll, @Nullable String[] previous) {
+  private CallMdc(boolean removeAll, @Nullable String @Nullable [] previous) {
     this.removeAll = removeAll;
     this.previous = previous;
   }

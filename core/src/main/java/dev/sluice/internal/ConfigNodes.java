@@ -125,7 +125,7 @@ public final class ConfigNodes {
       if (e.field().startsWith(path)) {
         throw e;
       }
-      String problem = e.getMessage().substring(e.field().length()).replaceFirst("^:", "").trim();
+      String problem = String.valueOf(e.getMessage()).substring(e.field().length()).replaceFirst("^:", "").trim();
       InvalidConfigurationException named = new InvalidConfigurationException(path(path, e.field()), problem);
       named.initCause(e);
       throw named;

@@ -1,5 +1,6 @@
 package dev.sluice.internal;
 
+import java.util.Objects;
 import static dev.sluice.internal.MeterNames.*;
 
 import dev.sluice.Outcome;
@@ -78,8 +79,8 @@ public final class VariantMeters {
       fallbackCalls.computeIfAbsent(fallbackKind, k -> callCounter(Outcome.FALLBACK, k)).increment();
       fallbackDurations.computeIfAbsent(fallbackKind, k -> callTimer(Outcome.FALLBACK, k)).record(latencyNanos, TimeUnit.NANOSECONDS);
     } else {
-      calls.get(outcome).increment();
-      durations.get(outcome).record(latencyNanos, TimeUnit.NANOSECONDS);
+      Objects.requireNonNull(calls.get(outcome)).increment();
+      Objects.requireNonNull(durations.get(outcome)).record(latencyNanos, TimeUnit.NANOSECONDS);
     }
     if (callCost.isKnown()) {
       if (callCost.nanoUsd() > 0) {

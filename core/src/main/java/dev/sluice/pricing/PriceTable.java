@@ -1,5 +1,6 @@
 package dev.sluice.pricing;
 
+import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.InvalidConfigurationException;
@@ -152,7 +153,7 @@ public final class PriceTable {
         best = known;
       }
     }
-    return best == null ? NONE : prices.get(best);
+    return best == null ? NONE : Objects.requireNonNull(prices.get(best), best);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sluice.rollout;
 
+import org.jspecify.annotations.Nullable;
 import dev.sluice.InvalidConfigurationException;
 import dev.sluice.Variant;
 import dev.sluice.internal.JsonSchemas;
@@ -129,7 +130,7 @@ public record OfflineGate(double minCandidatePassRate, double maxPassRateDrop, T
     return new GateReport(n, br, cr, tokens / n, cost / n, latency / n, failures, passed, summary);
   }
 
-  private record Result(ChatResponse response, List<String> failed, long ms, Cost cost) {
+  private record Result(@Nullable ChatResponse response, List<String> failed, long ms, Cost cost) {
     String answer() {
       return response == null ? String.join("; ", failed) : response.text();
     }

@@ -1,5 +1,6 @@
 package dev.sluice.time;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;
@@ -80,7 +81,7 @@ public final class ManualTimeSource implements TimeSource {
   }
 
   /** When the next live task is due, or null if none is waiting. */
-  public synchronized Instant nextDue() {
+  public synchronized @Nullable Instant nextDue() {
     return queue.stream().filter(t -> !t.cancelled.get()).map(t -> origin.plusNanos(t.due)).min(Instant::compareTo).orElse(null);
   }
 

@@ -55,7 +55,7 @@ public final class PiiDetector {
     List<PiiMatch> all = new ArrayList<>();
     emails(text, all);
     Starts starts = fullScan ? null : Starts.of(text);
-    if (fullScan || starts.digitRuns.length > 0) {
+    if (starts == null || starts.digitRuns.length > 0) {
       collect(IBAN, text, PiiEntity.IBAN, all, PiiDetector::validIban, starts == null ? null : starts.capitals);
       collect(CARD, text, PiiEntity.CREDIT_CARD, all, PiiDetector::luhn, starts == null ? null : starts.digitRuns);
       collect(SSN, text, PiiEntity.US_SSN, all, PiiDetector::validSsn, starts == null ? null : starts.digitRuns);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 
@@ -145,7 +146,9 @@ public final class JudgeSimulator {
     long key = rnd.nextLong();
     while (candidateCalls < MAX_CANDIDATE_CALLS) {
       int inLook = 0;
-      String stage = control.stage().name();
+      // The plan has stages and the run has not rolled back, so there is a current stage.
+      Stage current = Objects.requireNonNull(control.stage(), "stage");
+      String stage = current.name();
       while (inLook < LOOK) {
         Assignment a = control.assign(Subject.of(Long.toString(key++, 36)));
         traffic.call(a.candidate(), stage, judge);
@@ -158,12 +161,12 @@ public final class JudgeSimulator {
       if (control.state().rolledBack()) {
         return new Run(End.ROLLED_BACK, candidateCalls);
       }
-      if (control.stage().kind() == StageKind.FULL) {
+      if (Objects.requireNonNull(control.stage(), "stage").kind() == StageKind.FULL) {
         return new Run(End.PROMOTED, candidateCalls);
       }
     }
     if (System.getProperty("sluice.sim.debug") != null) {
-      System.out.println("held at " + control.stage().name() + ": " + (control.lastVerdict() == null ? "-" : control.lastVerdict().reason()));
+      System.out.println("held at " + control.stage() + ": " + (control.lastVerdict() == null ? "-" : control.lastVerdict().reason()));
     }
     return new Run(End.HELD, candidateCalls);
   }

@@ -1,5 +1,6 @@
 package dev.sluice.internal.budget;
 
+import java.util.Objects;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetScope;
 import dev.sluice.budget.BudgetUnit;
@@ -45,12 +46,12 @@ public final class BudgetMeters {
   }
 
   void reserved(BudgetCap cap, long delta) {
-    reserved.get(cap.scope()).get(cap.unit()).add(delta);
+    Objects.requireNonNull(Objects.requireNonNull(reserved.get(cap.scope())).get(cap.unit())).add(delta);
   }
 
   void spent(BudgetCap cap, long amount) {
     if (amount > 0) {
-      spent.get(cap.scope()).get(cap.unit()).increment(inUnit(cap.unit(), amount));
+      Objects.requireNonNull(Objects.requireNonNull(spent.get(cap.scope())).get(cap.unit())).increment(inUnit(cap.unit(), amount));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.sluice.internal.budget;
 
+import java.util.Objects;
 import dev.sluice.BudgetExceededException;
 import dev.sluice.FallbackUse;
 import dev.sluice.InvalidConfigurationException;
@@ -116,7 +117,7 @@ public final class BudgetStep implements StateStep {
           if (second.isGranted()) {
             meters.downgraded(route.name(), cheaper.id());
             call.variant(cheaper);
-            call.fallback(new FallbackUse("downgrade", cheaper.id(), Outcome.BUDGET_EXCEEDED, exceeded.getMessage()));
+            call.fallback(new FallbackUse("downgrade", cheaper.id(), Outcome.BUDGET_EXCEEDED, String.valueOf(exceeded.getMessage())));
             return attempt(call, next, cheaperPlan, second);
           }
         }
@@ -276,7 +277,8 @@ public final class BudgetStep implements StateStep {
 
   private BudgetStanding standing(BudgetCap cap) {
     Window w = window(cap, time.now());
-    BudgetLedger.Balance b = ledger.balance(w.constantAccount());
+    // Only global and route caps come here, and theirs is the same account for the whole period.
+    BudgetLedger.Balance b = ledger.balance(Objects.requireNonNull(w.constantAccount(), "a global or route cap's account"));
     return new BudgetStanding(cap, b.spent(), b.reserved(), w.end());
   }
 

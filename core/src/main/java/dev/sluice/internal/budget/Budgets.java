@@ -1,5 +1,6 @@
 package dev.sluice.internal.budget;
 
+import org.jspecify.annotations.Nullable;
 import dev.sluice.Route;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
@@ -20,7 +21,7 @@ public final class Budgets {
   private final BudgetLedger ledger;
   private final List<BudgetCap> everyRoute;
   private final Map<String, BudgetStep> steps = new ConcurrentHashMap<>();
-  private BudgetMeters meters;
+  private @Nullable BudgetMeters meters;
 
   public Budgets(BudgetLedger ledger, List<BudgetCap> everyRoute) {
     this.ledger = ledger;

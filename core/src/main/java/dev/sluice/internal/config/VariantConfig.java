@@ -1,5 +1,6 @@
 package dev.sluice.internal.config;
 
+import org.jspecify.annotations.Nullable;
 import static dev.sluice.internal.ConfigNodes.duration;
 import static dev.sluice.internal.ConfigNodes.integer;
 import static dev.sluice.internal.ConfigNodes.number;
@@ -154,7 +155,7 @@ public final class VariantConfig {
     return b.build();
   }
 
-  private static String blankToNull(String s) {
+  private static @Nullable String blankToNull(String s) {
     return s.isEmpty() ? null : s;
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.internal.guardrail;
 
+import java.util.Objects;
 import dev.sluice.GuardrailBlockedException;
 import dev.sluice.Route;
 import dev.sluice.guardrail.GuardrailResult;
@@ -48,7 +49,7 @@ public final class InputGuardrailStep implements StateStep {
         recorder.record(call, "input", g.name(), r);
         switch (r.kind()) {
           case REWRITE -> {
-            text = r.text();
+            text = Objects.requireNonNull(r.text(), "rewrite text");
             changed = true;
           }
           case BLOCK, REPROMPT -> {

@@ -1,5 +1,6 @@
 package dev.sluice.internal.guardrail;
 
+import java.util.Objects;
 import dev.sluice.GuardrailBlockedException;
 import dev.sluice.ModelCallException;
 import dev.sluice.Route;
@@ -61,15 +62,16 @@ public final class OutputGuardrailStep implements StateStep {
       GuardrailResult r = g.check(current, call);
       recorder.record(call, "output", g.name(), r);
       switch (r.kind()) {
-        case REWRITE -> current = current.withText(r.text());
+        case REWRITE -> current = current.withText(Objects.requireNonNull(r.text(), "rewrite text"));
         case BLOCK -> throw new GuardrailBlockedException(g.name(), r.reason());
         case REPROMPT -> {
+          String instruction = Objects.requireNonNull(r.text(), "reprompt instruction");
           AtomicInteger used = call.computeIfAbsent(REPROMPTS, AtomicInteger::new);
           if (used.incrementAndGet() > maxReprompts) {
-            throw new GuardrailBlockedException(g.name(), "still failing after " + maxReprompts + " reprompt(s): " + r.text());
+            throw new GuardrailBlockedException(g.name(), "still failing after " + maxReprompts + " reprompt(s): " + instruction);
           }
           ChatRequest req = call.request();
-          call.request(req.toBuilder().assistant(current.text()).user(r.text()).build());
+          call.request(req.toBuilder().assistant(current.text()).user(instruction).build());
           throw ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
               "output guardrail '" + g.name() + "' asked for a reprompt (" + used.get() + "/" + maxReprompts + ")");
         }

@@ -1,5 +1,6 @@
 package dev.sluice.internal.proxy;
 
+import java.util.Objects;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.sluice.InvalidConfigurationException;
 import dev.sluice.SluiceCall;
@@ -207,7 +208,7 @@ public final class MethodPlan {
       Thread.currentThread().interrupt();
       throw new SluiceException("interrupted while calling route '" + route + "' from " + name + "; the call was cancelled", e);
     } catch (ExecutionException | CancellationException e) {
-      Throwable visible = invocation.visible(e instanceof ExecutionException ? Failures.fromStep(e.getCause()) : e);
+      Throwable visible = invocation.visible(e instanceof ExecutionException ? Failures.fromStep(e.getCause() != null ? e.getCause() : e) : e);
       if (fallback == null || !fallbackHandles(visible)) {
         throw visible;
       }
@@ -229,15 +230,16 @@ public final class MethodPlan {
   }
 
   private boolean fallbackHandles(Throwable failure) {
-    Class<?>[] types = fallback.getParameterTypes();
+    Class<?>[] types = Objects.requireNonNull(fallback, "fallback").getParameterTypes();
     return types[types.length - 1].isInstance(failure);
   }
 
   private @Nullable Object callFallback(@Nullable Object target, @Nullable Object[] args, Throwable failure) throws Throwable {
     Object[] withFailure = Arrays.copyOf(args, args.length + 1);
     withFailure[args.length] = failure;
+    Method method = Objects.requireNonNull(fallback, "fallback");
     try {
-      return fallback.invoke(Modifier.isStatic(fallback.getModifiers()) ? null : target, withFailure);
+      return method.invoke(Modifier.isStatic(method.getModifiers()) ? null : target, withFailure);
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }

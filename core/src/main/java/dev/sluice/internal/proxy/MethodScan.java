@@ -1,5 +1,6 @@
 package dev.sluice.internal.proxy;
 
+import java.util.Objects;
 import dev.sluice.annotation.LlmRoute;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -50,7 +51,7 @@ public final class MethodScan {
       }
       Method declared = interfaceMethod(type, m);
       if (declared != null) {
-        plans.put(m, MethodPlan.of(declared, interfaceRoute(declared, declared.getDeclaringClass()), type, routes));
+        plans.put(m, MethodPlan.of(declared, Objects.requireNonNull(interfaceRoute(declared, declared.getDeclaringClass())), type, routes));
         continue;
       }
       LlmRoute onClass = m.getDeclaringClass().getAnnotation(LlmRoute.class);

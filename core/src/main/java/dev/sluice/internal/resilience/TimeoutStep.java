@@ -66,6 +66,7 @@ public final class TimeoutStep implements StateStep {
     private final boolean byDeadline;
     private final int attempt;
     /** Set before the attempt starts, so before either method below can run. */
+    @SuppressWarnings("NullAway.Init")
     TimeSource.Scheduled scheduled;
 
     AttemptTimer(CallState call, Variant variant, Duration attemptTimeout, boolean byDeadline, int attempt) {

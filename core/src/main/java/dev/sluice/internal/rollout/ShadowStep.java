@@ -1,5 +1,7 @@
 package dev.sluice.internal.rollout;
 
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 import dev.sluice.Route;
 import dev.sluice.Variant;
 import dev.sluice.budget.BudgetCap;
@@ -115,7 +117,7 @@ public final class ShadowStep implements StateStep {
     call.whenComplete((r, e) -> {
       timeout.cancel();
       inFlight.release();
-      if (reservation != null) {
+      if (reservation != null && line != null) {
         ledger.settle(reservation.reservation(), new long[] {actual(variant, r, line)});
       }
       if (e != null) {
@@ -135,7 +137,7 @@ public final class ShadowStep implements StateStep {
     });
   }
 
-  private BudgetLedger.Line budgetLine(Variant variant, ChatRequest prepared) {
+  private BudgetLedger.@Nullable Line budgetLine(Variant variant, ChatRequest prepared) {
     BudgetCap cap = policy.budget();
     if (cap == null) {
       return null;
@@ -154,7 +156,7 @@ public final class ShadowStep implements StateStep {
     if (r == null) {
       return 0;
     }
-    if (policy.budget().unit() == BudgetUnit.TOKENS) {
+    if (Objects.requireNonNull(policy.budget()).unit() == BudgetUnit.TOKENS) {
       return r.usage().totalTokens();
     }
     Cost c = prices.cost(variant.model(), r.usage());
