@@ -11,6 +11,7 @@ import dev.sluice.internal.proxy.CurrentCall;
 import dev.sluice.pricing.Cost;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.time.TimeSource;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -27,6 +28,8 @@ public final class ModelInvocation implements StateChain {
   private final PriceTable prices;
   private final TimeSource time;
   private final CallMdc.Frames mdc;
+  private final Exchanged exchanged = new Exchanged();
+  private final BodyDone bodyDone = new BodyDone();
 
   public ModelInvocation(RouteMeters meters, PriceTable prices, TimeSource time, CallMdc.Frames mdc) {
     this.mdc = mdc;
@@ -59,21 +62,22 @@ public final class ModelInvocation implements StateChain {
       answer = CompletableFuture.failedFuture(t);
     }
     call.inFlight(answer);
-    VariantMeters vm = meters.of(variant);
-    ChatResponse answered = Stages.doneValue(answer);
-    if (answered != null) {
-      answered(call, variant, vm, answered, time.nanoTime() - start);
-      return answer;
+    return Stages.handle(answer, call, meters.of(variant), start, exchanged).toCompletableFuture();
+  }
+
+  /** One request's answer counted on the call (usage, cost, GenAI meters), or its failure on the meters. */
+  private final class Exchanged implements Stages.Handler<ChatResponse, VariantMeters> {
+    @Override
+    public ChatResponse answered(CallState call, VariantMeters vm, long start, ChatResponse response) {
+      return ModelInvocation.this.answered(call, vm.variant(), vm, response, time.nanoTime() - start);
     }
-    return answer.handle((response, failure) -> {
-      long nanos = time.nanoTime() - start;
-      if (failure != null) {
-        SluiceException e = failure(call, failure);
-        vm.recordModelFailure(errorType(e), nanos);
-        throw e;
-      }
-      return answered(call, variant, vm, response, nanos);
-    });
+
+    @Override
+    public RuntimeException failed(CallState call, VariantMeters vm, long start, Throwable failure) {
+      SluiceException e = failure(call, failure);
+      vm.recordModelFailure(errorType(e), time.nanoTime() - start);
+      return e;
+    }
   }
 
   /** Counts an answer's usage and cost on the call and records its GenAI meters. */
@@ -101,21 +105,25 @@ public final class ModelInvocation implements StateChain {
       body.threw(t);
       return CompletableFuture.failedFuture(bodyFailure(call, t));
     }
-    Object value = Stages.doneValue(result);
-    if (value != null) {
-      try {
-        return CompletableFuture.completedFuture(body.answer(value, attempt, attempt.lastResponse()));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
+    return Stages.handle(result, call, attempt, 0, bodyDone);
+  }
+
+  /** The body's result as the answer the outer steps check, or what it threw as the attempt's failure. */
+  private static final class BodyDone implements Stages.Handler<Object, Attempt> {
+    @Override
+    public ChatResponse answered(CallState call, Attempt attempt, long unused, Object value) {
+      return body(call).answer(value, attempt, attempt.lastResponse());
     }
-    return result.handle((done, failure) -> {
-      if (failure != null) {
-        body.threw(Failures.unwrap(failure));
-        throw bodyFailure(call, failure);
-      }
-      return body.answer(done, attempt, attempt.lastResponse());
-    });
+
+    @Override
+    public RuntimeException failed(CallState call, Attempt attempt, long unused, Throwable failure) {
+      body(call).threw(Failures.unwrap(failure));
+      return bodyFailure(call, failure);
+    }
+
+    private static AttemptBody body(CallState call) {
+      return Objects.requireNonNull(call.get(AttemptBody.KEY), "the attempt's body");
+    }
   }
 
   /** What the body threw: Sluice's own failures as they are, anything else a non-retryable failure of the method. */

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * meters, one audit event and a log line. Whatever fails here is logged; it never changes what the
  * caller gets, and the audit event is never dropped silently.
  */
-public final class RecordStep implements StateStep {
+public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames> {
 
   private static final Logger log = LoggerFactory.getLogger(RecordStep.class);
 
@@ -51,21 +51,16 @@ public final class RecordStep implements StateStep {
 
   @Override
   public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
-    CompletionStage<ChatResponse> stage;
-    // The call's MDC from the start; the labels step adds the variant when it is assigned.
+    // The call's MDC from the start; the labels step adds the variant when it is assigned. A call
+    // answered or failed at once (a full budget, a blocked prompt) is recorded while it is still set.
     try (CallMdc ignored = CallMdc.open(call, mdc)) {
-      stage = next.proceed(call);
-      ChatResponse answered = Stages.doneValue(stage);
-      if (answered != null) {
-        finish(call, answered, null);
-        return stage;
-      }
-      if (Stages.isDone(stage)) {
-        // Failed at once (a full budget, a blocked prompt): recorded now, while the MDC is still set.
-        return stage.whenComplete((response, failure) -> finish(call, response, failure));
-      }
+      return Stages.after(next.proceed(call), call, mdc, 0, this);
     }
-    return stage.whenComplete((response, failure) -> finish(call, response, failure));
+  }
+
+  @Override
+  public void after(CallState call, CallMdc.Frames frames, long unused, @Nullable ChatResponse response, @Nullable Throwable failure) {
+    finish(call, response, failure);
   }
 
   private void finish(CallState call, @Nullable ChatResponse response, @Nullable Throwable failure) {

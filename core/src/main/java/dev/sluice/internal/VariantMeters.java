@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class VariantMeters {
 
   private final MeterRegistry registry;
+  private final Variant variant;
   private final Tags base;
   private final Tags genAiBase;
   private final Map<Outcome, Counter> calls = new EnumMap<>(Outcome.class);
@@ -40,6 +41,7 @@ public final class VariantMeters {
 
   public VariantMeters(MeterRegistry registry, Route route, Variant variant) {
     this.registry = registry;
+    this.variant = variant;
     Tags t = Tags.of(ROUTE, route.name(), VARIANT, variant.id());
     for (Map.Entry<String, String> e : variant.labels().asMap().entrySet()) {
       t = t.and(e.getKey(), e.getValue());
@@ -74,6 +76,11 @@ public final class VariantMeters {
   }
 
   /** Records a finished call. {@code fallbackKind} is null unless a fallback answered. */
+  /** The variant these meters are for. */
+  public Variant variant() {
+    return variant;
+  }
+
   public void recordCall(Outcome outcome, String fallbackKind, long latencyNanos, Cost callCost) {
     if (outcome == Outcome.FALLBACK) {
       fallbackCalls.computeIfAbsent(fallbackKind, k -> callCounter(Outcome.FALLBACK, k)).increment();

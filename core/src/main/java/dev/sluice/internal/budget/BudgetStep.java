@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * action: reject, downgrade to a cheaper variant (labelled as a fallback of kind {@code
  * downgrade}), or hand the call to the fallback chain.
  */
-public final class BudgetStep implements StateStep {
+public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan> {
 
   private static final Logger log = LoggerFactory.getLogger(BudgetStep.class);
 
@@ -105,7 +105,7 @@ public final class BudgetStep implements StateStep {
     Plan plan = plan(call, variant);
     ReserveResult result = ledger.reserve(plan.lines);
     if (!result.isGranted()) {
-      BudgetCap cap = plan.caps.get(result.deniedLine());
+      BudgetCap cap = plan.caps[result.deniedLine()];
       meters.rejected(route.name(), cap);
       BudgetExceededException exceeded = exceeded(call, plan, result);
       call.detail("budget", Map.of("cap", cap.id(), "action", cap.action().toString()));
@@ -129,34 +129,38 @@ public final class BudgetStep implements StateStep {
 
   private CompletionStage<ChatResponse> attempt(CallState call, StateChain next, Plan plan, ReserveResult granted) {
     Reservation reservation = granted.reservation();
-    for (int i = 0; i < plan.caps.size(); i++) {
-      BudgetCap cap = plan.caps.get(i);
+    for (int i = 0; i < plan.caps.length; i++) {
+      BudgetCap cap = plan.caps[i];
       meters.reserved(cap, plan.lines.get(i).amount());
       checkSoftThreshold(call, cap, plan.lines.get(i), granted.usedAfter(i));
     }
-    TokenUsage usageBefore = call.usage();
-    Cost costBefore = call.cost();
+    plan.reserved(reservation, call.usage(), call.cost());
     CompletionStage<ChatResponse> attempt;
     try {
       attempt = next.proceed(call);
     } catch (RuntimeException e) {
-      settle(plan, reservation, call, usageBefore, costBefore);
+      settle(call, plan);
       throw e;
     }
-    if (Stages.doneValue(attempt) != null) {
-      settle(plan, reservation, call, usageBefore, costBefore);
-      return attempt;
-    }
-    return attempt.whenComplete((r, e) -> settle(plan, reservation, call, usageBefore, costBefore));
+    return Stages.after(attempt, call, plan, 0, this);
   }
 
-  private void settle(Plan plan, Reservation reservation, CallState call, TokenUsage usageBefore, Cost costBefore) {
+  /** The attempt settles what it reserved, whatever its outcome. */
+  @Override
+  public void after(CallState call, Plan plan, long unused, @Nullable ChatResponse response, @Nullable Throwable failure) {
+    settle(call, plan);
+  }
+
+  private void settle(CallState call, Plan plan) {
+    Reservation reservation = Objects.requireNonNull(plan.reservation, "reservation");
+    TokenUsage usageBefore = Objects.requireNonNull(plan.usageBefore, "usage before");
+    Cost costBefore = Objects.requireNonNull(plan.costBefore, "cost before");
     long tokensUsed = call.usage().totalTokens() - usageBefore.totalTokens();
     Cost after = call.cost();
     long nanoUsd = after.isKnown() && costBefore.isKnown() ? after.nanoUsd() - costBefore.nanoUsd() : -1;
-    long[] actual = new long[plan.caps.size()];
+    long[] actual = new long[plan.caps.length];
     for (int i = 0; i < actual.length; i++) {
-      BudgetCap cap = plan.caps.get(i);
+      BudgetCap cap = plan.caps[i];
       long reserved = plan.lines.get(i).amount();
       // An unknown cost (a model priced after the fact) settles at the reserved worst case: never understate spend.
       actual[i] = cap.unit() == BudgetUnit.TOKENS ? tokensUsed : (nanoUsd < 0 ? reserved : nanoUsd);
@@ -209,10 +213,10 @@ public final class BudgetStep implements StateStep {
       applied[used] = cap;
       lines[used++] = new BudgetLedger.Line(account, amount, cap.limit(), window.end());
     }
-    // List.of of one or two elements holds them without an array, and the ledger's copy of it is itself.
+    // List.of of one or two lines holds them without an array, and the ledger's copy of it is itself.
     return used == n
-        ? new Plan(List.of(applied), List.of(lines))
-        : new Plan(List.of(Arrays.copyOf(applied, used)), List.of(Arrays.copyOf(lines, used)));
+        ? new Plan(applied, List.of(lines))
+        : new Plan(Arrays.copyOf(applied, used), List.of(Arrays.copyOf(lines, used)));
   }
 
   /**
@@ -241,7 +245,7 @@ public final class BudgetStep implements StateStep {
 
   private BudgetExceededException exceeded(CallState call, Plan plan, ReserveResult result) {
     int i = result.deniedLine();
-    BudgetCap cap = plan.caps.get(i);
+    BudgetCap cap = plan.caps[i];
     BudgetLedger.Line line = plan.lines.get(i);
     BudgetLedger.Balance b = result.deniedBalance();
     String who = switch (cap.scope()) {
@@ -282,7 +286,29 @@ public final class BudgetStep implements StateStep {
     return new BudgetStanding(cap, b.spent(), b.reserved(), w.end());
   }
 
-  private record Plan(List<BudgetCap> caps, List<BudgetLedger.Line> lines) {}
+  /**
+   * One attempt's budget: the caps that apply and their ledger lines, then, once reserved, the
+   * reservation and the call's usage and cost before the attempt, which settlement measures from.
+   */
+  static final class Plan {
+    /** The caps that apply, in the order of their lines; never changed after the plan is made. */
+    final BudgetCap[] caps;
+    final List<BudgetLedger.Line> lines;
+    @Nullable Reservation reservation;
+    @Nullable TokenUsage usageBefore;
+    @Nullable Cost costBefore;
+
+    Plan(BudgetCap[] caps, List<BudgetLedger.Line> lines) {
+      this.caps = caps;
+      this.lines = lines;
+    }
+
+    void reserved(Reservation r, TokenUsage usage, Cost cost) {
+      this.reservation = r;
+      this.usageBefore = usage;
+      this.costBefore = cost;
+    }
+  }
 
   /**
    * A cap's current period; calendar arithmetic in a time zone is too slow to redo on every

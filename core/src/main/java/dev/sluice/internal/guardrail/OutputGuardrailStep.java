@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retryable {@link ModelCallException.Kind#BAD_OUTPUT} and adds its instruction to the request of
  * the next attempt, at most {@code maxReprompts} times per call.
  */
-public final class OutputGuardrailStep implements StateStep {
+public final class OutputGuardrailStep implements StateStep, Stages.Check {
 
   /** Reprompts used so far by the call. */
   private static final CallKey<AtomicInteger> REPROMPTS = CallKey.of("reprompts");
@@ -43,20 +43,12 @@ public final class OutputGuardrailStep implements StateStep {
 
   @Override
   public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
-    CompletionStage<ChatResponse> attempt = next.proceed(call);
-    ChatResponse answered = Stages.doneValue(attempt);
-    if (answered != null) {
-      try {
-        ChatResponse checked = check(call, answered);
-        return checked == answered ? attempt : CompletableFuture.completedFuture(checked);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    return attempt.thenApply(response -> check(call, response));
+    return Stages.check(next.proceed(call), call, this);
   }
 
-  private ChatResponse check(CallState call, ChatResponse response) {
+  /** Each output guardrail in order: a rewrite passes on, a block or a reprompt fails the attempt. */
+  @Override
+  public ChatResponse check(CallState call, ChatResponse response) {
     ChatResponse current = response;
     for (OutputGuardrail g : guardrails) {
       GuardrailResult r = g.check(current, call);

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletionStage;
  * attempt with {@link CallRejectedException}; the bulkhead slot is released when the attempt ends,
  * however it ends.
  */
-public final class BulkheadStep implements StateStep {
+public final class BulkheadStep implements StateStep, Stages.After<Bulkhead> {
 
   private final Route route;
   private final Breakers breakers;
@@ -78,11 +78,13 @@ public final class BulkheadStep implements StateStep {
       bulkhead.onComplete();
       throw e;
     }
-    if (Stages.doneValue(attempt) != null) {
-      bulkhead.onComplete();
-      return attempt;
-    }
-    return attempt.whenComplete((r, e) -> bulkhead.onComplete());
+    return Stages.after(attempt, call, bulkhead, 0, this);
+  }
+
+  /** The attempt's slot back to its bulkhead, whatever the outcome. */
+  @Override
+  public void after(CallState call, Bulkhead bulkhead, long unused, @Nullable ChatResponse response, @Nullable Throwable failure) {
+    bulkhead.onComplete();
   }
 
   private static CompletionStage<ChatResponse> reject(Counter rejections, String reason, String message) {

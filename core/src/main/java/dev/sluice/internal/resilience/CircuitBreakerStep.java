@@ -11,6 +11,7 @@ import dev.sluice.internal.StateStep;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * over). Attempt durations come from the Sluice time source, so slow-call rules and the open
  * state's wait work under simulated time.
  */
-public final class CircuitBreakerStep implements StateStep {
+public final class CircuitBreakerStep implements StateStep, Stages.After<CircuitBreaker> {
 
   private final Route route;
   private final Breakers breakers;
@@ -43,18 +44,17 @@ public final class CircuitBreakerStep implements StateStep {
               + "; calls fail fast until a half-open probe succeeds. Configure a fallback to answer meanwhile."));
     }
     long start = cb.getCurrentTimestamp();
-    CompletionStage<ChatResponse> attempt = next.proceed(call);
-    if (Stages.doneValue(attempt) != null) {
-      cb.onSuccess(cb.getCurrentTimestamp() - start, cb.getTimestampUnit());
-      return attempt;
+    return Stages.after(next.proceed(call), call, cb, start, this);
+  }
+
+  /** The attempt's outcome on the breaker that let it through. */
+  @Override
+  public void after(CallState call, CircuitBreaker cb, long start, @Nullable ChatResponse response, @Nullable Throwable failure) {
+    long elapsed = cb.getCurrentTimestamp() - start;
+    if (failure == null) {
+      cb.onSuccess(elapsed, cb.getTimestampUnit());
+    } else {
+      cb.onError(elapsed, cb.getTimestampUnit(), failure);
     }
-    return attempt.whenComplete((response, failure) -> {
-      long elapsed = cb.getCurrentTimestamp() - start;
-      if (failure == null) {
-        cb.onSuccess(elapsed, cb.getTimestampUnit());
-      } else {
-        cb.onError(elapsed, cb.getTimestampUnit(), failure);
-      }
-    });
   }
 }

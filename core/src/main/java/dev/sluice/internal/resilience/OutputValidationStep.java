@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * (unless the route allows it), or text that is not JSON when JSON was asked for, fails the attempt
  * with a retryable {@link ModelCallException.Kind#BAD_OUTPUT}, so retries and the breaker see it.
  */
-public final class OutputValidationStep implements StateStep {
+public final class OutputValidationStep implements StateStep, Stages.Check {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,19 +31,17 @@ public final class OutputValidationStep implements StateStep {
 
   @Override
   public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
-    CompletionStage<ChatResponse> attempt = next.proceed(call);
-    ChatResponse answered = Stages.doneValue(attempt);
-    if (answered != null) {
-      String problem = problem(call, answered);
-      return problem == null ? attempt : CompletableFuture.failedFuture(unusable(call, problem));
+    return Stages.check(next.proceed(call), call, this);
+  }
+
+  /** The answer as it is, or a retryable {@code BAD_OUTPUT} failure saying why it cannot be used. */
+  @Override
+  public ChatResponse check(CallState call, ChatResponse response) {
+    String problem = problem(call, response);
+    if (problem != null) {
+      throw unusable(call, problem);
     }
-    return attempt.thenApply(response -> {
-      String problem = problem(call, response);
-      if (problem != null) {
-        throw unusable(call, problem);
-      }
-      return response;
-    });
+    return response;
   }
 
   private static ModelCallException unusable(CallState call, String problem) {
