@@ -31,7 +31,7 @@ public final class Route {
   private final String baselineId;
   private final @Nullable String candidateId;
   private final ResiliencePolicy resilience;
-  private final Map<String, ResiliencePolicy> variantResilience;
+  private final Map<String, VariantResilience> variantResilience;
   private final BudgetPolicy budget;
   private final @Nullable RolloutPlan rollout;
   private final List<FallbackLink> fallback;
@@ -140,9 +140,10 @@ public final class Route {
     return resilience;
   }
 
-  /** The policy for one variant's timeout, breaker, bulkhead and rate limit: its override, or the route's. */
-  public ResiliencePolicy resilience(Variant variant) {
-    return variantResilience.getOrDefault(variant.id(), resilience);
+  /** One variant's timeout, breaker, bulkhead, rate limit and output validation: its override, or the route's. */
+  public VariantResilience resilience(Variant variant) {
+    VariantResilience own = variantResilience.get(variant.id());
+    return own != null ? own : resilience.variants();
   }
 
   /** The route's budget caps; {@link BudgetPolicy#NONE} if it has none. */
@@ -162,7 +163,7 @@ public final class Route {
     private @Nullable String baselineId;
     private @Nullable String candidateId;
     private ResiliencePolicy resilience = ResiliencePolicy.DEFAULTS;
-    private final Map<String, ResiliencePolicy> variantResilience = new LinkedHashMap<>();
+    private final Map<String, VariantResilience> variantResilience = new LinkedHashMap<>();
     private BudgetPolicy budget = BudgetPolicy.NONE;
     private @Nullable RolloutPlan rollout;
     private final List<FallbackLink> fallback = new ArrayList<>();
@@ -198,9 +199,13 @@ public final class Route {
       return this;
     }
 
-    /** A variant's own attempt timeout, breaker, bulkhead and rate limit. */
-    public Builder resilience(String variantId, ResiliencePolicy policy) {
-      variantResilience.put(variantId, java.util.Objects.requireNonNull(policy, "resilience"));
+    /**
+     * A variant's own attempt timeout, breaker, bulkhead, rate limit and output validation, in place
+     * of the route's {@link ResiliencePolicy#variants()}. The deadline and retries are the call's,
+     * so they stay the route's.
+     */
+    public Builder resilience(String variantId, VariantResilience policies) {
+      variantResilience.put(variantId, java.util.Objects.requireNonNull(policies, "resilience"));
       return this;
     }
 

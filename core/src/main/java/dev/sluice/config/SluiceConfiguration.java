@@ -196,7 +196,7 @@ public final class SluiceConfiguration {
       read.add(variant);
       JsonNode own = object(v, "resilience", vp, "a resilience policy");
       if (own != null) {
-        b.resilience(variant.id(), ResilienceConfig.read(own, policy, path(vp, "resilience")));
+        b.resilience(variant.id(), ResilienceConfig.readVariant(own, policy.variants(), path(vp, "resilience")));
       }
     }
     String baseline = n.has("baseline") ? text(n, "baseline", true, path) : read.get(0).id();

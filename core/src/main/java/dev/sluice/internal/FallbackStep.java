@@ -143,7 +143,7 @@ public final class FallbackStep implements StateStep {
   }
 
   private boolean timeLeftForModel(CallState call) {
-    return call.nanosLeft(time.nanoTime()) >= route.resilience().minAttemptTime().toNanos();
+    return call.nanosLeft(time.nanoTime()) >= route.resilience().retry().minAttemptTime().toNanos();
   }
 
   private record Request(CallState call, StateChain next, SluiceException failure, FallbackTrigger trigger) implements FallbackRequest {

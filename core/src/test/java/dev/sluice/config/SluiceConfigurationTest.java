@@ -62,10 +62,11 @@ class SluiceConfigurationTest {
     assertThat(route.variant("v2").client()).isSameAs(house);
     assertThat(route.variant("v2").systemPrompt()).contains("You are a concise support agent.");
     assertThat(route.variant("v2").parameters().maxOutputTokens()).isEqualTo(300);
-    assertThat(route.resilience(route.baseline()).deadline()).isEqualTo(Duration.ofSeconds(20));
-    assertThat(route.resilience(route.baseline()).maxAttempts()).isEqualTo(2);
-    assertThat(route.resilience(route.variant("v2")).attemptTimeout()).as("per-variant override").isEqualTo(Duration.ofSeconds(3));
-    assertThat(route.resilience(route.variant("v2")).maxAttempts()).as("the rest inherits the route's policy").isEqualTo(2);
+    assertThat(route.resilience().deadline()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(route.resilience().retry().maxAttempts()).isEqualTo(2);
+    assertThat(route.resilience(route.variant("v2")).timeout().attempt()).as("per-variant override").isEqualTo(Duration.ofSeconds(3));
+    assertThat(route.resilience(route.variant("v2")).bulkhead()).as("the rest inherits the route's policies")
+        .isEqualTo(route.resilience().variants().bulkhead());
     assertThat(route.budget().zone()).isEqualTo(ZoneId.of("Europe/Paris"));
     assertThat(route.budget().caps()).singleElement().satisfies(c -> assertThat(c.scope()).isEqualTo(BudgetScope.TENANT));
     assertThat(sluice.rollout("support-answer").plan().stages()).extracting(s -> s.kind())
@@ -99,12 +100,34 @@ class SluiceConfigurationTest {
   }
 
   @Test
+  void aVariantCannotSetWhatBelongsToTheWholeCall() {
+    assertThatThrownBy(() -> read(YAML.replace("resilience: {attempt_timeout: 3s}", "resilience: {attempt_timeout: 3s, max_attempts: 5}")))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("routes[0].variants[1].resilience.max_attempts")
+        .hasMessageContaining("set them on the route");
+    assertThatThrownBy(() -> read(YAML.replace("resilience: {attempt_timeout: 3s}", "resilience: {deadline: 60s}")))
+        .hasMessageContaining("routes[0].variants[1].resilience.deadline");
+  }
+
+  @Test
+  void eachPolicyNamesItsFieldWhenAValueIsWrong() {
+    assertThatThrownBy(() -> dev.sluice.RetryPolicy.DEFAULTS.withMaxAttempts(0))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("resilience.retry.maxAttempts");
+    assertThatThrownBy(() -> dev.sluice.RetryBudget.of(1.5, Duration.ofSeconds(10), 1))
+        .hasMessageContaining("resilience.retryBudget.ratio");
+    assertThatThrownBy(() -> dev.sluice.TimeoutPolicy.ofAttempt(Duration.ZERO)).hasMessageContaining("resilience.timeout.attempt");
+    assertThatThrownBy(() -> dev.sluice.CircuitBreakerPolicy.DEFAULTS.withFailureRate(0, 10, Duration.ofSeconds(1)))
+        .hasMessageContaining("resilience.circuitBreaker.failureRateThreshold");
+    assertThatThrownBy(() -> dev.sluice.BulkheadPolicy.of(8, Duration.ofSeconds(-1))).hasMessageContaining("resilience.bulkhead.maxWait");
+  }
+
+  @Test
   void customizersAddWhatAFileCannotHold() {
     Sluice sluice = SluiceConfiguration.fromTree(tree(YAML), ClientResolver.of(Map.of("house-model", house)),
-        List.of((name, route) -> route.resilience("v1", dev.sluice.ResiliencePolicy.builder().maxAttempts(5).build())),
+        List.of((name, route) -> route.resilience("v1", dev.sluice.VariantResilience.DEFAULTS
+            .withBulkhead(dev.sluice.BulkheadPolicy.of(5, Duration.ZERO)))),
         dev.sluice.time.TimeSource.system(), System::getenv).meterRegistry(new SimpleMeterRegistry()).build();
     Route route = sluice.route("support-answer");
-    assertThat(route.resilience(route.baseline()).maxAttempts()).isEqualTo(5);
+    assertThat(route.resilience(route.baseline()).bulkhead().maxConcurrent()).isEqualTo(5);
   }
 
   private Sluice read(String yaml) {

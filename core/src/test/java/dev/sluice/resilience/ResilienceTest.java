@@ -12,6 +12,8 @@ import dev.sluice.Fixtures;
 import dev.sluice.Fixtures.Events;
 import dev.sluice.ModelCallException;
 import dev.sluice.ResiliencePolicy;
+import dev.sluice.TimeoutPolicy;
+import dev.sluice.VariantResilience;
 import dev.sluice.Route;
 import dev.sluice.ScriptedModel;
 import dev.sluice.Sluice;
@@ -308,7 +310,7 @@ class ResilienceTest {
     Sluice s = Sluice.builder()
         .route(Route.builder("r").baseline(Fixtures.variant("v1", model, "gpt-4o-mini", "p1"))
             .resilience(ResiliencePolicy.builder().attemptTimeout(Duration.ofSeconds(1)).maxAttempts(1).build())
-            .resilience("v1", ResiliencePolicy.builder().attemptTimeout(Duration.ofSeconds(5)).build())
+            .resilience("v1", VariantResilience.DEFAULTS.withTimeout(TimeoutPolicy.ofAttempt(Duration.ofSeconds(5))))
             .build())
         .timeSource(time).meterRegistry(registry).auditSink(events::accept).build();
     var f = s.callAsync("r", ChatRequest.ofUser("q"), Subject.of("u"));

@@ -3,7 +3,9 @@ package dev.sluice.internal.resilience;
 import dev.sluice.CallTimeoutException;
 import dev.sluice.GuardrailBlockedException;
 import dev.sluice.ModelCallException;
-import dev.sluice.ResiliencePolicy;
+import dev.sluice.BulkheadPolicy;
+import dev.sluice.CircuitBreakerPolicy;
+import dev.sluice.VariantResilience;
 import dev.sluice.Route;
 import dev.sluice.Variant;
 import dev.sluice.internal.Failures;
@@ -63,13 +65,13 @@ public final class Breakers {
   public CircuitBreaker circuitBreaker(Route route, Variant variant) {
     String name = name(route, variant);
     return circuitBreakers.find(name).orElseGet(() -> {
-      ResiliencePolicy p = route.resilience(variant);
+      VariantResilience v = route.resilience(variant);
+      CircuitBreakerPolicy p = v.circuitBreaker();
       CircuitBreakerConfig config = CircuitBreakerConfig.custom()
           .failureRateThreshold(p.failureRateThreshold())
           .slowCallRateThreshold(p.slowCallRateThreshold())
-          .slowCallDurationThreshold(p.slowCallDuration())
-          .slidingWindow(p.breakerWindow(), Math.min(p.breakerMinimumCalls(), p.breakerWindow()),
-              CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+          .slowCallDurationThreshold(v.slowCallDuration())
+          .slidingWindow(p.window(), Math.min(p.minimumCalls(), p.window()), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
           .waitDurationInOpenState(p.waitInOpen())
           .permittedNumberOfCallsInHalfOpenState(p.halfOpenCalls())
           .recordException(Breakers::countsAgainstTheVariant)
@@ -94,7 +96,7 @@ public final class Breakers {
   public Bulkhead bulkhead(Route route, Variant variant) {
     String name = name(route, variant);
     return bulkheads.find(name).orElseGet(() -> {
-      ResiliencePolicy p = route.resilience(variant);
+      BulkheadPolicy p = route.resilience(variant).bulkhead();
       return bulkheads.bulkhead(name, BulkheadConfig.custom()
           .maxConcurrentCalls(p.maxConcurrent())
           .maxWaitDuration(p.maxWait())
@@ -104,7 +106,7 @@ public final class Breakers {
 
   /** The variant's rate limiter, or empty when its policy sets none. */
   public Optional<RateLimiter> rateLimiter(Route route, Variant variant) {
-    ResiliencePolicy p = route.resilience(variant);
+    BulkheadPolicy p = route.resilience(variant).bulkhead();
     if (p.requestsPerMinute() == 0) {
       return Optional.empty();
     }

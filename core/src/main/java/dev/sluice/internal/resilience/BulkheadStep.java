@@ -69,7 +69,7 @@ public final class BulkheadStep implements StateStep, Stages.After<Bulkhead> {
     if (limiter != null && !limiter.acquirePermission()) {
       bulkhead.onComplete();
       return reject(g.rateLimited(), "rate_limited", "route '" + route.name() + "' variant '" + variant.id() + "' is over its limit of "
-          + route.resilience(variant).requestsPerMinute() + " requests per minute");
+          + route.resilience(variant).bulkhead().requestsPerMinute() + " requests per minute");
     }
     CompletionStage<ChatResponse> attempt;
     try {

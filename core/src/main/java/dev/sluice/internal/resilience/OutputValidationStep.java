@@ -53,7 +53,7 @@ public final class OutputValidationStep implements StateStep, Stages.Check {
     if (r.text().isBlank() && r.toolCalls().isEmpty()) {
       return "empty output";
     }
-    if (r.finishReason() == FinishReason.LENGTH && route.resilience(call.requireVariant()).failOnTruncatedOutput()) {
+    if (r.finishReason() == FinishReason.LENGTH && route.resilience(call.requireVariant()).outputValidation().failOnTruncatedOutput()) {
       return "output truncated at max output tokens";
     }
     if (call.request().responseFormat().wantsJson() && r.toolCalls().isEmpty()) {

@@ -3,6 +3,8 @@ package dev.sluice.internal.resilience;
 import dev.sluice.CallTimeoutException;
 import dev.sluice.ModelCallException;
 import dev.sluice.ResiliencePolicy;
+import dev.sluice.RetryBudget;
+import dev.sluice.RetryPolicy;
 import dev.sluice.Route;
 import dev.sluice.SluiceException;
 import dev.sluice.internal.Failures;
@@ -29,21 +31,21 @@ import org.jspecify.annotations.Nullable;
  * is retried and how long to back off (exponential with jitter; a provider's Retry-After, capped,
  * when it is longer); Sluice waits on its {@link TimeSource}, not a thread, and adds two limits
  * Resilience4j does not have: no attempt starts when the deadline leaves less than the policy's
- * minimum attempt time, and retries draw from the route's {@link RetryBudget}.
+ * minimum attempt time, and retries draw from the route's {@link RetryBudgetCounter}.
  */
 public final class RetryStep implements StateStep {
 
   private final Route route;
   private final TimeSource time;
   private final Retry retry;
-  private final RetryBudget budget;
+  private final RetryBudgetCounter budget;
   private final Counter retries;
   private final Counter budgetExhausted;
 
   public RetryStep(Route route, TimeSource time, RetryRegistry registry, MeterRegistry meters) {
     this.route = route;
     this.time = time;
-    ResiliencePolicy p = route.resilience();
+    RetryPolicy p = route.resilience().retry();
     IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
         p.initialBackoff(), p.backoffMultiplier(), p.jitter(), p.maxBackoff());
     IntervalBiFunction<Object> interval = (attempt, outcome) -> {
@@ -60,7 +62,8 @@ public final class RetryStep implements StateStep {
         .intervalBiFunction(interval)
         .build();
     this.retry = registry.retry(route.name(), config);
-    this.budget = new RetryBudget(time, p.retryBudgetRatio(), p.retryBudgetWindow(), p.retryBudgetMinRetries());
+    RetryBudget b = route.resilience().retryBudget();
+    this.budget = new RetryBudgetCounter(time, b.ratio(), b.window(), b.minRetries());
     this.retries = Counter.builder("sluice.retries").description("Attempts after the first").tag("route", route.name()).register(meters);
     this.budgetExhausted = Counter.builder("sluice.retry.budget.exhausted")
         .description("Retries not made because the retry budget was spent").tag("route", route.name()).register(meters);
@@ -99,7 +102,7 @@ public final class RetryStep implements StateStep {
 
   /** Whether the deadline leaves at least the policy's minimum attempt time. */
   private boolean timeForAttempt(CallState call) {
-    return call.nanosLeft(time.nanoTime()) >= route.resilience().minAttemptTime().toNanos();
+    return call.nanosLeft(time.nanoTime()) >= route.resilience().retry().minAttemptTime().toNanos();
   }
 
   /** An attempt ended: answer, fail, or schedule the next attempt. */
@@ -122,7 +125,7 @@ public final class RetryStep implements StateStep {
       return;
     }
     Duration delay = Duration.ofMillis(delayMs);
-    if (call.nanosLeft(time.nanoTime()) - delay.toNanos() < p.minAttemptTime().toNanos()) {
+    if (call.nanosLeft(time.nanoTime()) - delay.toNanos() < p.retry().minAttemptTime().toNanos()) {
       result.completeExceptionally(deadlinePassed(call, p, error));
       return;
     }

@@ -34,7 +34,7 @@ public final class TimeoutStep implements StateStep {
   @Override
   public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Variant variant = call.requireVariant();
-    Duration attemptTimeout = route.resilience(variant).attemptTimeout();
+    Duration attemptTimeout = route.resilience(variant).timeout().attempt();
     Duration limit = attemptTimeout;
     boolean deadlineBinds = false;
     long left = call.nanosLeft(time.nanoTime());

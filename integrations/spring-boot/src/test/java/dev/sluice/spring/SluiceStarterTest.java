@@ -51,7 +51,7 @@ class SluiceStarterTest {
       assertThat(sluice.route("support-answer").baseline().labels().promptVersion()).contains("support-v7");
       assertThat(sluice.route("support-answer").variant("v2").client()).isSameAs(context.getBean("houseModel"));
       assertThat(sluice.route("support-answer").variant("v2").systemPrompt()).contains("You are a concise support agent.");
-      assertThat(sluice.route("support-answer").resilience(sluice.route("support-answer").baseline()).maxAttempts()).isEqualTo(2);
+      assertThat(sluice.route("support-answer").resilience().retry().maxAttempts()).isEqualTo(2);
       assertThat(sluice.rollout("support-answer").plan().stages()).extracting(s -> s.kind())
           .containsExactly(StageKind.CANARY, StageKind.PERCENT, StageKind.FULL);
       assertThat(sluice.rollout("support-answer").plan().stages().get(0).minCandidateCalls()).isEqualTo(10);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * would retry {@code maxAttempts - 1} times and multiply the load on a provider that is already
  * down (Finagle's and gRPC's retry budgets work the same way). Thread-safe.
  */
-public final class RetryBudget {
+public final class RetryBudgetCounter {
 
   private static final int BUCKETS = 10;
 
@@ -25,7 +25,7 @@ public final class RetryBudget {
   /** Each bucket's start; the thread that moves a bucket into a new period clears it. */
   private final AtomicLongArray bucketStart = new AtomicLongArray(BUCKETS);
 
-  public RetryBudget(TimeSource time, double ratio, Duration window, int minRetries) {
+  public RetryBudgetCounter(TimeSource time, double ratio, Duration window, int minRetries) {
     this.time = time;
     this.ratio = ratio;
     this.minRetries = minRetries;
