@@ -55,20 +55,20 @@ public final class BudgetMeters {
     }
   }
 
-  void rejected(String route, BudgetCap cap) {
-    Counter.builder("sluice.budget.rejections").description("Calls a full cap turned away or redirected")
+  Counter rejections(String route, BudgetCap cap) {
+    return Counter.builder("sluice.budget.rejections").description("Calls a full cap turned away or redirected")
         .tag("route", route).tag("scope", cap.scope().tag()).tag("action", cap.action().kind().name().toLowerCase(java.util.Locale.ROOT))
-        .register(registry).increment();
+        .register(registry);
   }
 
-  void downgraded(String route, String to) {
-    Counter.builder("sluice.budget.downgrades").description("Calls sent to a cheaper variant by a full cap")
-        .tag("route", route).tag("variant", to).register(registry).increment();
+  Counter downgrades(String route, String to) {
+    return Counter.builder("sluice.budget.downgrades").description("Calls sent to a cheaper variant by a full cap")
+        .tag("route", route).tag("variant", to).register(registry);
   }
 
-  void softThreshold(String route, BudgetCap cap) {
-    Counter.builder("sluice.budget.soft_threshold").description("Accounts that crossed their cap's soft threshold")
-        .tag("route", route).tag("scope", cap.scope().tag()).tag("period", cap.period().tag()).register(registry).increment();
+  Counter softThresholds(String route, BudgetCap cap) {
+    return Counter.builder("sluice.budget.soft_threshold").description("Accounts that crossed their cap's soft threshold")
+        .tag("route", route).tag("scope", cap.scope().tag()).tag("period", cap.period().tag()).register(registry);
   }
 
   MeterRegistry registry() {

@@ -1,6 +1,9 @@
 package dev.sluice.internal.budget;
 
 import java.util.Objects;
+import io.micrometer.core.instrument.Counter;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import dev.sluice.BudgetExceededException;
 import dev.sluice.FallbackUse;
 import dev.sluice.InvalidConfigurationException;
@@ -64,6 +67,10 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
   private static final long SHORT_INPUT_BYTES = 64;
   private final TokenCounter tokens = TokenCounter.shared();
   private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
+  /** Per cap (by identity: the plan holds the same instances) and per downgrade target, made with the route. */
+  private final Map<BudgetCap, Counter> rejections = new IdentityHashMap<>();
+  private final Map<BudgetCap, Counter> softThresholds = new IdentityHashMap<>();
+  private final Map<String, Counter> downgrades = new HashMap<>();
 
   public BudgetStep(Route route, BudgetPolicy policy, BudgetLedger ledger, BudgetMeters meters, PriceTable prices, TimeSource time) {
     this.route = route;
@@ -83,12 +90,17 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
             "a model with a price, because the route has dollar budget caps; add one with PriceTable.with(model, price)");
       }
     }
+    for (BudgetCap cap : caps) {
+      rejections.put(cap, meters.rejections(route.name(), cap));
+      softThresholds.put(cap, meters.softThresholds(route.name(), cap));
+    }
     for (BudgetCap cap : policy.caps()) {
       cap.action().downgradeTo().ifPresent(id -> {
         if (!route.variants().containsKey(id)) {
           throw new InvalidConfigurationException("route[" + route.name() + "].budget.downgradeTo", id,
               "one of the route's variants " + route.variants().keySet());
         }
+        downgrades.computeIfAbsent(id, to -> meters.downgrades(route.name(), to));
       });
       if (cap.scope() == BudgetScope.GLOBAL || cap.scope() == BudgetScope.ROUTE) {
         Gauge.builder("sluice.budget.remaining", this, s -> s.remainingFraction(cap))
@@ -106,7 +118,7 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
     ReserveResult result = ledger.reserve(plan.lines);
     if (!result.isGranted()) {
       BudgetCap cap = plan.caps[result.deniedLine()];
-      meters.rejected(route.name(), cap);
+      Objects.requireNonNull(rejections.get(cap), "rejections").increment();
       BudgetExceededException exceeded = exceeded(call, plan, result);
       call.detail("budget", Map.of("cap", cap.id(), "action", cap.action().toString()));
       if (cap.action().kind() == BudgetAction.Kind.DOWNGRADE && call.fallback() == null) {
@@ -115,7 +127,7 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
           Plan cheaperPlan = plan(call, cheaper);
           ReserveResult second = ledger.reserve(cheaperPlan.lines);
           if (second.isGranted()) {
-            meters.downgraded(route.name(), cheaper.id());
+            Objects.requireNonNull(downgrades.get(cheaper.id()), "downgrades").increment();
             call.variant(cheaper);
             call.fallback(new FallbackUse("downgrade", cheaper.id(), Outcome.BUDGET_EXCEEDED, String.valueOf(exceeded.getMessage())));
             return attempt(call, next, cheaperPlan, second);
@@ -179,7 +191,7 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
       if (softCrossed.size() > 100_000) {
         softCrossed.clear();
       }
-      meters.softThreshold(route.name(), cap);
+      Objects.requireNonNull(softThresholds.get(cap), "soft thresholds").increment();
       call.detail("budget_soft_threshold", cap.id());
       log.warn("budget cap {} of route {} is past its soft threshold of {}: {} of {} used or reserved this {}",
           cap.id(), route.name(), cap.softThreshold(), cap.format(usedAfter), cap.format(cap.limit()), cap.period().tag());

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +52,9 @@ public final class ShadowStep implements StateStep {
   private final Semaphore inFlight;
   private final MeterRegistry meters;
   private final ShadowLauncher launcher;
+  /** Made on a route's first shadow run of each kind (most routes never shadow), then looked up. */
+  private final ConcurrentHashMap<String, Counter> runs = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DistributionSummary> similarities = new ConcurrentHashMap<>();
 
   public ShadowStep(Route route, RolloutControl control, ShadowPolicy policy, ShadowLauncher launcher, TimeSource time,
       BudgetLedger ledger, PriceTable prices, MeterRegistry meters) {
@@ -131,9 +135,7 @@ public final class ShadowStep implements StateStep {
         control.countShadowRun();
       }
       count("success", noise);
-      DistributionSummary.builder("sluice.shadow.similarity").description("Similarity of shadow answers to served answers, 0 to 1")
-          .tag("route", route.name()).tag("stage", stage).tag("comparison", noise ? "noise" : "candidate")
-          .register(meters).record(c.similarity());
+      similarity(stage, noise).record(c.similarity());
     });
   }
 
@@ -164,8 +166,15 @@ public final class ShadowStep implements StateStep {
   }
 
   private void count(String outcome, boolean noise) {
-    Counter.builder("sluice.shadow.runs").description("Shadow runs by outcome")
-        .tag("route", route.name()).tag("comparison", noise ? "noise" : "candidate").tag("outcome", outcome)
-        .register(meters).increment();
+    runs.computeIfAbsent(outcome + (noise ? "|noise" : "|candidate"), k ->
+        Counter.builder("sluice.shadow.runs").description("Shadow runs by outcome")
+            .tag("route", route.name()).tag("comparison", noise ? "noise" : "candidate").tag("outcome", outcome)
+            .register(meters)).increment();
+  }
+
+  private DistributionSummary similarity(String stage, boolean noise) {
+    return similarities.computeIfAbsent(stage + (noise ? "|noise" : "|candidate"), k ->
+        DistributionSummary.builder("sluice.shadow.similarity").description("Similarity of shadow answers to served answers, 0 to 1")
+            .tag("route", route.name()).tag("stage", stage).tag("comparison", noise ? "noise" : "candidate").register(meters));
   }
 }
