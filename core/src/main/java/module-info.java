@@ -28,10 +28,13 @@ module dev.sluice.core {
   exports dev.sluice.judge;
   exports dev.sluice.model;
   exports dev.sluice.openai;
+  exports dev.sluice.outcome;
   exports dev.sluice.pipeline;
   exports dev.sluice.pricing;
+  exports dev.sluice.release;
   exports dev.sluice.rollout;
   exports dev.sluice.simulated;
+  exports dev.sluice.subject;
   exports dev.sluice.time;
   exports dev.sluice.tokens;
 

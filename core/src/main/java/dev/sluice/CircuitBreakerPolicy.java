@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.internal.Checks;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.outcome.FallbackTrigger;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallContext;
 import java.util.Set;

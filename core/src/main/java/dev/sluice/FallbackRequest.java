@@ -1,5 +1,8 @@
 package dev.sluice;
 
+import dev.sluice.release.Variant;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.outcome.SluiceException;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallContext;
 import java.util.concurrent.CompletionStage;
@@ -17,6 +20,9 @@ public interface FallbackRequest {
 
   FallbackTrigger trigger();
 
-  /** Runs the call on {@code variant} through the attempt pipeline. */
+  /**
+   * Runs the call on the route's variant with {@code variant}'s id through the attempt pipeline;
+   * an id the route does not have is an {@link IllegalArgumentException}.
+   */
   CompletionStage<ChatResponse> callVariant(Variant variant);
 }

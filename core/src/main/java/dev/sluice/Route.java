@@ -1,5 +1,12 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import java.time.Instant;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.internal.CallState;
+import dev.sluice.pipeline.CallContext;
+import dev.sluice.release.Variant;
+import dev.sluice.outcome.InvalidConfigurationException;
 import java.util.Objects;
 import dev.sluice.budget.BudgetPolicy;
 import dev.sluice.guardrail.Guardrails;
@@ -144,6 +151,16 @@ public final class Route {
   public VariantResilience resilience(Variant variant) {
     VariantResilience own = variantResilience.get(variant.id());
     return own != null ? own : resilience.variants();
+  }
+
+  /**
+   * A call on this route outside any pipeline, for checking a guardrail or a fallback link on its
+   * own (tests, offline evaluation): assigned to the baseline, with no attempt and no deadline.
+   */
+  public CallContext detachedCall(ChatRequest request, Subject subject) {
+    CallState call = new CallState("detached", this, request, subject, Instant.EPOCH, 0);
+    call.variant(baseline());
+    return call;
   }
 
   /** The route's budget caps; {@link BudgetPolicy#NONE} if it has none. */

@@ -1,5 +1,10 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
+import dev.sluice.outcome.Outcome;
+import dev.sluice.outcome.InvalidConfigurationException;
+import dev.sluice.outcome.SluiceException;
 import dev.sluice.audit.AuditSink;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
@@ -8,7 +13,6 @@ import dev.sluice.budget.InMemoryBudgetLedger;
 import dev.sluice.internal.budget.Budgets;
 import dev.sluice.judge.Judge;
 import dev.sluice.rollout.InMemoryToggleSource;
-import dev.sluice.rollout.RolloutControl;
 import dev.sluice.rollout.RolloutEvent;
 import dev.sluice.rollout.RolloutStateStore;
 import dev.sluice.rollout.ShadowPolicy;
@@ -32,7 +36,6 @@ import dev.sluice.model.ChatResponse;
 import dev.sluice.internal.CallState;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.PipelineEnvironment;
-import dev.sluice.pipeline.StepFactory;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,8 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import dev.sluice.release.VersionLabels;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.proxy.CurrentCall;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ModelClient;

@@ -1,5 +1,8 @@
 package dev.sluice;
 
+import dev.sluice.release.VersionLabels;
+import dev.sluice.outcome.FallbackUse;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;

@@ -1,5 +1,8 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
+import dev.sluice.outcome.ModelCallException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.audit.AuditEvent;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Fixtures.Events;

@@ -1,5 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import dev.sluice.release.VersionLabels;
+import dev.sluice.release.Variant;
+import dev.sluice.outcome.InvalidConfigurationException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Fixtures.EchoModel;

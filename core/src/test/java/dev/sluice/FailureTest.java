@@ -1,5 +1,10 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import dev.sluice.outcome.Outcome;
+import dev.sluice.outcome.GuardrailBlockedException;
+import dev.sluice.outcome.ModelCallException;
+import dev.sluice.outcome.SluiceException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +14,6 @@ import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.ModelClient;
 import dev.sluice.pipeline.Phase;
-import dev.sluice.pipeline.StepFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;

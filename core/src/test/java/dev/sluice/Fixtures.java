@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.release.VersionLabels;
+import dev.sluice.release.Variant;
 import dev.sluice.audit.AuditEvent;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;

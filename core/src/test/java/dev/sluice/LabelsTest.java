@@ -1,5 +1,10 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import dev.sluice.release.VersionLabels;
+import dev.sluice.release.Variant;
+import dev.sluice.outcome.Outcome;
+import dev.sluice.outcome.BudgetExceededException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Fixtures.EchoModel;

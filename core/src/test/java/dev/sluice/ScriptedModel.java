@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;

@@ -1,5 +1,8 @@
 package dev.sluice;
 
+import dev.sluice.subject.Subject;
+import dev.sluice.outcome.ModelCallException;
+import dev.sluice.outcome.SluiceException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Fixtures.EchoModel;

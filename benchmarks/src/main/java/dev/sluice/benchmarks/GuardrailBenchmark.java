@@ -1,8 +1,8 @@
 package dev.sluice.benchmarks;
 
 import dev.sluice.Route;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.InputGuardrail;
 import dev.sluice.guardrails.InvisibleText;
@@ -49,7 +49,7 @@ public class GuardrailBenchmark {
     text = CallOverheadBenchmark.kilobytePrompt();
     Route route = Route.builder("support").baseline(Variant.builder("v1").client(SimulatedModelClient.builder().build())
         .model("gpt-4o-mini").build()).build();
-    call = CallContext.detached(route, ChatRequest.ofUser(text), Subject.of("u"));
+    call = route.detachedCall(ChatRequest.ofUser(text), Subject.of("u"));
   }
 
   @Benchmark

@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a parameter whose value is an attribute of the subject that cohort rules read, such as
- * {@code tenant}, {@code region}, {@code plan} or {@code internal} (see {@link dev.sluice.Subject}).
+ * {@code tenant}, {@code region}, {@code plan} or {@code internal} (see {@link dev.sluice.subject.Subject}).
  * A {@code null} argument leaves the attribute unset.
  *
  * <pre>{@code String answer(@RoutingKey String userId, @SubjectAttribute("tenant") String tenant, String question);}</pre>

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What happens when a cap has no room for a call: reject it with
- * {@link dev.sluice.BudgetExceededException}, downgrade it to a cheaper variant of the route, or
+ * {@link dev.sluice.outcome.BudgetExceededException}, downgrade it to a cheaper variant of the route, or
  * hand it to the route's fallback chain.
  */
 public final class BudgetAction {

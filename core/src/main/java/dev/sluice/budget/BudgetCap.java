@@ -1,6 +1,6 @@
 package dev.sluice.budget;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.internal.Checks;
 import dev.sluice.pricing.Cost;
 import java.math.BigDecimal;

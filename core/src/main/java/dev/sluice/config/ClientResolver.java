@@ -1,6 +1,6 @@
 package dev.sluice.config;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.model.ModelClient;
 import java.util.Map;
 

@@ -20,6 +20,6 @@ public interface FallbackLinkProvider {
   /** The {@code kind} this provider makes, e.g. {@code fixed}. */
   String kind();
 
-  /** Makes the link; throws {@link dev.sluice.InvalidConfigurationException} naming the field for bad input. */
+  /** Makes the link; throws {@link dev.sluice.outcome.InvalidConfigurationException} naming the field for bad input. */
   FallbackLink create(FallbackLinkSpec spec);
 }

@@ -1,9 +1,9 @@
 package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.FallbackTrigger;
-import dev.sluice.InvalidConfigurationException;
-import dev.sluice.Variant;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.outcome.InvalidConfigurationException;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.ConfigNodes;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;

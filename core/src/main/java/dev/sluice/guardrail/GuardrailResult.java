@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a guardrail decided, after LangChain4j's guardrail results: pass, rewrite (new text, e.g.
  * redacted), block (with a reason), or reprompt (an instruction for another attempt, output only).
- * A block fails the call with {@link dev.sluice.GuardrailBlockedException}, which the route's
+ * A block fails the call with {@link dev.sluice.outcome.GuardrailBlockedException}, which the route's
  * fallback links with the {@code GUARDRAIL_BLOCKED} trigger answer. Reasons never quote the
  * offending text.
  */

@@ -6,7 +6,7 @@ import dev.sluice.pipeline.CallContext;
 import dev.sluice.pipeline.CallStep;
 import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
-import dev.sluice.pipeline.StepFactory;
+import dev.sluice.StepFactory;
 import java.util.Optional;
 
 /**

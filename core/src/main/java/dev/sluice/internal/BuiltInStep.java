@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Makes one of Sluice's own steps for a route, or nothing if the route does not use that concern:
- * the executor's counterpart of the public {@link dev.sluice.pipeline.StepFactory}.
+ * the executor's counterpart of the public {@link dev.sluice.StepFactory}.
  */
 public interface BuiltInStep {
 

@@ -1,8 +1,8 @@
 package dev.sluice.internal;
 
 import dev.sluice.Route;
-import dev.sluice.Variant;
-import dev.sluice.VersionLabels;
+import dev.sluice.release.Variant;
+import dev.sluice.release.VersionLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,10 +1,10 @@
 package dev.sluice.internal;
 
-import dev.sluice.FallbackUse;
-import dev.sluice.Outcome;
+import dev.sluice.outcome.FallbackUse;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.Route;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.pipeline.CallContext;
 import dev.sluice.pipeline.CallKey;
@@ -70,6 +70,11 @@ public final class CallState implements CallContext {
 
   public Route route() {
     return route;
+  }
+
+  @Override
+  public String routeName() {
+    return route.name();
   }
 
   public Subject subject() {

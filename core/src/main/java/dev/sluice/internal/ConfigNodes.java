@@ -1,7 +1,7 @@
 package dev.sluice.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package dev.sluice.internal;
 
-import dev.sluice.ModelCallException;
-import dev.sluice.SluiceException;
+import dev.sluice.outcome.ModelCallException;
+import dev.sluice.outcome.SluiceException;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CancellationException;

@@ -1,13 +1,13 @@
 package dev.sluice.internal;
 
-import dev.sluice.CallRejectedException;
+import dev.sluice.outcome.CallRejectedException;
 import dev.sluice.FallbackLink;
 import dev.sluice.FallbackRequest;
-import dev.sluice.FallbackTrigger;
-import dev.sluice.FallbackUse;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.outcome.FallbackUse;
 import dev.sluice.Route;
-import dev.sluice.SluiceException;
-import dev.sluice.Variant;
+import dev.sluice.outcome.SluiceException;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.rollout.AssignmentStep;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.rollout.Assignment;
@@ -149,7 +149,8 @@ public final class FallbackStep implements StateStep {
   private record Request(CallState call, StateChain next, SluiceException failure, FallbackTrigger trigger) implements FallbackRequest {
     @Override
     public CompletionStage<ChatResponse> callVariant(Variant variant) {
-      call.variant(variant);
+      // The route's own instance of the variant (its breaker, bulkhead and meters are keyed by it).
+      call.variant(call.route().variant(variant.id()));
       return next.proceed(call);
     }
   }

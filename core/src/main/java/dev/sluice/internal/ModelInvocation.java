@@ -1,8 +1,8 @@
 package dev.sluice.internal;
 
-import dev.sluice.ModelCallException;
-import dev.sluice.SluiceException;
-import dev.sluice.Variant;
+import dev.sluice.outcome.ModelCallException;
+import dev.sluice.outcome.SluiceException;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.internal.proxy.Attempt;

@@ -1,15 +1,15 @@
 package dev.sluice.internal;
 
-import dev.sluice.FallbackUse;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.FallbackUse;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.internal.rollout.AssignmentStep;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.CallRecord;
 import dev.sluice.rollout.Assignment;
 import java.util.List;
-import dev.sluice.Outcome;
-import dev.sluice.SluiceException;
-import dev.sluice.Variant;
+import dev.sluice.outcome.Outcome;
+import dev.sluice.outcome.SluiceException;
+import dev.sluice.release.Variant;
 import dev.sluice.audit.AuditEvent;
 import dev.sluice.audit.AuditSink;
 import dev.sluice.model.ChatResponse;

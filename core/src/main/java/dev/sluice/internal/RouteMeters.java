@@ -1,7 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.Route;
-import dev.sluice.Variant;
+import dev.sluice.release.Variant;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Map;

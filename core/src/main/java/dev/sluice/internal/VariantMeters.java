@@ -3,9 +3,9 @@ package dev.sluice.internal;
 import java.util.Objects;
 import static dev.sluice.internal.MeterNames.*;
 
-import dev.sluice.Outcome;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.Route;
-import dev.sluice.Variant;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pricing.Cost;
 import io.micrometer.core.instrument.Counter;

@@ -1,6 +1,6 @@
 package dev.sluice.judge;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.internal.Checks;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

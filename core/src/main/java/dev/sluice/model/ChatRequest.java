@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the application asks of a route: messages, parameters, an optional response format and
  * tools. The model is usually left empty: the variant that Sluice picks names it and may add its
- * own system prompt and parameters (see {@link dev.sluice.Variant}).
+ * own system prompt and parameters (see {@link dev.sluice.release.Variant}).
  *
  * <pre>{@code
  * ChatRequest request = ChatRequest.builder()

@@ -1,6 +1,6 @@
 package dev.sluice.model;
 
-import dev.sluice.SluiceException;
+import dev.sluice.outcome.SluiceException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
  * <p>The asynchronous form is the one the pipeline uses: it must not block the calling thread,
  * and cancelling the returned stage's future must abort the underlying request (so a timed-out
  * attempt leaves no thread or connection behind). Failures complete the stage exceptionally with a
- * {@link dev.sluice.ModelCallException} that says whether a retry may help.
+ * {@link dev.sluice.outcome.ModelCallException} that says whether a retry may help.
  *
  * <pre>{@code
  * ModelClient client = SimulatedModelClient.builder().seed(7).text("Hello!").build();

@@ -1,6 +1,6 @@
 package dev.sluice.model;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

@@ -1,10 +1,8 @@
 package dev.sluice.pipeline;
 
-import dev.sluice.FallbackUse;
-import dev.sluice.Route;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
-import dev.sluice.internal.CallState;
+import dev.sluice.outcome.FallbackUse;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
@@ -32,20 +30,11 @@ import org.jspecify.annotations.Nullable;
  */
 public interface CallContext {
 
-  /**
-   * A call outside any pipeline, for checking a guardrail or a fallback link on its own (tests,
-   * offline evaluation): assigned to the route's baseline, with no attempt and no deadline.
-   */
-  static CallContext detached(Route route, ChatRequest request, Subject subject) {
-    CallState call = new CallState("detached", route, request, subject, Instant.EPOCH, 0);
-    call.variant(route.baseline());
-    return call;
-  }
-
   /** A random id for this call, for logs and audit events (never a meter tag). */
   String callId();
 
-  Route route();
+  /** The route's name. */
+  String routeName();
 
   Subject subject();
 

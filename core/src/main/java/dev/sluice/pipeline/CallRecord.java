@@ -1,6 +1,6 @@
 package dev.sluice.pipeline;
 
-import dev.sluice.Outcome;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import java.time.Instant;

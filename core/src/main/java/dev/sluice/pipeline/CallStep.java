@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
  * }</pre>
  *
  * <p>A step must not block, and must not throw: it fails by returning a failed stage whose cause
- * is a {@link dev.sluice.SluiceException} (the executor wraps anything else). Steps are shared by
+ * is a {@link dev.sluice.outcome.SluiceException} (the executor wraps anything else). Steps are shared by
  * all calls of a route and must be thread-safe; per-call state lives in the {@link CallContext}.
  */
 @FunctionalInterface

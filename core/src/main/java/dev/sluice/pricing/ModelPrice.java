@@ -1,6 +1,6 @@
 package dev.sluice.pricing;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.model.TokenUsage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -3,7 +3,7 @@ package dev.sluice.pricing;
 import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.model.TokenUsage;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.sluice.rollout;
 
-import dev.sluice.Variant;
+import dev.sluice.release.Variant;
 import java.util.Objects;
 
 /**

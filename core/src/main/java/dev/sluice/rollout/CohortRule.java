@@ -3,7 +3,7 @@ package dev.sluice.rollout;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;

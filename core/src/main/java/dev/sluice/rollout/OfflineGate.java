@@ -1,8 +1,9 @@
 package dev.sluice.rollout;
 
+import dev.sluice.RolloutControl;
 import org.jspecify.annotations.Nullable;
-import dev.sluice.InvalidConfigurationException;
-import dev.sluice.Variant;
+import dev.sluice.outcome.InvalidConfigurationException;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.JsonSchemas;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pricing.Cost;

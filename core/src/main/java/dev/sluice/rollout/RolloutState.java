@@ -21,19 +21,23 @@ public record RolloutState(int stageIndex, Instant enteredAt, boolean paused, bo
     return new RolloutState(0, now, false, false, "started", false);
   }
 
-  RolloutState at(int index, Instant now, String why) {
+  /** This state moved to stage {@code index} at {@code now}. */
+  public RolloutState at(int index, Instant now, String why) {
     return new RolloutState(index, now, paused, rolledBack, why, gatePassed);
   }
 
-  RolloutState paused(boolean p, String why) {
+  /** This state paused or resumed. */
+  public RolloutState paused(boolean p, String why) {
     return new RolloutState(stageIndex, enteredAt, p, rolledBack, why, gatePassed);
   }
 
-  RolloutState rolledBack(Instant now, String why) {
+  /** This state rolled back at {@code now}. */
+  public RolloutState rolledBack(Instant now, String why) {
     return new RolloutState(stageIndex, now, paused, true, why, gatePassed);
   }
 
-  RolloutState gate(boolean passed, String why) {
+  /** This state with the offline gate's result. */
+  public RolloutState gate(boolean passed, String why) {
     return new RolloutState(stageIndex, enteredAt, paused, rolledBack, why, passed);
   }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.rollout;
 
+import dev.sluice.RolloutControl;
+
 /**
  * Where a route's toggles live. The in-memory default holds what the application set through
  * {@link RolloutControl}; an implementation backed by a flag service (OpenFeature, LaunchDarkly)

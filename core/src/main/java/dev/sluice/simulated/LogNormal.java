@@ -1,6 +1,6 @@
 package dev.sluice.simulated;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import java.util.SplittableRandom;
 
 /**

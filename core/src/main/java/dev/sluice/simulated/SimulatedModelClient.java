@@ -1,7 +1,7 @@
 package dev.sluice.simulated;
 
-import dev.sluice.InvalidConfigurationException;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.InvalidConfigurationException;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Fixtures.EchoModel;
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.budget.BudgetScope;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.rollout.StageKind;

@@ -2,7 +2,7 @@ package dev.sluice.judge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Outcome;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.rollout.MetricMargin;
 import dev.sluice.rollout.RolloutPlan;
 import dev.sluice.rollout.Stage;

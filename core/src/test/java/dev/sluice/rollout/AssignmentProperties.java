@@ -1,10 +1,11 @@
 package dev.sluice.rollout;
 
+import dev.sluice.RolloutControl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Route;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.simulated.SimulatedModelClient;
 import dev.sluice.time.ManualTimeSource;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.sluice.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

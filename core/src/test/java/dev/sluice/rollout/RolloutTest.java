@@ -1,16 +1,17 @@
 package dev.sluice.rollout;
 
+import dev.sluice.RolloutControl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.CallRejectedException;
+import dev.sluice.outcome.CallRejectedException;
 import dev.sluice.Fixtures;
 import dev.sluice.Fixtures.Events;
 import dev.sluice.Route;
 import dev.sluice.ScriptedModel;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.time.ManualTimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -8,7 +8,7 @@ import dev.sluice.Route;
 import dev.sluice.ScriptedModel;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.simulated.SimulatedModelClient;

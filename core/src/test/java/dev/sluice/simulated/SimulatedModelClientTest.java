@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.InvalidConfigurationException;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.InvalidConfigurationException;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;

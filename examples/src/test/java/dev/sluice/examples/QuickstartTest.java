@@ -2,7 +2,7 @@ package dev.sluice.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Outcome;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.SluiceResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

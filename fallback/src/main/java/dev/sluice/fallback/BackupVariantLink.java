@@ -2,8 +2,8 @@ package dev.sluice.fallback;
 
 import dev.sluice.FallbackLink;
 import dev.sluice.FallbackRequest;
-import dev.sluice.FallbackTrigger;
-import dev.sluice.Variant;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatResponse;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -61,6 +61,6 @@ public final class BackupVariantLink implements FallbackLink {
 
   @Override
   public CompletionStage<ChatResponse> answer(FallbackRequest request) {
-    return request.callVariant(request.call().route().variant(variant.id()));
+    return request.callVariant(variant);
   }
 }

@@ -4,9 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.FallbackLink;
 import dev.sluice.FallbackRequest;
-import dev.sluice.FallbackTrigger;
-import dev.sluice.InvalidConfigurationException;
-import dev.sluice.SluiceException;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.outcome.InvalidConfigurationException;
+import dev.sluice.outcome.SluiceException;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
@@ -93,7 +93,7 @@ public final class CachedAnswerLink implements FallbackLink {
   }
 
   static String key(CallContext call) {
-    return call.route().name() + "|" + call.subject().tenant().orElse("") + "|" + hash(call.request());
+    return call.routeName() + "|" + call.subject().tenant().orElse("") + "|" + hash(call.request());
   }
 
   static String hash(ChatRequest request) {

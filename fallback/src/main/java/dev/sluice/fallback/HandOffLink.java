@@ -2,7 +2,7 @@ package dev.sluice.fallback;
 
 import dev.sluice.FallbackLink;
 import dev.sluice.FallbackRequest;
-import dev.sluice.FallbackTrigger;
+import dev.sluice.outcome.FallbackTrigger;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;
 import dev.sluice.model.TokenUsage;

@@ -1,7 +1,7 @@
 package dev.sluice.fallback;
 
-import dev.sluice.FallbackTrigger;
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.outcome.InvalidConfigurationException;
 import java.util.EnumSet;
 import java.util.Set;
 

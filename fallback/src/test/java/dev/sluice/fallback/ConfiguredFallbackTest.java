@@ -3,11 +3,11 @@ package dev.sluice.fallback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.FallbackTrigger;
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.config.ClientResolver;
 import dev.sluice.config.SluiceConfiguration;
 import dev.sluice.model.ChatRequest;

@@ -3,20 +3,20 @@ package dev.sluice.fallback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.BudgetExceededException;
-import dev.sluice.CallTimeoutException;
-import dev.sluice.CircuitOpenException;
-import dev.sluice.CallRejectedException;
-import dev.sluice.FallbackTrigger;
-import dev.sluice.GuardrailBlockedException;
-import dev.sluice.ModelCallException;
-import dev.sluice.Outcome;
+import dev.sluice.outcome.BudgetExceededException;
+import dev.sluice.outcome.CallTimeoutException;
+import dev.sluice.outcome.CircuitOpenException;
+import dev.sluice.outcome.CallRejectedException;
+import dev.sluice.outcome.FallbackTrigger;
+import dev.sluice.outcome.GuardrailBlockedException;
+import dev.sluice.outcome.ModelCallException;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.audit.AuditEvent;
 import dev.sluice.budget.BudgetAction;
 import dev.sluice.budget.BudgetCap;
@@ -26,7 +26,7 @@ import dev.sluice.budget.BudgetScope;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ModelClient;
 import dev.sluice.pipeline.Phase;
-import dev.sluice.pipeline.StepFactory;
+import dev.sluice.StepFactory;
 import dev.sluice.simulated.SimulatedFailure;
 import dev.sluice.simulated.SimulatedModelClient;
 import dev.sluice.time.ManualTimeSource;
@@ -79,7 +79,7 @@ class FallbackChainTest {
   @Test
   void aBackupVariantAnswersAModelErrorWithItsOwnLabels() {
     Variant backup = Variant.builder("backup").client(answering("from the backup")).model("gpt-4o-mini")
-        .labels(dev.sluice.VersionLabels.builder().promptVersion("backup-p1").build()).build();
+        .labels(dev.sluice.release.VersionLabels.builder().promptVersion("backup-p1").build()).build();
     Route route = Route.builder("r").baseline(variant("v1", failing(SimulatedFailure.SERVER_ERROR))).variant(backup)
         .resilience(ONE_ATTEMPT).fallback(BackupVariantLink.of(backup)).build();
 

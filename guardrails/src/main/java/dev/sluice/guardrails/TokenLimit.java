@@ -1,6 +1,6 @@
 package dev.sluice.guardrails;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.InputGuardrail;
 import dev.sluice.pipeline.CallContext;

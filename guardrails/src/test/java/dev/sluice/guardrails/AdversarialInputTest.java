@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sluice.Route;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.InputGuardrail;
 import dev.sluice.guardrail.OutputGuardrail;
@@ -52,7 +52,7 @@ class AdversarialInputTest {
 
   static CallContext call() {
     var v = Variant.builder("v").client(SimulatedModelClient.builder().build()).model("gpt-4o-mini").systemPrompt("be brief").build();
-    return CallContext.detached(Route.builder("r").baseline(v).build(), ChatRequest.ofUser("x"), Subject.anonymous());
+    return Route.builder("r").baseline(v).build().detachedCall(ChatRequest.ofUser("x"), Subject.anonymous());
   }
 
   @Test

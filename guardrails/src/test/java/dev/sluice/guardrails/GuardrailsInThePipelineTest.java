@@ -3,12 +3,12 @@ package dev.sluice.guardrails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.GuardrailBlockedException;
+import dev.sluice.outcome.GuardrailBlockedException;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.audit.AuditEvent;
 import dev.sluice.guardrail.Guardrails;
 import dev.sluice.model.ChatRequest;

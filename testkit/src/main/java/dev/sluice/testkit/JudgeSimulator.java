@@ -1,15 +1,15 @@
 package dev.sluice.testkit;
 
-import dev.sluice.Outcome;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.Route;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.judge.Judge;
 import dev.sluice.judge.JudgeConfig;
 import dev.sluice.rollout.Assignment;
 import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.MetricMargin;
-import dev.sluice.rollout.RolloutControl;
+import dev.sluice.RolloutControl;
 import dev.sluice.rollout.RolloutPlan;
 import dev.sluice.rollout.RolloutStateStore;
 import dev.sluice.rollout.Stage;

@@ -7,7 +7,7 @@ import static dev.sluice.internal.ConfigNodes.path;
 import static dev.sluice.internal.ConfigNodes.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.budget.BudgetAction;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetPeriod;

@@ -11,9 +11,9 @@ import static dev.sluice.internal.ConfigNodes.text;
 import static dev.sluice.internal.ConfigNodes.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.InvalidConfigurationException;
-import dev.sluice.Variant;
-import dev.sluice.VersionLabels;
+import dev.sluice.outcome.InvalidConfigurationException;
+import dev.sluice.release.Variant;
+import dev.sluice.release.VersionLabels;
 import dev.sluice.config.ClientResolver;
 import dev.sluice.model.ModelClient;
 import dev.sluice.model.ModelParameters;

@@ -1,7 +1,7 @@
 package dev.sluice.internal.guardrail;
 
 import java.util.Objects;
-import dev.sluice.GuardrailBlockedException;
+import dev.sluice.outcome.GuardrailBlockedException;
 import dev.sluice.Route;
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.InputGuardrail;

@@ -1,8 +1,8 @@
 package dev.sluice.internal.guardrail;
 
 import java.util.Objects;
-import dev.sluice.GuardrailBlockedException;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.GuardrailBlockedException;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.Route;
 import dev.sluice.internal.Stages;
 import dev.sluice.guardrail.GuardrailResult;

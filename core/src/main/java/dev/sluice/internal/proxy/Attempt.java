@@ -1,8 +1,8 @@
 package dev.sluice.internal.proxy;
 
 import dev.sluice.SluiceCall;
-import dev.sluice.Subject;
-import dev.sluice.Variant;
+import dev.sluice.subject.Subject;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.ModelClient;

@@ -1,7 +1,7 @@
 package dev.sluice.internal.proxy;
 
 import dev.sluice.SluiceCall;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 

@@ -2,11 +2,11 @@ package dev.sluice.internal.proxy;
 
 import java.util.Objects;
 import com.fasterxml.jackson.databind.JavaType;
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.SluiceCall;
-import dev.sluice.SluiceException;
+import dev.sluice.outcome.SluiceException;
 import dev.sluice.SluiceResponse;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.annotation.LlmRoute;
 import dev.sluice.annotation.RoutingKey;
 import dev.sluice.annotation.SubjectAttribute;

@@ -1,6 +1,6 @@
 package dev.sluice.internal.proxy;
 
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.SluiceResponse;
 import dev.sluice.model.ChatRequest;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package dev.sluice.internal.proxy;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -1,13 +1,13 @@
 package dev.sluice.internal.resilience;
 
-import dev.sluice.CallTimeoutException;
-import dev.sluice.GuardrailBlockedException;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.CallTimeoutException;
+import dev.sluice.outcome.GuardrailBlockedException;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.BulkheadPolicy;
 import dev.sluice.CircuitBreakerPolicy;
 import dev.sluice.VariantResilience;
 import dev.sluice.Route;
-import dev.sluice.Variant;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.Failures;
 import dev.sluice.time.TimeSource;
 import io.github.resilience4j.bulkhead.Bulkhead;

@@ -1,8 +1,8 @@
 package dev.sluice.internal.resilience;
 
-import dev.sluice.CallRejectedException;
+import dev.sluice.outcome.CallRejectedException;
 import dev.sluice.Route;
-import dev.sluice.Variant;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.internal.StateChain;

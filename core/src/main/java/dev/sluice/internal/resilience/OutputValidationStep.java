@@ -2,7 +2,7 @@ package dev.sluice.internal.resilience;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.Route;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;

@@ -1,12 +1,12 @@
 package dev.sluice.internal.resilience;
 
-import dev.sluice.CallTimeoutException;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.CallTimeoutException;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.ResiliencePolicy;
 import dev.sluice.RetryBudget;
 import dev.sluice.RetryPolicy;
 import dev.sluice.Route;
-import dev.sluice.SluiceException;
+import dev.sluice.outcome.SluiceException;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;

@@ -1,10 +1,10 @@
 package dev.sluice.internal.resilience;
 
-import dev.sluice.CallTimeoutException;
-import dev.sluice.ModelCallException;
+import dev.sluice.outcome.CallTimeoutException;
+import dev.sluice.outcome.ModelCallException;
 import dev.sluice.Route;
-import dev.sluice.SluiceException;
-import dev.sluice.Variant;
+import dev.sluice.outcome.SluiceException;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.Stages;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.internal.StateChain;

@@ -1,14 +1,14 @@
 package dev.sluice.internal.rollout;
 
-import dev.sluice.CallRejectedException;
-import dev.sluice.Variant;
+import dev.sluice.outcome.CallRejectedException;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallKey;
 import dev.sluice.internal.StateChain;
 import dev.sluice.internal.CallState;
 import dev.sluice.internal.StateStep;
 import dev.sluice.rollout.Assignment;
-import dev.sluice.rollout.RolloutControl;
+import dev.sluice.RolloutControl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;

@@ -2,8 +2,8 @@ package dev.sluice.examples.annotation;
 
 import dev.sluice.Route;
 import dev.sluice.Sluice;
-import dev.sluice.Variant;
-import dev.sluice.VersionLabels;
+import dev.sluice.release.Variant;
+import dev.sluice.release.VersionLabels;
 import dev.sluice.rollout.RolloutPlan;
 import dev.sluice.rollout.Stage;
 import dev.sluice.simulated.SimulatedModelClient;

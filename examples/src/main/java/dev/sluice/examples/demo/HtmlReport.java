@@ -1,7 +1,7 @@
 package dev.sluice.examples.demo;
 
 import dev.sluice.rollout.GateReport;
-import dev.sluice.rollout.RolloutControl;
+import dev.sluice.RolloutControl;
 import dev.sluice.rollout.RolloutEvent;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.sluice.examples.demo;
 
 import dev.sluice.Sluice;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetPeriod;
 import dev.sluice.budget.BudgetScope;
@@ -13,7 +13,7 @@ import dev.sluice.model.ResponseFormat;
 import dev.sluice.rollout.GateReport;
 import dev.sluice.rollout.GoldenCase;
 import dev.sluice.rollout.OfflineGate;
-import dev.sluice.rollout.RolloutControl;
+import dev.sluice.RolloutControl;
 import dev.sluice.rollout.RolloutEvent;
 import dev.sluice.rollout.StageKind;
 import dev.sluice.time.ManualTimeSource;

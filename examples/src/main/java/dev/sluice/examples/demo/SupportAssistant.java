@@ -1,11 +1,11 @@
 package dev.sluice.examples.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.FallbackTrigger;
+import dev.sluice.outcome.FallbackTrigger;
 import dev.sluice.ResiliencePolicy;
 import dev.sluice.Route;
-import dev.sluice.Variant;
-import dev.sluice.VersionLabels;
+import dev.sluice.release.Variant;
+import dev.sluice.release.VersionLabels;
 import dev.sluice.budget.BudgetAction;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetPeriod;

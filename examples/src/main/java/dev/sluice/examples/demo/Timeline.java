@@ -1,6 +1,6 @@
 package dev.sluice.examples.demo;
 
-import dev.sluice.Outcome;
+import dev.sluice.outcome.Outcome;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.CallRecord;
 import dev.sluice.rollout.RolloutEvent;

@@ -1,7 +1,7 @@
 package dev.sluice.fallback.internal;
 
 import dev.sluice.FallbackLink;
-import dev.sluice.FallbackTrigger;
+import dev.sluice.outcome.FallbackTrigger;
 import dev.sluice.config.FallbackLinkProvider;
 import dev.sluice.config.FallbackLinkSpec;
 import dev.sluice.fallback.FixedAnswerLink;

@@ -1,6 +1,6 @@
 package dev.sluice.spring;
 
-import dev.sluice.InvalidConfigurationException;
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.Sluice;
 import dev.sluice.config.ClientResolver;
 import dev.sluice.config.RouteCustomizer;

@@ -2,9 +2,9 @@ package dev.sluice.spring;
 
 import dev.sluice.Route;
 import dev.sluice.Sluice;
-import dev.sluice.Variant;
+import dev.sluice.release.Variant;
 import dev.sluice.budget.BudgetStanding;
-import dev.sluice.rollout.RolloutControl;
+import dev.sluice.RolloutControl;
 import dev.sluice.rollout.RolloutEvent;
 import dev.sluice.rollout.RolloutState;
 import dev.sluice.rollout.Stage;
@@ -91,7 +91,7 @@ public class SluiceEndpoint {
         case "rollback" -> control.rollback(by, reason);
         default -> throw new InvalidEndpointRequestException("action is '" + action + "'; allowed: " + ACTIONS, "unknown action");
       }
-    } catch (IllegalArgumentException | IllegalStateException | dev.sluice.InvalidConfigurationException e) {
+    } catch (IllegalArgumentException | IllegalStateException | dev.sluice.outcome.InvalidConfigurationException e) {
       throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
     }
     return describe(route);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Sluice;
-import dev.sluice.Subject;
+import dev.sluice.subject.Subject;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.rollout.StageKind;
 import dev.sluice.simulated.SimulatedModelClient;
@@ -67,7 +67,7 @@ class SluiceStarterTest {
   @Test
   void itBacksOffWhenTheApplicationDefinesItsOwnSluice() {
     runner.withBean("mySluice", Sluice.class, () -> Sluice.builder()
-            .route(dev.sluice.Route.builder("support-answer").baseline(dev.sluice.Variant.builder("mine")
+            .route(dev.sluice.Route.builder("support-answer").baseline(dev.sluice.release.Variant.builder("mine")
                 .client(SimulatedModelClient.builder().noLatency().build()).model("gpt-4o-mini").build()).build())
             .meterRegistry(new SimpleMeterRegistry()).build())
         .run(context -> {

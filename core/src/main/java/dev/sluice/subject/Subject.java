@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.subject;
 
 import dev.sluice.internal.proxy.CurrentCall;
 import java.util.LinkedHashMap;

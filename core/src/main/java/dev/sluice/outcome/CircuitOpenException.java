@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.outcome;
 
 /** The variant's circuit breaker is open: the call was not sent. Configure a fallback or wait for the breaker's half-open probe. */
 public class CircuitOpenException extends SluiceException {

@@ -1,5 +1,8 @@
-package dev.sluice.pipeline;
+package dev.sluice;
 
+import dev.sluice.pipeline.PipelineEnvironment;
+import dev.sluice.pipeline.Phase;
+import dev.sluice.pipeline.CallStep;
 import dev.sluice.Route;
 import java.util.Optional;
 

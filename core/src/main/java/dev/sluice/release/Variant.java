@@ -1,5 +1,6 @@
-package dev.sluice;
+package dev.sluice.release;
 
+import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.internal.Checks;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;

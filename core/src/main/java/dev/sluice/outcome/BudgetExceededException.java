@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.outcome;
 
 import java.time.Instant;
 

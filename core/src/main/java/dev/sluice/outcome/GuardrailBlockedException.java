@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.outcome;
 
 /** A guardrail blocked the input or output. The message names the guardrail and the reason, never the offending text. */
 public class GuardrailBlockedException extends SluiceException {

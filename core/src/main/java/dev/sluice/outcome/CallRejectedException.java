@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.outcome;
 
 /**
  * The call was turned away before it reached the model: a full bulkhead, the rate limiter, an

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.release;
 
 import dev.sluice.internal.Checks;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
-package dev.sluice;
+package dev.sluice.outcome;
 
+import dev.sluice.RolloutControl;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;

@@ -1,5 +1,6 @@
-package dev.sluice;
+package dev.sluice.outcome;
 
+import dev.sluice.Sluice;
 import org.jspecify.annotations.Nullable;
 
 /**
