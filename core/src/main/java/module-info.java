@@ -32,6 +32,7 @@ module dev.sluice.core {
   exports dev.sluice.pipeline;
   exports dev.sluice.pricing;
   exports dev.sluice.release;
+  exports dev.sluice.resilience;
   exports dev.sluice.rollout;
   exports dev.sluice.simulated;
   exports dev.sluice.subject;

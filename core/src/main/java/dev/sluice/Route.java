@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.resilience.VariantResilience;
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.subject.Subject;
 import java.time.Instant;
 import dev.sluice.model.ChatRequest;

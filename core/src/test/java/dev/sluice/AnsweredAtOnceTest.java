@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.subject.Subject;
 import dev.sluice.release.Variant;
 import dev.sluice.outcome.ModelCallException;

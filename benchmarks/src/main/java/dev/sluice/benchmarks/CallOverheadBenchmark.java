@@ -1,6 +1,6 @@
 package dev.sluice.benchmarks;
 
-import dev.sluice.ResiliencePolicy;
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.FallbackLink;
 import dev.sluice.outcome.InvalidConfigurationException;
-import dev.sluice.ResiliencePolicy;
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.release.Variant;

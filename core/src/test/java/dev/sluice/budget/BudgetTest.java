@@ -10,7 +10,7 @@ import dev.sluice.outcome.GuardrailBlockedException;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.outcome.ModelCallException;
 import dev.sluice.outcome.Outcome;
-import dev.sluice.ResiliencePolicy;
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.ScriptedModel;
 import dev.sluice.Sluice;

@@ -110,21 +110,21 @@ class SluiceConfigurationTest {
 
   @Test
   void eachPolicyNamesItsFieldWhenAValueIsWrong() {
-    assertThatThrownBy(() -> dev.sluice.RetryPolicy.DEFAULTS.withMaxAttempts(0))
+    assertThatThrownBy(() -> dev.sluice.resilience.RetryPolicy.DEFAULTS.withMaxAttempts(0))
         .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("resilience.retry.maxAttempts");
-    assertThatThrownBy(() -> dev.sluice.RetryBudget.of(1.5, Duration.ofSeconds(10), 1))
+    assertThatThrownBy(() -> dev.sluice.resilience.RetryBudget.of(1.5, Duration.ofSeconds(10), 1))
         .hasMessageContaining("resilience.retryBudget.ratio");
-    assertThatThrownBy(() -> dev.sluice.TimeoutPolicy.ofAttempt(Duration.ZERO)).hasMessageContaining("resilience.timeout.attempt");
-    assertThatThrownBy(() -> dev.sluice.CircuitBreakerPolicy.DEFAULTS.withFailureRate(0, 10, Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> dev.sluice.resilience.TimeoutPolicy.ofAttempt(Duration.ZERO)).hasMessageContaining("resilience.timeout.attempt");
+    assertThatThrownBy(() -> dev.sluice.resilience.CircuitBreakerPolicy.DEFAULTS.withFailureRate(0, 10, Duration.ofSeconds(1)))
         .hasMessageContaining("resilience.circuitBreaker.failureRateThreshold");
-    assertThatThrownBy(() -> dev.sluice.BulkheadPolicy.of(8, Duration.ofSeconds(-1))).hasMessageContaining("resilience.bulkhead.maxWait");
+    assertThatThrownBy(() -> dev.sluice.resilience.BulkheadPolicy.of(8, Duration.ofSeconds(-1))).hasMessageContaining("resilience.bulkhead.maxWait");
   }
 
   @Test
   void customizersAddWhatAFileCannotHold() {
     Sluice sluice = SluiceConfiguration.fromTree(tree(YAML), ClientResolver.of(Map.of("house-model", house)),
-        List.of((name, route) -> route.resilience("v1", dev.sluice.VariantResilience.DEFAULTS
-            .withBulkhead(dev.sluice.BulkheadPolicy.of(5, Duration.ZERO)))),
+        List.of((name, route) -> route.resilience("v1", dev.sluice.resilience.VariantResilience.DEFAULTS
+            .withBulkhead(dev.sluice.resilience.BulkheadPolicy.of(5, Duration.ZERO)))),
         dev.sluice.time.TimeSource.system(), System::getenv).meterRegistry(new SimpleMeterRegistry()).build();
     Route route = sluice.route("support-answer");
     assertThat(route.resilience(route.baseline()).bulkhead().maxConcurrent()).isEqualTo(5);

@@ -11,7 +11,7 @@ import dev.sluice.outcome.CallTimeoutException;
 import dev.sluice.Fixtures.Events;
 import dev.sluice.outcome.ModelCallException;
 import dev.sluice.outcome.ModelCallException.Kind;
-import dev.sluice.ResiliencePolicy;
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.outcome.SluiceException;

@@ -11,7 +11,7 @@ import dev.sluice.outcome.FallbackTrigger;
 import dev.sluice.outcome.GuardrailBlockedException;
 import dev.sluice.outcome.ModelCallException;
 import dev.sluice.outcome.Outcome;
-import dev.sluice.ResiliencePolicy;
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;

@@ -7,13 +7,13 @@ import static dev.sluice.internal.ConfigNodes.number;
 import static dev.sluice.internal.ConfigNodes.onlyKnown;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.BulkheadPolicy;
-import dev.sluice.CircuitBreakerPolicy;
-import dev.sluice.ResiliencePolicy;
-import dev.sluice.RetryBudget;
-import dev.sluice.RetryPolicy;
-import dev.sluice.TimeoutPolicy;
-import dev.sluice.VariantResilience;
+import dev.sluice.resilience.BulkheadPolicy;
+import dev.sluice.resilience.CircuitBreakerPolicy;
+import dev.sluice.resilience.ResiliencePolicy;
+import dev.sluice.resilience.RetryBudget;
+import dev.sluice.resilience.RetryPolicy;
+import dev.sluice.resilience.TimeoutPolicy;
+import dev.sluice.resilience.VariantResilience;
 import java.util.HashSet;
 import java.util.Set;
 

@@ -2,9 +2,9 @@ package dev.sluice.internal.resilience;
 
 import dev.sluice.outcome.CallTimeoutException;
 import dev.sluice.outcome.ModelCallException;
-import dev.sluice.ResiliencePolicy;
-import dev.sluice.RetryBudget;
-import dev.sluice.RetryPolicy;
+import dev.sluice.resilience.ResiliencePolicy;
+import dev.sluice.resilience.RetryBudget;
+import dev.sluice.resilience.RetryPolicy;
 import dev.sluice.Route;
 import dev.sluice.outcome.SluiceException;
 import dev.sluice.internal.Failures;

@@ -2,7 +2,7 @@ package dev.sluice.examples.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.outcome.FallbackTrigger;
-import dev.sluice.ResiliencePolicy;
+import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.release.Variant;
 import dev.sluice.release.VersionLabels;

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.resilience;
 
 import dev.sluice.internal.Checks;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.resilience;
 
 /**
  * Which "HTTP 200 but unusable" answers fail an attempt (so retries and the breaker see them):

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.resilience;
 
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.internal.Checks;
