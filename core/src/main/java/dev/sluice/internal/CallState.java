@@ -192,6 +192,9 @@ public final class CallState implements CallContext {
   }
 
   /** Counts one more attempt at the model and returns the new count. */
+  // One call's attempts are sequential (the retry step starts one only after the last ended), so
+  // this read-modify-write has a single writer; other threads only read the count.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   public int startAttempt() {
     abortReason = null;
     return ++attempts;
