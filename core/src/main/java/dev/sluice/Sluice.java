@@ -236,8 +236,13 @@ public final class Sluice implements AutoCloseable {
     pipeline.execute(call).whenComplete((response, failure) -> {
       if (failure != null) {
         result.completeExceptionally(Failures.fromStep(failure));
-      } else {
+        return;
+      }
+      try {
         result.complete(toResponse(call, response));
+      } catch (RuntimeException e) {
+        // Never leave the caller waiting on a future nobody completes.
+        result.completeExceptionally(Failures.fromStep(e));
       }
     });
     result.whenComplete((ignored, failure) -> {
