@@ -64,6 +64,7 @@ public final class CallState implements CallContext {
   }
 
   /** A random id for this call, for logs and audit events (never a meter tag). */
+  @Override
   public String callId() {
     return callId;
   }
@@ -77,10 +78,12 @@ public final class CallState implements CallContext {
     return route.name();
   }
 
+  @Override
   public Subject subject() {
     return subject;
   }
 
+  @Override
   public Instant startedAt() {
     return startedAt;
   }
@@ -91,6 +94,7 @@ public final class CallState implements CallContext {
   }
 
   /** The request as it stands: input guardrails may have rewritten it. */
+  @Override
   public ChatRequest request() {
     return request;
   }
@@ -118,6 +122,7 @@ public final class CallState implements CallContext {
   private volatile @Nullable Prepared prepared;
 
   /** The variant the next attempt calls; null before assignment. A fallback may change it. */
+  @Override
   public @Nullable Variant variant() {
     return variant;
   }
@@ -140,6 +145,7 @@ public final class CallState implements CallContext {
   }
 
   /** The variant assignment picked, whatever a fallback did after. */
+  @Override
   public @Nullable Variant assignedVariant() {
     return assignedVariant;
   }
@@ -151,6 +157,7 @@ public final class CallState implements CallContext {
   }
 
   /** Why the variant was picked, bounded, e.g. {@code baseline}, {@code percent}, {@code pinned}. */
+  @Override
   public String assignment() {
     return assignment;
   }
@@ -160,6 +167,7 @@ public final class CallState implements CallContext {
   }
 
   /** When the whole call must have answered, if a deadline applies. */
+  @Override
   public @Nullable Instant deadline() {
     return deadline;
   }
@@ -174,6 +182,7 @@ public final class CallState implements CallContext {
    * the deadline, negative once it has passed; {@link Long#MAX_VALUE} when no deadline applies.
    * Measured on the monotonic clock, so a wall-clock jump does not move it.
    */
+  @Override
   public long nanosLeft(long nowNanos) {
     long d = deadlineNanos;
     return d == Long.MAX_VALUE ? Long.MAX_VALUE : d - nowNanos;
@@ -187,6 +196,7 @@ public final class CallState implements CallContext {
     }
   }
 
+  @Override
   public int attempts() {
     return attempts;
   }
@@ -201,11 +211,13 @@ public final class CallState implements CallContext {
   }
 
   /** Tokens used over every attempt so far. */
+  @Override
   public TokenUsage usage() {
     return usage;
   }
 
   /** Cost over every attempt so far; unknown once any attempt had no price. */
+  @Override
   public Cost cost() {
     return cost;
   }
@@ -216,6 +228,7 @@ public final class CallState implements CallContext {
     this.cost = cost.plus(attemptCost);
   }
 
+  @Override
   public @Nullable FallbackUse fallback() {
     return fallback;
   }
@@ -274,11 +287,13 @@ public final class CallState implements CallContext {
     }
   }
 
+  @Override
   public boolean isCancelled() {
     return cancelled;
   }
 
   /** Notes a fact for the audit event, e.g. a guardrail's result. Values must be non-null and JSON-friendly. */
+  @Override
   public synchronized void detail(String key, Object value) {
     if (details == null) {
       details = new Pairs(4);
@@ -287,6 +302,7 @@ public final class CallState implements CallContext {
   }
 
   /** Everything noted for the audit event, in the order it was first noted. */
+  @Override
   public synchronized Map<String, Object> details() {
     return details == null ? Map.of() : details.snapshot();
   }
