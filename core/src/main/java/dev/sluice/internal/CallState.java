@@ -327,7 +327,10 @@ public final class CallState implements CallContext {
   public synchronized <T> T computeIfAbsent(CallKey<T> key, Supplier<? extends T> make) {
     Object v = keyed == null ? null : keyed.get(key);
     if (v == null) {
-      v = Objects.requireNonNull(make.get(), "value made for " + key);
+      v = make.get();
+      if (v == null) {
+        throw new NullPointerException("the value made for " + key + " is null");
+      }
       put(key, (T) v);
     }
     return (T) v;

@@ -11,7 +11,6 @@ import dev.sluice.internal.proxy.CurrentCall;
 import dev.sluice.pricing.Cost;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.time.TimeSource;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -97,7 +96,7 @@ public final class ModelInvocation implements StateChain {
    * outer steps check.
    */
   private CompletionStage<ChatResponse> runBody(CallState call, Variant variant, int number, AttemptBody body) {
-    Attempt attempt = new Attempt(call, variant, number, (v, request) -> exchange(call, v, request));
+    Attempt attempt = new Attempt(call, body, variant, number, (v, request) -> exchange(call, v, request));
     CompletionStage<?> result;
     try (CallMdc ignored = CallMdc.open(call, mdc); CurrentCall.Scope bound = CurrentCall.bind(attempt)) {
       result = body.run(attempt);
@@ -112,17 +111,13 @@ public final class ModelInvocation implements StateChain {
   private static final class BodyDone implements Stages.Handler<Object, Attempt> {
     @Override
     public ChatResponse answered(CallState call, Attempt attempt, long unused, Object value) {
-      return body(call).answer(value, attempt, attempt.lastResponse());
+      return attempt.body().answer(value, attempt, attempt.lastResponse());
     }
 
     @Override
     public RuntimeException failed(CallState call, Attempt attempt, long unused, Throwable failure) {
-      body(call).threw(Failures.unwrap(failure));
+      attempt.body().threw(Failures.unwrap(failure));
       return bodyFailure(call, failure);
-    }
-
-    private static AttemptBody body(CallState call) {
-      return Objects.requireNonNull(call.get(AttemptBody.KEY), "the attempt's body");
     }
   }
 

@@ -20,15 +20,17 @@ import org.jspecify.annotations.Nullable;
 public final class Attempt implements SluiceCall {
 
   private final CallState call;
+  private final AttemptBody body;
   private final Variant variant;
   private final int attempt;
   private final ModelClient client;
   private TokenUsage usage = TokenUsage.ZERO;
   private @Nullable ChatResponse last;
 
-  public Attempt(CallState call, Variant variant, int attempt,
+  public Attempt(CallState call, AttemptBody body, Variant variant, int attempt,
       BiFunction<Variant, ChatRequest, CompletionStage<ChatResponse>> exchange) {
     this.call = call;
+    this.body = body;
     this.variant = variant;
     this.attempt = attempt;
     this.client = new ModelClient() {
@@ -48,6 +50,11 @@ public final class Attempt implements SluiceCall {
     usage = usage.plus(response.usage());
     last = response;
     return response;
+  }
+
+  /** The method body this attempt runs. */
+  public AttemptBody body() {
+    return body;
   }
 
   /** Tokens of the model calls this attempt made through its client. */
