@@ -1,14 +1,11 @@
 package dev.sluice.internal.budget;
 
-import java.util.Objects;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetScope;
 import dev.sluice.budget.BudgetUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,26 +15,25 @@ import java.util.concurrent.atomic.LongAdder;
 public final class BudgetMeters {
 
   private final MeterRegistry registry;
-  /** LongAdders: every attempt adds and removes its reservation, from many threads; the gauge reads rarely. */
-  private final Map<BudgetScope, Map<BudgetUnit, LongAdder>> reserved = new EnumMap<>(BudgetScope.class);
-  private final Map<BudgetScope, Map<BudgetUnit, Counter>> spent = new EnumMap<>(BudgetScope.class);
+  /**
+   * By scope and unit ordinal. LongAdders: every attempt adds and removes its reservation, from many
+   * threads; the gauge reads rarely.
+   */
+  private final LongAdder[][] reserved = new LongAdder[BudgetScope.values().length][BudgetUnit.values().length];
+  private final Counter[][] spent = new Counter[BudgetScope.values().length][BudgetUnit.values().length];
 
   public BudgetMeters(MeterRegistry registry) {
     this.registry = registry;
     for (BudgetScope s : BudgetScope.values()) {
-      Map<BudgetUnit, LongAdder> r = new EnumMap<>(BudgetUnit.class);
-      Map<BudgetUnit, Counter> c = new EnumMap<>(BudgetUnit.class);
       for (BudgetUnit u : BudgetUnit.values()) {
         LongAdder holder = new LongAdder();
-        r.put(u, holder);
+        reserved[s.ordinal()][u.ordinal()] = holder;
         Gauge.builder("sluice.budget.reserved", holder, h -> inUnit(u, h.sum()))
             .description("Reserved and not yet settled, by scope kind").baseUnit(u.tag())
             .tag("scope", s.tag()).tag("unit", u.tag()).register(registry);
-        c.put(u, Counter.builder("sluice.budget.spent").description("Settled spend, by scope kind").baseUnit(u.tag())
-            .tag("scope", s.tag()).tag("unit", u.tag()).register(registry));
+        spent[s.ordinal()][u.ordinal()] = Counter.builder("sluice.budget.spent").description("Settled spend, by scope kind")
+            .baseUnit(u.tag()).tag("scope", s.tag()).tag("unit", u.tag()).register(registry);
       }
-      reserved.put(s, r);
-      spent.put(s, c);
     }
   }
 
@@ -46,12 +42,12 @@ public final class BudgetMeters {
   }
 
   void reserved(BudgetCap cap, long delta) {
-    Objects.requireNonNull(Objects.requireNonNull(reserved.get(cap.scope())).get(cap.unit())).add(delta);
+    reserved[cap.scope().ordinal()][cap.unit().ordinal()].add(delta);
   }
 
   void spent(BudgetCap cap, long amount) {
     if (amount > 0) {
-      Objects.requireNonNull(Objects.requireNonNull(spent.get(cap.scope())).get(cap.unit())).increment(inUnit(cap.unit(), amount));
+      spent[cap.scope().ordinal()][cap.unit().ordinal()].increment(inUnit(cap.unit(), amount));
     }
   }
 
