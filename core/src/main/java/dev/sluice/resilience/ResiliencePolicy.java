@@ -41,7 +41,7 @@ public final class ResiliencePolicy {
     this.deadline = Checks.positive("resilience.deadline", b.deadline);
     this.retry = b.retry;
     this.retryBudget = b.retryBudget;
-    this.variants = new VariantResilience(b.timeout, b.circuitBreaker, b.bulkhead, b.outputValidation);
+    this.variants = b.variants;
   }
 
   public static Builder builder() {
@@ -83,10 +83,7 @@ public final class ResiliencePolicy {
     private Duration deadline = DEFAULT_DEADLINE;
     private RetryPolicy retry = RetryPolicy.DEFAULTS;
     private RetryBudget retryBudget = RetryBudget.DEFAULTS;
-    private TimeoutPolicy timeout = TimeoutPolicy.DEFAULTS;
-    private CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.DEFAULTS;
-    private BulkheadPolicy bulkhead = BulkheadPolicy.DEFAULTS;
-    private OutputValidationPolicy outputValidation = OutputValidationPolicy.DEFAULTS;
+    private VariantResilience variants = VariantResilience.DEFAULTS;
 
     private Builder() {}
 
@@ -94,7 +91,7 @@ public final class ResiliencePolicy {
       deadline = p.deadline;
       retry = p.retry;
       retryBudget = p.retryBudget;
-      variants(p.variants);
+      variants = p.variants;
     }
 
     public Builder deadline(Duration d) {
@@ -114,32 +111,24 @@ public final class ResiliencePolicy {
 
     /** The per-variant policies of every variant. */
     public Builder variants(VariantResilience policies) {
-      Objects.requireNonNull(policies, "variants");
-      this.timeout = policies.timeout();
-      this.circuitBreaker = policies.circuitBreaker();
-      this.bulkhead = policies.bulkhead();
-      this.outputValidation = policies.outputValidation();
+      this.variants = Objects.requireNonNull(policies, "variants");
       return this;
     }
 
     public Builder timeout(TimeoutPolicy policy) {
-      this.timeout = Objects.requireNonNull(policy, "timeout");
-      return this;
+      return variants(variants.withTimeout(policy));
     }
 
     public Builder circuitBreaker(CircuitBreakerPolicy policy) {
-      this.circuitBreaker = Objects.requireNonNull(policy, "circuitBreaker");
-      return this;
+      return variants(variants.withCircuitBreaker(policy));
     }
 
     public Builder bulkhead(BulkheadPolicy policy) {
-      this.bulkhead = Objects.requireNonNull(policy, "bulkhead");
-      return this;
+      return variants(variants.withBulkhead(policy));
     }
 
     public Builder outputValidation(OutputValidationPolicy policy) {
-      this.outputValidation = Objects.requireNonNull(policy, "outputValidation");
-      return this;
+      return variants(variants.withOutputValidation(policy));
     }
 
     // Shortcuts: one field of one policy each.
@@ -172,31 +161,31 @@ public final class ResiliencePolicy {
 
     /** Opens at {@code failureRatePercent} failures over the last {@code window} attempts (once {@code window} calls are seen). */
     public Builder circuitBreaker(float failureRatePercent, int window, Duration waitInOpen) {
-      return circuitBreaker(circuitBreaker.withFailureRate(failureRatePercent, window, waitInOpen));
+      return circuitBreaker(variants.circuitBreaker().withFailureRate(failureRatePercent, window, waitInOpen));
     }
 
     public Builder breakerMinimumCalls(int n) {
-      return circuitBreaker(circuitBreaker.withMinimumCalls(n));
+      return circuitBreaker(variants.circuitBreaker().withMinimumCalls(n));
     }
 
     public Builder slowCalls(float slowCallRatePercent, Duration slowerThan) {
-      return circuitBreaker(circuitBreaker.withSlowCalls(slowCallRatePercent, slowerThan));
+      return circuitBreaker(variants.circuitBreaker().withSlowCalls(slowCallRatePercent, slowerThan));
     }
 
     public Builder halfOpenCalls(int n) {
-      return circuitBreaker(circuitBreaker.withHalfOpenCalls(n));
+      return circuitBreaker(variants.circuitBreaker().withHalfOpenCalls(n));
     }
 
     public Builder bulkhead(int maxConcurrent, Duration maxWait) {
-      return bulkhead(new BulkheadPolicy(maxConcurrent, maxWait, bulkhead.requestsPerMinute()));
+      return bulkhead(new BulkheadPolicy(maxConcurrent, maxWait, variants.bulkhead().requestsPerMinute()));
     }
 
     public Builder requestsPerMinute(int rpm) {
-      return bulkhead(bulkhead.withRequestsPerMinute(rpm));
+      return bulkhead(variants.bulkhead().withRequestsPerMinute(rpm));
     }
 
     public Builder failOnTruncatedOutput(boolean fail) {
-      return outputValidation(outputValidation.withFailOnTruncatedOutput(fail));
+      return outputValidation(variants.outputValidation().withFailOnTruncatedOutput(fail));
     }
 
     public ResiliencePolicy build() {
