@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.Route;
+import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallChain;
 import dev.sluice.pipeline.CallContext;
 import dev.sluice.pipeline.CallStep;
@@ -8,13 +9,14 @@ import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
 import dev.sluice.StepFactory;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An application's {@link StepFactory} in the executor: its step sees the read-only {@link
  * CallContext}, and proceeding hands the executor's own state on. A step must pass on the call it
  * was given; any other {@code CallContext} is refused with a clear error.
  */
-final class ApplicationStep implements BuiltInStep {
+final class ApplicationStep implements StateStepFactory {
 
   private final StepFactory factory;
 
@@ -34,7 +36,7 @@ final class ApplicationStep implements BuiltInStep {
 
   private record Adapted(CallStep step) implements StateStep {
     @Override
-    public java.util.concurrent.CompletionStage<dev.sluice.model.ChatResponse> apply(CallState call, StateChain next) {
+    public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
       return step.apply(call, new Onward(call, next));
     }
   }
@@ -42,7 +44,7 @@ final class ApplicationStep implements BuiltInStep {
   /** The rest of the pipeline as the application's step sees it: proceeds with the call it was given. */
   private record Onward(CallState call, StateChain next) implements CallChain {
     @Override
-    public java.util.concurrent.CompletionStage<dev.sluice.model.ChatResponse> proceed(CallContext given) {
+    public CompletionStage<ChatResponse> proceed(CallContext given) {
       if (given != call) {
         throw new IllegalArgumentException("step passed on a different call than it was given (" + given + " instead of " + call + ")");
       }

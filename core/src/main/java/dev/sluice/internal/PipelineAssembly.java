@@ -37,20 +37,20 @@ public final class PipelineAssembly {
       RolloutControl rollout, ShadowPolicy shadow, ShadowLauncher launcher) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
     CallMdc.Frames mdc = new CallMdc.Frames(route);
-    List<BuiltInStep> factories = new ArrayList<>(builtIn(meters, mdc, breakers, budgets, rollout, shadow, launcher));
+    List<StateStepFactory> factories = new ArrayList<>(builtIn(meters, mdc, breakers, budgets, rollout, shadow, launcher));
     for (StepFactory application : applicationSteps) {
       factories.add(new ApplicationStep(application));
     }
-    factories.sort(Comparator.comparing(BuiltInStep::phase));
+    factories.sort(Comparator.comparing(StateStepFactory::phase));
     List<StateStep> steps = new ArrayList<>();
-    for (BuiltInStep f : factories) {
+    for (StateStepFactory f : factories) {
       Optional<StateStep> step = f.create(route, env);
       step.ifPresent(steps::add);
     }
     return new CallPipeline(route, steps, new ModelInvocation(meters, env.prices(), env.time(), mdc));
   }
 
-  private static List<BuiltInStep> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,
+  private static List<StateStepFactory> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,
       ShadowPolicy shadow, ShadowLauncher launcher) {
     return List.of(
         budgets.stepFactory(),
@@ -70,8 +70,8 @@ public final class PipelineAssembly {
         factory(Phase.TIMEOUT, (route, env) -> new TimeoutStep(route, env.time())));
   }
 
-  private static BuiltInStep optional(Phase phase, java.util.function.Predicate<Route> applies, Maker maker) {
-    return new BuiltInStep() {
+  private static StateStepFactory optional(Phase phase, java.util.function.Predicate<Route> applies, Maker maker) {
+    return new StateStepFactory() {
       @Override
       public Phase phase() {
         return phase;
@@ -88,7 +88,7 @@ public final class PipelineAssembly {
     StateStep make(Route route, PipelineEnvironment env);
   }
 
-  private static BuiltInStep factory(Phase phase, Maker maker) {
+  private static StateStepFactory factory(Phase phase, Maker maker) {
     return optional(phase, route -> true, maker);
   }
 }

@@ -58,12 +58,9 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
     }
   }
 
+  /** Finishes the call: outcome, meters, audit event, listeners. */
   @Override
   public void after(CallState call, CallMdc.Frames frames, long unused, @Nullable ChatResponse response, @Nullable Throwable failure) {
-    finish(call, response, failure);
-  }
-
-  private void finish(CallState call, @Nullable ChatResponse response, @Nullable Throwable failure) {
     SluiceException error = failure == null ? null : Failures.fromStep(failure);
     FallbackUse fallback = call.fallback();
     Outcome outcome = error != null ? error.outcome() : fallback != null ? Outcome.FALLBACK : Outcome.SUCCESS;

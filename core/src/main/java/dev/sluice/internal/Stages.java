@@ -27,7 +27,7 @@ public final class Stages {
   @FunctionalInterface
   public interface After<X> {
     /**
-     * @param ticket what the step kept from before (a breaker, a budget plan), or null
+     * @param ticket what the step kept from before (a breaker, a budget plan; any value when it needs none)
      * @param n a number the step kept from before (a start time), or 0
      */
     void after(CallState call, X ticket, long n, @Nullable ChatResponse response, @Nullable Throwable failure);

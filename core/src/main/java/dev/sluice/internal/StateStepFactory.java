@@ -9,7 +9,7 @@ import java.util.Optional;
  * Makes one of Sluice's own steps for a route, or nothing if the route does not use that concern:
  * the executor's counterpart of the public {@link dev.sluice.StepFactory}.
  */
-public interface BuiltInStep {
+public interface StateStepFactory {
 
   Phase phase();
 

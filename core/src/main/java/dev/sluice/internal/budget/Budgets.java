@@ -5,7 +5,7 @@ import dev.sluice.Route;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
 import dev.sluice.budget.BudgetPolicy;
-import dev.sluice.internal.BuiltInStep;
+import dev.sluice.internal.StateStepFactory;
 import dev.sluice.internal.StateStep;
 import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
@@ -39,8 +39,8 @@ public final class Budgets {
   }
 
   /** The budget step of a route, if the route or the instance has caps. */
-  public BuiltInStep stepFactory() {
-    return new BuiltInStep() {
+  public StateStepFactory stepFactory() {
+    return new StateStepFactory() {
       @Override
       public Phase phase() {
         return Phase.BUDGET;
