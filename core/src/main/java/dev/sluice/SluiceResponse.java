@@ -73,7 +73,10 @@ public final class SluiceResponse {
     return labels;
   }
 
-  /** {@link Outcome#SUCCESS} or {@link Outcome#FALLBACK}: failures throw instead. */
+  /**
+   * {@link Outcome#SUCCESS}, {@link Outcome#REFUSED} (the text is the model's refusal) or {@link
+   * Outcome#FALLBACK}: failures throw instead.
+   */
   public Outcome outcome() {
     return outcome;
   }

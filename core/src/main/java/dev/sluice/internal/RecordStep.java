@@ -13,6 +13,7 @@ import dev.sluice.release.Variant;
 import dev.sluice.audit.AuditEvent;
 import dev.sluice.audit.AuditSink;
 import dev.sluice.model.ChatResponse;
+import dev.sluice.model.FinishReason;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
 import dev.sluice.time.TimeSource;
@@ -63,7 +64,8 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
   public void after(CallState call, CallMdc.Frames frames, long unused, @Nullable ChatResponse response, @Nullable Throwable failure) {
     SluiceException error = failure == null ? null : Failures.fromStep(failure);
     FallbackUse fallback = call.fallback();
-    Outcome outcome = error != null ? error.outcome() : fallback != null ? Outcome.FALLBACK : Outcome.SUCCESS;
+    Outcome outcome = error != null ? error.outcome() : fallback != null ? Outcome.FALLBACK
+        : response != null && response.finishReason() == FinishReason.REFUSAL ? Outcome.REFUSED : Outcome.SUCCESS;
     long latency = time.nanoTime() - call.startNanos();
     call.finish(outcome, latency);
     Variant variant = call.labelledVariant();

@@ -10,6 +10,11 @@ public enum FinishReason {
   TOOL_CALLS,
   /** The provider's content filter stopped it. */
   CONTENT_FILTER,
+  /**
+   * The model declined to answer; the response's text is the refusal (OpenAI's {@code refusal}
+   * field). The call's outcome is {@link dev.sluice.outcome.Outcome#REFUSED}.
+   */
+  REFUSAL,
   /** Anything else the provider said. */
   OTHER;
 
@@ -23,6 +28,7 @@ public enum FinishReason {
       case "length", "max_tokens" -> LENGTH;
       case "tool_calls", "function_call", "tool_use" -> TOOL_CALLS;
       case "content_filter" -> CONTENT_FILTER;
+      case "refusal" -> REFUSAL;
       default -> OTHER;
     };
   }

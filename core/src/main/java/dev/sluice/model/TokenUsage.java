@@ -6,10 +6,20 @@ package dev.sluice.model;
  * @param inputTokens prompt tokens, including the cached ones
  * @param outputTokens completion tokens
  * @param cachedInputTokens the part of {@code inputTokens} served from the provider's prompt cache
+ * @param reported whether the provider reported these counts; {@code false} for {@link #UNKNOWN}
+ *     (an answer without usage, or with counts that make no sense), which budgets settle at what
+ *     they reserved rather than at zero
  */
-public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTokens) {
+public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTokens, boolean reported) {
 
   public static final TokenUsage ZERO = new TokenUsage(0, 0, 0);
+  /** The provider did not say (or said nonsense): counts read 0, {@link #reported()} is false. */
+  public static final TokenUsage UNKNOWN = new TokenUsage(0, 0, 0, false);
+
+  /** Counts the provider reported. */
+  public TokenUsage(long inputTokens, long outputTokens, long cachedInputTokens) {
+    this(inputTokens, outputTokens, cachedInputTokens, true);
+  }
 
   public TokenUsage {
     if (inputTokens < 0 || outputTokens < 0 || cachedInputTokens < 0) {
@@ -31,11 +41,12 @@ public record TokenUsage(long inputTokens, long outputTokens, long cachedInputTo
     return inputTokens + outputTokens;
   }
 
+  /** The sum; unknown if either part is. */
   public TokenUsage plus(TokenUsage other) {
     if (other.equals(ZERO)) {
       return this;
     }
-    return new TokenUsage(
-        inputTokens + other.inputTokens, outputTokens + other.outputTokens, cachedInputTokens + other.cachedInputTokens);
+    return new TokenUsage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+        cachedInputTokens + other.cachedInputTokens, reported && other.reported);
   }
 }

@@ -62,6 +62,12 @@ public final class OpenAiCompatibleClient implements ModelClient {
   private final Map<String, String> headers;
   private final String maxTokensField;
   private final TimeSource time;
+  private final HttpResponse.BodyHandler<byte[]> bodyHandler;
+
+  /** The most stop sequences the chat completions API accepts. */
+  static final int MAX_STOP_SEQUENCES = 4;
+  /** An error body is only quoted; this much of it is read. */
+  static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
   private OpenAiCompatibleClient(Builder b) {
     String base = Objects.requireNonNull(b.baseUrl, "baseUrl");
@@ -81,6 +87,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
     this.headers = Map.copyOf(b.headers);
     this.maxTokensField = b.maxTokensField;
     this.time = b.time;
+    this.bodyHandler = BoundedBody.handler(b.maxResponseBytes, Math.min(b.maxResponseBytes, MAX_ERROR_BODY_BYTES), provider);
   }
 
   public static Builder builder() {
@@ -98,6 +105,11 @@ public final class OpenAiCompatibleClient implements ModelClient {
     if (model == null) {
       return CompletableFuture.failedFuture(new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0,
           "the request names no model; a Variant fills it in, or set ChatRequest.builder().model(...)", null, null));
+    }
+    if (request.parameters().stop().size() > MAX_STOP_SEQUENCES) {
+      return CompletableFuture.failedFuture(new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0,
+          "parameters.stop has " + request.parameters().stop().size() + " sequences; the chat completions API accepts at most "
+              + MAX_STOP_SEQUENCES, null, null));
     }
     byte[] body;
     try {
@@ -118,7 +130,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
       }
     }
     headers.forEach(rb::header);
-    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(rb.build(), bodyHandler);
     CompletableFuture<ChatResponse> result = exchange.handle((response, failure) -> {
       if (failure != null) {
         throw toException(failure);
@@ -180,16 +192,18 @@ public final class OpenAiCompatibleClient implements ModelClient {
 
   private ChatResponse toResponse(HttpResponse<byte[]> response, String requestModel) {
     int status = response.statusCode();
-    String text = new String(response.body(), StandardCharsets.UTF_8);
     if (status < 200 || status >= 300) {
-      throw errorFor(response, status, text);
+      throw errorFor(response, status, new String(response.body(), StandardCharsets.UTF_8));
     }
     JsonNode root;
     try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
+      root = JSON.readTree(response.body());
+    } catch (IOException e) {
+      // Where, not what: the parser's message quotes the body, which may hold the user's text.
+      String where = e instanceof JsonProcessingException j && j.getLocation() != null
+          ? " at byte " + j.getLocation().getByteOffset() : "";
       throw new ModelCallException(ModelCallException.Kind.BAD_OUTPUT, status,
-          "the provider answered HTTP " + status + " with a body that is not JSON (" + e.getOriginalMessage() + ")", null, e);
+          "the provider answered HTTP " + status + " with a body that is not JSON" + where, null, null);
     }
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
@@ -201,13 +215,29 @@ public final class OpenAiCompatibleClient implements ModelClient {
       calls.add(new ToolCall(tc.path("id").asText(""), tc.path("function").path("name").asText(""),
           tc.path("function").path("arguments").asText("")));
     }
-    JsonNode usage = root.path("usage");
-    long in = usage.path("prompt_tokens").asLong(0);
-    long out = usage.path("completion_tokens").asLong(0);
-    long cached = Math.min(in, usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
     String content = message.path("content").isTextual() ? message.path("content").asText() : "";
-    return new ChatResponse(content, FinishReason.fromWire(choice.path("finish_reason").asText(null)),
-        new TokenUsage(in, out, cached), provider, root.path("model").asText(requestModel), calls);
+    FinishReason finish = FinishReason.fromWire(choice.path("finish_reason").asText(null));
+    JsonNode refusal = message.path("refusal");
+    if (refusal.isTextual() && !refusal.asText().isEmpty() && content.isEmpty() && calls.isEmpty()) {
+      content = refusal.asText();
+      finish = FinishReason.REFUSAL;
+    }
+    return new ChatResponse(content, finish, usage(root.path("usage")), provider, root.path("model").asText(requestModel), calls);
+  }
+
+  /**
+   * The reported usage, or {@link TokenUsage#UNKNOWN} when the answer has none or its counts are
+   * not whole numbers of zero or more: a budget then settles at what it reserved instead of at 0.
+   */
+  private static TokenUsage usage(JsonNode usage) {
+    JsonNode in = usage.path("prompt_tokens");
+    JsonNode out = usage.path("completion_tokens");
+    if (!in.canConvertToExactIntegral() || !out.canConvertToExactIntegral() || !in.canConvertToLong() || !out.canConvertToLong()
+        || in.asLong() < 0 || out.asLong() < 0) {
+      return TokenUsage.UNKNOWN;
+    }
+    long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+    return new TokenUsage(in.asLong(), out.asLong(), Math.max(0, Math.min(in.asLong(), cached)));
   }
 
   private ModelCallException errorFor(HttpResponse<byte[]> response, int status, String body) {
@@ -235,7 +265,16 @@ public final class OpenAiCompatibleClient implements ModelClient {
     }
     Optional<Duration> retryAfter = RetryAfter.parse(
         response.headers().firstValue("retry-after-ms"), response.headers().firstValue("retry-after"), time.now());
-    return new ModelCallException(kind, status, provider + " answered HTTP " + status + ": " + message, retryAfter.orElse(null), null);
+    // The provider's text often quotes the prompt: it goes beside the message, never into it.
+    return new ModelCallException(kind, status, provider + " answered HTTP " + status + (code.isEmpty() ? "" : " (" + safeCode(code) + ")")
+        + "; its error text is in ModelCallException.providerMessage()", retryAfter.orElse(null), null)
+        .withProviderMessage(message);
+  }
+
+  /** An error code as a short identifier; anything else is not a code and is dropped. */
+  private static String safeCode(String code) {
+    return code.length() <= 64 && code.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.'))
+        ? code : "";
   }
 
   private ModelCallException toException(Throwable failure) {
@@ -258,6 +297,9 @@ public final class OpenAiCompatibleClient implements ModelClient {
     return "OpenAiCompatibleClient[" + provider + " " + endpoint + "]";
   }
 
+  /** The default maximum answer size: 4 MiB, some 25 times the longest answer a 32K-token output could be. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
+
   /** Builds an {@link OpenAiCompatibleClient}. */
   public static final class Builder {
     private @Nullable String baseUrl;
@@ -270,8 +312,22 @@ public final class OpenAiCompatibleClient implements ModelClient {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String maxTokensField = "max_tokens";
     private TimeSource time = TimeSource.system();
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
     private Builder() {}
+
+    /**
+     * The largest answer body read, in bytes; default {@value #DEFAULT_MAX_RESPONSE_BYTES} (4 MiB).
+     * Checked while the body arrives: a longer one is cut off and the attempt fails with {@link
+     * ModelCallException.Kind#TOO_LARGE}, so an endless or huge body cannot exhaust the heap.
+     */
+    public Builder maxResponseBytes(long bytes) {
+      if (bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
+        throw new InvalidConfigurationException("openai.maxResponseBytes", String.valueOf(bytes), "between 1024 and 2147483639 bytes");
+      }
+      this.maxResponseBytes = bytes;
+      return this;
+    }
 
     /** The base URL up to {@code /chat/completions}, e.g. {@code https://api.openai.com/v1}. */
     public Builder baseUrl(String baseUrl) {

@@ -27,6 +27,11 @@ public class ModelCallException extends SluiceException {
     CONNECTION("connection", true),
     /** HTTP 200 whose output is empty, truncated or not the JSON asked for. */
     BAD_OUTPUT("bad_output", true),
+    /**
+     * The answer was larger than the client's maximum response size; reading stopped at the limit.
+     * Not retried: the same request would most likely bring the same answer, billed again.
+     */
+    TOO_LARGE("too_large", false),
     /** The attempt took longer than its timeout. */
     ATTEMPT_TIMEOUT("timeout", true),
     /** Anything else. */
@@ -53,6 +58,7 @@ public class ModelCallException extends SluiceException {
   private final int status;
   private final boolean retryable;
   private final @Nullable Duration retryAfter;
+  private volatile @Nullable String providerMessage;
 
   public ModelCallException(Kind kind, int status, String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
     this(kind, status, kind.retryableByDefault(), message, retryAfter, cause);
@@ -98,6 +104,21 @@ public class ModelCallException extends SluiceException {
   @Override
   public boolean isRetryable() {
     return retryable;
+  }
+
+  /**
+   * What the provider's error body said, cut to 300 characters, when it said anything. Kept out of
+   * {@link #getMessage()} (and so out of logs, audit events and fallback reasons) because
+   * providers quote the prompt in their errors; read it here when you need it and may show it.
+   */
+  public Optional<String> providerMessage() {
+    return Optional.ofNullable(providerMessage);
+  }
+
+  /** Attaches the provider's own error text (see {@link #providerMessage()}); returns this exception. */
+  public ModelCallException withProviderMessage(@Nullable String message) {
+    this.providerMessage = message;
+    return this;
   }
 
   public Optional<Duration> retryAfter() {

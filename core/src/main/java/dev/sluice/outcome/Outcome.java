@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum Outcome {
   /** The assigned variant answered. */
   SUCCESS,
+  /**
+   * The assigned variant answered with a refusal ({@link dev.sluice.model.FinishReason#REFUSAL}):
+   * the response's text is the refusal, not an answer.
+   */
+  REFUSED,
   /** A fallback link answered after the assigned variant failed. */
   FALLBACK,
   /** A guardrail blocked the input or the output. */

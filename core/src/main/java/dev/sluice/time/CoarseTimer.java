@@ -82,6 +82,27 @@ final class CoarseTimer {
   private void run() {
     long lastTask = System.nanoTime();
     while (!stopped) {
+      try {
+        lastTask = tick(lastTask);
+      } catch (Throwable e) {
+        // Nothing a task or the JVM throws (an OutOfMemoryError, even while logging) ends the thread every route's timeouts depend on.
+        failed(e);
+      }
+    }
+  }
+
+  private static void failed(Throwable e) {
+    try {
+      log.error("the timer survived an error between tasks", e);
+    } catch (Throwable ignored) {
+      // logging itself failed (out of memory): the thread goes on regardless
+    }
+  }
+
+  /** One round: take new tasks, run the due ones, park until the next; returns when a task was last seen. */
+  private long tick(long lastTaskSeen) {
+    long lastTask = lastTaskSeen;
+    {
       boolean any = false;
       for (Task t; (t = incoming.poll()) != null; ) {
         any = true;
@@ -99,7 +120,7 @@ final class CoarseTimer {
           try {
             t.task.run();
           } catch (Throwable e) {
-            log.warn("a scheduled task failed; tasks should only complete futures", e);
+            taskFailed(e);
           }
         }
       }
@@ -127,6 +148,15 @@ final class CoarseTimer {
         long wait = heap.peek().due - System.nanoTime();
         LockSupport.parkNanos(this, Math.max(TICK / 4, Math.min(TICK, wait)));
       }
+    }
+    return lastTask;
+  }
+
+  private static void taskFailed(Throwable e) {
+    try {
+      log.warn("a scheduled task failed; tasks should only complete futures", e);
+    } catch (Throwable ignored) {
+      // logging itself failed (out of memory): the next task still runs
     }
   }
 

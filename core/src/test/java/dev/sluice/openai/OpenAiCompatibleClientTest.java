@@ -156,7 +156,7 @@ class OpenAiCompatibleClientTest {
         .isInstanceOfSatisfying(ModelCallException.class, e -> {
           assertThat(e.status()).isEqualTo(500);
           assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
-          assertThat(e.getMessage()).contains("internal");
+          assertThat(e.providerMessage()).contains("internal");
         });
     assertThat(server.served()).isEqualTo(3);
     assertThat(modelCalls("server_error")).isEqualTo(3);

@@ -42,7 +42,7 @@ public final class VariantConfig {
   private static final Set<String> SIMULATED = Set.of("provider", "seed", "text", "json", "latency_median", "latency_p99",
       "output_tokens_median", "output_tokens_p99", "failures");
   private static final Set<String> OPENAI = Set.of("provider", "base_url", "api_key", "api_key_env", "azure_api_version", "headers",
-      "connect_timeout", "max_tokens_field");
+      "connect_timeout", "max_tokens_field", "max_response_bytes");
   private static final Set<String> PROVIDERS = Set.of("simulated", "openai", "azure", "ollama");
 
   private VariantConfig() {}
@@ -148,6 +148,13 @@ public final class VariantConfig {
     if (provider.equals("azure")) b.azure(text(n, "azure_api_version", true, path));
     if (n.has("connect_timeout")) b.connectTimeout(duration(n, "connect_timeout", path));
     if (n.has("max_tokens_field")) b.maxTokensField(text(n, "max_tokens_field", true, path));
+    if (n.has("max_response_bytes")) {
+      double bytes = number(n, "max_response_bytes", path);
+      if (bytes != Math.rint(bytes) || bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
+        throw new InvalidConfigurationException(path(path, "max_response_bytes"), String.valueOf(bytes), "a whole number of bytes from 1024 to 2147483639");
+      }
+      b.maxResponseBytes((long) bytes);
+    }
     JsonNode headers = object(n, "headers", path, "an object of header name to value");
     if (headers != null) {
       headers.fields().forEachRemaining(e -> b.header(e.getKey(), e.getValue().asText()));

@@ -50,6 +50,10 @@ public final class OutputValidationStep implements StateStep, Stages.Check {
   }
 
   private @Nullable String problem(CallState call, ChatResponse r) {
+    if (r.finishReason() == FinishReason.REFUSAL) {
+      // A refusal is an answer of its own (outcome REFUSED), not empty output to retry.
+      return null;
+    }
     if (r.text().isBlank() && r.toolCalls().isEmpty()) {
       return "empty output";
     }
