@@ -230,31 +230,49 @@ public final class RolloutControl {
 
   // ---- operations ----------------------------------------------------------------------------
 
+  private volatile boolean closed;
+
+  /** Called by {@link Sluice#close()}: operations after it are refused, evaluations do nothing. */
+  void close() {
+    closed = true;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("route '" + route.name() + "': the Sluice instance is closed; toggles and rollout operations after close() are refused");
+    }
+  }
+
   /** Kill switch on: calls go to the baseline, or with {@code toFallback} to the route's fallback chain. */
   public synchronized void kill(boolean toFallback, String who, String why) {
+    requireOpen();
     toggles.set(route.name(), toggles().withKill(true, toFallback));
     event("killed", who, why + (toFallback ? " (to fallback)" : " (to baseline)"));
   }
 
   public synchronized void unkill(String who, String why) {
+    requireOpen();
     toggles.set(route.name(), toggles().withKill(false, false));
     event("unkilled", who, why);
   }
 
   /** Every call gets this variant until {@link #unpin}. */
   public synchronized void pin(String variantId, String who, String why) {
+    requireOpen();
     route.variant(variantId);
     toggles.set(route.name(), toggles().withPinned(variantId));
     event("pinned", who, why + " (" + variantId + ")");
   }
 
   public synchronized void unpin(String who, String why) {
+    requireOpen();
     toggles.set(route.name(), toggles().withPinned(null));
     event("unpinned", who, why);
   }
 
   /** Overrides the stage's percentage (0 to 100); null returns to the stage's. */
   public synchronized void percent(@Nullable Double percent, String who, String why) {
+    requireOpen();
     if (percent != null && !(percent >= 0 && percent <= 100)) {
       throw new InvalidConfigurationException("percent", percent, "a percentage from 0 to 100");
     }
@@ -264,11 +282,13 @@ public final class RolloutControl {
 
   /** Stops automatic advancement; traffic stays as the stage has it. */
   public synchronized void pause(String who, String why) {
+    requireOpen();
     save(snapshot.state.paused(true, why));
     event("paused", who, why);
   }
 
   public synchronized void resume(String who, String why) {
+    requireOpen();
     save(snapshot.state.paused(false, why));
     event("resumed", who, why);
   }
@@ -278,6 +298,7 @@ public final class RolloutControl {
    * rolled back, the offline gate has not passed, or the stage's minimum exposure is not met.
    */
   public synchronized void advance(String who, String why) {
+    requireOpen();
     String refusal = whyNotAdvance();
     if (refusal != null) {
       throw new IllegalStateException("route '" + route.name() + "' cannot advance: " + refusal);
@@ -287,6 +308,7 @@ public final class RolloutControl {
 
   /** Sends every call back to the baseline, at once, and stops the rollout. */
   public synchronized void rollback(String who, String why) {
+    requireOpen();
     requirePlan();
     if (snapshot.state.rolledBack()) {
       return;
@@ -298,6 +320,7 @@ public final class RolloutControl {
 
   /** Records the offline gate's result; a passing report lets the plan leave its offline-gate stage. */
   public synchronized void recordGate(GateReport report, String who) {
+    requireOpen();
     requirePlan();
     save(snapshot.state.gate(report.passed(), report.summary()));
     event("gate", who, (report.passed() ? "passed: " : "failed: ") + report.summary());
@@ -309,7 +332,7 @@ public final class RolloutControl {
    * be called at any time; does nothing while paused or rolled back.
    */
   public synchronized @Nullable Verdict evaluate() {
-    if (plan == null || snapshot.state.rolledBack() || snapshot.state.paused()) {
+    if (closed || plan == null || snapshot.state.rolledBack() || snapshot.state.paused()) {
       return null;
     }
     Stage stage = Objects.requireNonNull(snapshot.stage);

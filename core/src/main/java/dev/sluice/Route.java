@@ -45,6 +45,13 @@ public final class Route {
   private final @Nullable RolloutPlan rollout;
   private final List<FallbackLink> fallback;
   private final Guardrails guardrails;
+  private final int maxInputChars;
+
+  /**
+   * The default {@linkplain Builder#maxInputChars maximum input size}: 1 MiB of characters, about
+   * 250,000 tokens, more than any model's context window today.
+   */
+  public static final int DEFAULT_MAX_INPUT_CHARS = 1 << 20;
 
   private Route(Builder b) {
     this.name = Checks.id("route.name", b.name);
@@ -83,6 +90,7 @@ public final class Route {
     this.rollout = b.rollout;
     this.fallback = List.copyOf(b.fallback);
     this.guardrails = b.guardrails;
+    this.maxInputChars = b.maxInputChars;
     if (rollout != null) {
       if (!rollout.route().equals(name)) {
         throw new InvalidConfigurationException(field + ".rollout.route", rollout.route(), "'" + name + "', the route it is attached to");
@@ -165,6 +173,15 @@ public final class Route {
     return call;
   }
 
+  /**
+   * The most characters a call's input may have: every message's text plus the tool and response
+   * format schemas. Checked first, before any guardrail, token count or model call; a larger input
+   * is rejected ({@link dev.sluice.outcome.CallRejectedException}, reason {@code input_too_large}).
+   */
+  public int maxInputChars() {
+    return maxInputChars;
+  }
+
   /** The route's budget caps; {@link BudgetPolicy#NONE} if it has none. */
   public BudgetPolicy budget() {
     return budget;
@@ -187,6 +204,7 @@ public final class Route {
     private @Nullable RolloutPlan rollout;
     private final List<FallbackLink> fallback = new ArrayList<>();
     private Guardrails guardrails = Guardrails.NONE;
+    private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
 
     private Builder(String name) {
       this.name = name;
@@ -245,6 +263,19 @@ public final class Route {
       for (FallbackLink l : links) {
         fallback.add(java.util.Objects.requireNonNull(l, "fallback link"));
       }
+      return this;
+    }
+
+    /**
+     * The most characters a call's input may have (messages, tool and response schemas); default
+     * {@link #DEFAULT_MAX_INPUT_CHARS}. Every guardrail and the token counter take time in
+     * proportion to the input, so this bounds the time a call spends before its model call.
+     */
+    public Builder maxInputChars(int chars) {
+      if (chars < 1) {
+        throw new InvalidConfigurationException("route[" + name + "].maxInputChars", String.valueOf(chars), "a positive number of characters");
+      }
+      this.maxInputChars = chars;
       return this;
     }
 

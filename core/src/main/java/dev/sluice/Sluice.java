@@ -20,6 +20,7 @@ import dev.sluice.rollout.StageGate;
 import dev.sluice.rollout.ToggleSource;
 import java.util.function.Consumer;
 import dev.sluice.internal.CallPipeline;
+import dev.sluice.internal.Workers;
 import dev.sluice.annotation.RoutedMethods;
 import dev.sluice.internal.proxy.AttemptBody;
 import dev.sluice.internal.rollout.ShadowLauncher;
@@ -77,9 +78,19 @@ public final class Sluice implements AutoCloseable {
   private final List<TimeSource.Scheduled> ticks = new ArrayList<>();
   private volatile boolean closed;
   private final ShadowLauncher shadowLauncher;
+  private final Workers workers;
+
+  /**
+   * Requests up to this many characters run {@code callAsync}'s steps on the caller's thread up to
+   * the model call (microseconds); larger ones go to the executor first, so the caller never waits
+   * for guardrails or token counting in proportion to its input.
+   */
+  static final long ASYNC_INLINE_CHARS = 16 * 1024;
 
   private Sluice(Builder b) {
-    this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, b.callListeners);
+    this.workers = Workers.of(b.executor, b.time);
+    this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, b.callListeners,
+        workers);
     this.breakers = new Breakers(b.time, b.meters);
     this.shadowLauncher = ShadowLauncher.of(b.shadow, b.shadowExecutor);
     this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps);
@@ -103,7 +114,8 @@ public final class Sluice implements AutoCloseable {
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
     if (b.gate instanceof Judge judge) {
-      judge.onLookDue(route -> environment.time().schedule(Duration.ZERO, () -> Objects.requireNonNull(rollouts.get(route), route).evaluate()));
+      judge.onLookDue(route -> environment.time().schedule(Duration.ZERO,
+          () -> workers.execute(() -> Objects.requireNonNull(rollouts.get(route), route).evaluate())));
     }
     if (!b.evaluateEvery.isZero()) {
       for (RolloutControl c : rollouts.values()) {
@@ -119,13 +131,13 @@ public final class Sluice implements AutoCloseable {
       if (closed) {
         return;
       }
-      ticks.add(environment.time().schedule(every, () -> {
+      ticks.add(environment.time().schedule(every, () -> workers.execute(() -> {
         try {
           control.evaluate();
         } finally {
           scheduleEvaluation(control, every);
         }
-      }));
+      })));
     }
   }
 
@@ -135,8 +147,10 @@ public final class Sluice implements AutoCloseable {
   }
 
   /**
-   * Stops the scheduled rollout evaluations and the shadow launcher's thread (queued shadow runs
-   * are dropped). Calls in flight finish; the instance should not be used after.
+   * Closes this instance: calls, proxies' routed methods, toggles and rollout operations after it
+   * fail with an {@link IllegalStateException}; scheduled rollout evaluations stop; the shadow
+   * launcher's thread stops (queued shadow runs are dropped); Sluice's own worker threads end once
+   * the work already given to them has run. Calls in flight finish. Closing twice does nothing.
    */
   @Override
   public void close() {
@@ -145,7 +159,15 @@ public final class Sluice implements AutoCloseable {
       ticks.forEach(TimeSource.Scheduled::cancel);
       ticks.clear();
     }
+    rollouts.values().forEach(RolloutControl::close);
     shadowLauncher.close();
+    workers.close();
+  }
+
+  private void requireOpen(String route) {
+    if (closed) {
+      throw new IllegalStateException("cannot call route '" + route + "': this Sluice instance is closed");
+    }
   }
 
   public static Builder builder() {
@@ -154,6 +176,7 @@ public final class Sluice implements AutoCloseable {
 
   /** Calls the route and waits for the answer. Interrupting the caller cancels the call. */
   public SluiceResponse call(String route, ChatRequest request, Subject subject) {
+    requireOpen(route);
     CallPipeline pipeline = pipeline(route);
     CallState call = newCall(pipeline, request, subject);
     CompletableFuture<ChatResponse> f = pipeline.execute(call);
@@ -196,7 +219,37 @@ public final class Sluice implements AutoCloseable {
    * {@link SluiceException}; cancelling it cancels the call and aborts the model request in flight.
    */
   public CompletableFuture<SluiceResponse> callAsync(String route, ChatRequest request, Subject subject) {
-    return start(route, request, subject, null);
+    Objects.requireNonNull(request, "request");
+    if (request.inputChars() <= ASYNC_INLINE_CHARS) {
+      return start(route, request, subject, null);
+    }
+    requireOpen(route);
+    pipeline(route);
+    Objects.requireNonNull(subject, "subject");
+    CompletableFuture<SluiceResponse> result = new CompletableFuture<>();
+    workers.execute(() -> {
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        CompletableFuture<SluiceResponse> call = start(route, request, subject, null);
+        result.whenComplete((r, e) -> {
+          if (result.isCancelled()) {
+            call.cancel(true);
+          }
+        });
+        call.whenComplete((r, e) -> {
+          if (e != null) {
+            result.completeExceptionally(e);
+          } else {
+            result.complete(r);
+          }
+        });
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
   }
 
   /**
@@ -227,6 +280,7 @@ public final class Sluice implements AutoCloseable {
   }
 
   private CompletableFuture<SluiceResponse> start(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {
+    requireOpen(route);
     CallPipeline pipeline = pipeline(route);
     CallState call = newCall(pipeline, request, subject);
     if (body != null) {
@@ -321,6 +375,7 @@ public final class Sluice implements AutoCloseable {
     private Duration evaluateEvery = Duration.ofSeconds(10);
     private ShadowPolicy shadow = ShadowPolicy.DEFAULTS;
     private @Nullable Executor shadowExecutor;
+    private @Nullable Executor executor;
     private final List<CallListener> callListeners = new ArrayList<>();
 
     private Builder() {}
@@ -338,6 +393,20 @@ public final class Sluice implements AutoCloseable {
     /** Told of every finished call (after meters and audit), e.g. for reports. */
     public Builder callListener(CallListener listener) {
       callListeners.add(Objects.requireNonNull(listener, "callListener"));
+      return this;
+    }
+
+    /**
+     * Where work that leaves the caller's thread runs: a retry after its backoff, an attempt whose
+     * timeout fired and what follows it (fallback links, the audit sink, your continuations of
+     * {@code callAsync}), and a {@code callAsync} of more than 16 KiB of input, whose guardrails
+     * and token counting then run here rather than on the calling thread. Never the timer's own
+     * thread. Default: Sluice's pool of one daemon thread per core (at least two), ended by {@link
+     * Sluice#close()}; with a {@link dev.sluice.time.ManualTimeSource} (tests), the thread that
+     * advances the clock. A task your executor rejects runs on the thread that handed it over.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

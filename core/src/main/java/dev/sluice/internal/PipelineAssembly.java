@@ -55,19 +55,20 @@ public final class PipelineAssembly {
     return List.of(
         budgets.stepFactory(),
         factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit(), env.listeners(), mdc)),
+        factory(Phase.RECORD, (route, env) -> new InputLimitStep(route)),
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep(mdc)),
         factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, launcher, env.time(), budgets.ledger(), env.prices(), env.meters())),
         optional(Phase.FALLBACK, route -> !route.fallback().isEmpty(), (route, env) -> new FallbackStep(route, env.time(), env.meters())),
         optional(Phase.INPUT_GUARDRAILS, route -> !route.guardrails().input().isEmpty(),
-            (route, env) -> new InputGuardrailStep(route, env.meters())),
+            (route, env) -> new InputGuardrailStep(route, env.meters(), env.time())),
         optional(Phase.OUTPUT_GUARDRAILS, route -> !route.guardrails().output().isEmpty(),
             (route, env) -> new OutputGuardrailStep(route, env.meters())),
-        factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), breakers.retries(), env.meters())),
+        factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), env.executor(), breakers.retries(), env.meters())),
         factory(Phase.BULKHEAD, (route, env) -> new BulkheadStep(route, breakers, env.meters())),
         factory(Phase.CIRCUIT_BREAKER, (route, env) -> new CircuitBreakerStep(route, breakers)),
         factory(Phase.OUTPUT_GUARDRAILS, (route, env) -> new OutputValidationStep(route)),
-        factory(Phase.TIMEOUT, (route, env) -> new TimeoutStep(route, env.time())));
+        factory(Phase.TIMEOUT, (route, env) -> new TimeoutStep(route, env.time(), env.executor())));
   }
 
   private static StateStepFactory optional(Phase phase, java.util.function.Predicate<Route> applies, Maker maker) {

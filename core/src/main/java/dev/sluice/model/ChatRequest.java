@@ -98,6 +98,22 @@ public final class ChatRequest {
   }
 
   /** Total characters over all messages. */
+  /**
+   * The characters of everything the request sends that its caller wrote: message texts, tool
+   * names, descriptions and schemas, and the response format's schema. A long, never overflowing.
+   */
+  public long inputChars() {
+    long n = 0;
+    for (ChatMessage m : messages) {
+      n += m.content().length();
+    }
+    for (ToolDefinition t : tools) {
+      n += t.name().length() + t.description().length() + t.parametersSchema().length();
+    }
+    String schema = responseFormat.schema();
+    return schema == null ? n : n + schema.length();
+  }
+
   public int totalChars() {
     int n = 0;
     for (ChatMessage m : messages) {

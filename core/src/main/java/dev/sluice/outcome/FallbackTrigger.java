@@ -45,7 +45,8 @@ public enum FallbackTrigger {
       return GUARDRAIL_BLOCKED;
     }
     if (e instanceof CallRejectedException r) {
-      return r.reason().equals("kill_switch") ? KILLED : RATE_LIMITED;
+      // An input over the route's size limit is the caller's mistake: no fallback answers it.
+      return r.reason().equals("input_too_large") ? null : r.reason().equals("kill_switch") ? KILLED : RATE_LIMITED;
     }
     if (e instanceof ModelCallException m) {
       return switch (m.kind()) {

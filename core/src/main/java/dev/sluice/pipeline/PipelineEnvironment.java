@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param audit where audit events go
  * @param includeTextInAudit whether audit events carry prompt and completion text
  * @param listeners told of every finished call
+ * @param executor where work that leaves the caller's thread runs: retries after their backoff,
+ *     attempts whose timeout fired and what follows them, large asynchronous calls; never the
+ *     timer's thread
  */
 public record PipelineEnvironment(
     TimeSource time, MeterRegistry meters, PriceTable prices, AuditSink audit, boolean includeTextInAudit,
-    java.util.List<CallListener> listeners) {
+    java.util.List<CallListener> listeners, java.util.concurrent.Executor executor) {
 
   public PipelineEnvironment {
     listeners = java.util.List.copyOf(listeners);
@@ -26,5 +29,6 @@ public record PipelineEnvironment(
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(prices, "prices");
     Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(executor, "executor");
   }
 }

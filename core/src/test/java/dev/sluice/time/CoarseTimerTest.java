@@ -42,6 +42,20 @@ class CoarseTimerTest {
   }
 
   @Test
+  void aTaskThatThrowsAnErrorLeavesTheThreadRunningTheNextTasks() throws Exception {
+    timer.schedule(0, () -> {
+      throw new OutOfMemoryError("a call's failure, simulated");
+    });
+    timer.schedule(0, () -> {
+      throw new StackOverflowError();
+    });
+    CountDownLatch after = new CountDownLatch(1);
+    timer.schedule(TimeUnit.MILLISECONDS.toNanos(2), after::countDown);
+    assertThat(after.await(10, TimeUnit.SECONDS)).as("the task after the errors ran").isTrue();
+    assertThat(timer.isRunning()).isTrue();
+  }
+
+  @Test
   void aStormOfCancelledTimeoutsNeverRunsAndTheLiveOnesStillDo() throws Exception {
     AtomicInteger cancelledRan = new AtomicInteger();
     List<TimeSource.Scheduled> all = new ArrayList<>();

@@ -15,22 +15,30 @@ import dev.sluice.internal.StateStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import dev.sluice.outcome.CallTimeoutException;
+import dev.sluice.time.TimeSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs the route's input guardrails, in order, on the text of every user message, once per call
- * (never per retry). Rewrites replace the message; a block or fallback result fails the call with
+ * Runs the route's input guardrails, in order, on the text of every message but the system prompt
+ * (user turns, and the assistant and tool turns of the history, which carry the user's data too),
+ * once per call (never per retry), within the call's deadline: a call whose deadline passed while
+ * its input was checked ends with a {@link CallTimeoutException} before reaching the model. Rewrites replace the message; a block or fallback result fails the call with
  * {@link GuardrailBlockedException}, which the fallback chain may answer.
  */
 public final class InputGuardrailStep implements StateStep {
 
   private final List<InputGuardrail> guardrails;
   private final GuardrailRecorder recorder;
+  private final Route route;
+  private final TimeSource time;
 
-  public InputGuardrailStep(Route route, MeterRegistry meters) {
+  public InputGuardrailStep(Route route, MeterRegistry meters, TimeSource time) {
     this.guardrails = route.guardrails().input();
     this.recorder = new GuardrailRecorder(route.name(), meters);
+    this.route = route;
+    this.time = time;
   }
 
   @Override
@@ -40,7 +48,7 @@ public final class InputGuardrailStep implements StateStep {
     boolean changed = false;
     for (int i = 0; i < messages.size(); i++) {
       ChatMessage m = messages.get(i);
-      if (m.role() != Role.USER) {
+      if (m.role() == Role.SYSTEM) {
         continue;
       }
       String text = m.content();
@@ -59,6 +67,10 @@ public final class InputGuardrailStep implements StateStep {
         }
       }
       messages.set(i, new ChatMessage(m.role(), text));
+    }
+    if (call.nanosLeft(time.nanoTime()) <= 0) {
+      return CompletableFuture.failedFuture(new CallTimeoutException("route '" + route.name() + "': the deadline of "
+          + route.resilience().deadline().toMillis() + " ms passed while the input guardrails ran", route.resilience().deadline()));
     }
     if (changed) {
       call.request(request.toBuilder().messages(messages).build());

@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,14 +38,16 @@ public final class RetryStep implements StateStep {
 
   private final Route route;
   private final TimeSource time;
+  private final Executor executor;
   private final Retry retry;
   private final RetryBudgetCounter budget;
   private final Counter retries;
   private final Counter budgetExhausted;
 
-  public RetryStep(Route route, TimeSource time, RetryRegistry registry, MeterRegistry meters) {
+  public RetryStep(Route route, TimeSource time, Executor executor, RetryRegistry registry, MeterRegistry meters) {
     this.route = route;
     this.time = time;
+    this.executor = executor;
     RetryPolicy p = route.resilience().retry();
     IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
         p.initialBackoff(), p.backoffMultiplier(), p.jitter(), p.maxBackoff());
@@ -136,7 +139,8 @@ public final class RetryStep implements StateStep {
       return;
     }
     retries.increment();
-    time.schedule(delay, () -> attempt(call, next, context, result, error));
+    // The timer only hands the attempt over: its guardrails, token count and request never run on the timer's thread.
+    time.schedule(delay, () -> executor.execute(() -> attempt(call, next, context, result, error)));
   }
 
   private static SluiceException deadlinePassed(CallState call, ResiliencePolicy p, @Nullable SluiceException last) {

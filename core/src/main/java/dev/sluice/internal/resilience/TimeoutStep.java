@@ -14,6 +14,8 @@ import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
 
 /**
@@ -25,10 +27,12 @@ public final class TimeoutStep implements StateStep {
 
   private final Route route;
   private final TimeSource time;
+  private final Executor executor;
 
-  public TimeoutStep(Route route, TimeSource time) {
+  public TimeoutStep(Route route, TimeSource time, Executor executor) {
     this.route = route;
     this.time = time;
+    this.executor = executor;
   }
 
   @Override
@@ -60,6 +64,11 @@ public final class TimeoutStep implements StateStep {
    */
   private final class AttemptTimer extends CompletableFuture<ChatResponse>
       implements Runnable, BiConsumer<ChatResponse, Throwable> {
+    private static final int PENDING = 0;
+    private static final int ENDED = 1;
+    private static final int FIRED = 2;
+    /** Whichever of the attempt's end and the timer comes first claims the attempt; the other does nothing. */
+    volatile int state;
     private final CallState call;
     private final Variant variant;
     private final Duration attemptTimeout;
@@ -77,9 +86,19 @@ public final class TimeoutStep implements StateStep {
       this.attempt = attempt;
     }
 
-    /** The timer fired. */
+    /**
+     * The timer fired, on the timer's thread: it claims the attempt there, so an answer arriving
+     * now is dropped, and hands the abort over to the executor, because ending the attempt runs
+     * everything that follows it (retries, fallback links, the audit sink, the caller's code).
+     */
     @Override
     public void run() {
+      if (STATE.compareAndSet(this, PENDING, FIRED)) {
+        executor.execute(this::fire);
+      }
+    }
+
+    private void fire() {
       // Built only when it fires: filling in a stack trace on every attempt costs more than the rest of the pipeline.
       SluiceException timeout = timeout(variant, attemptTimeout, byDeadline, attempt);
       call.abortAttempt(timeout);
@@ -87,9 +106,12 @@ public final class TimeoutStep implements StateStep {
       completeExceptionally(timeout);
     }
 
-    /** The attempt ended. */
+    /** The attempt ended (unless the timer claimed it first: then its abort ends it). */
     @Override
     public void accept(ChatResponse response, Throwable failure) {
+      if (!STATE.compareAndSet(this, PENDING, ENDED)) {
+        return;
+      }
       scheduled.cancel();
       if (failure != null) {
         completeExceptionally(failure);
@@ -98,6 +120,9 @@ public final class TimeoutStep implements StateStep {
       }
     }
   }
+
+  private static final AtomicIntegerFieldUpdater<AttemptTimer> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(AttemptTimer.class, "state");
 
   private SluiceException timeout(Variant variant, Duration attemptTimeout, boolean byDeadline, int attempt) {
     return byDeadline
