@@ -45,10 +45,51 @@ public final class TokenCounter {
     return encoding(model).isPresent();
   }
 
-  /** Tokens of one text: exact if the encoding is known, else its UTF-8 byte count. */
+  /**
+   * Tokens of one text: exact if the encoding is known, else its UTF-8 byte count. The text is
+   * encoded in pieces of about {@value #PIECE} characters cut just before a space that follows a
+   * non-space character: no pre-token of the cl100k or o200k encodings crosses such a point, so
+   * the sum of the pieces' counts is the text's count. A piece that finds no such point within
+   * {@value #LONGEST_EXACT} characters (a blob: base64, minified code, a run of one character)
+   * counts at its UTF-8 byte bound instead, because BPE on one long pre-token takes time that
+   * grows faster than its length. So time is linear in the text, and the count never low.
+   */
   public long count(String model, String text) {
     Optional<Encoding> e = encoding(model);
-    return e.isPresent() ? e.get().countTokensOrdinary(text) : utf8Length(text);
+    return e.isPresent() ? countInPieces(e.get(), text) : utf8Length(text);
+  }
+
+  /** Pieces start at about this many characters. */
+  static final int PIECE = 512;
+  /** A piece longer than this without a cut point counts at its byte bound. */
+  static final int LONGEST_EXACT = 2048;
+
+  static long countInPieces(Encoding encoding, String text) {
+    return countInPieces(encoding, text, PIECE, LONGEST_EXACT);
+  }
+
+  static long countInPieces(Encoding encoding, String text, int piece, int longestExact) {
+    int n = text.length();
+    if (n <= piece) {
+      return exactOrBound(encoding, text, 0, n);
+    }
+    long total = 0;
+    int start = 0;
+    int i = start + 1;
+    while (start < n) {
+      int cut = n;
+      for (i = Math.max(i, start + 1); i < n; i++) {
+        // After a letter or digit, a space always starts a new pre-token.
+        if (i - start >= piece && text.charAt(i) == ' ' && Character.isLetterOrDigit(text.charAt(i - 1))) {
+          cut = i;
+          break;
+        }
+      }
+      total += cut - start <= longestExact ? exactOrBound(encoding, text, start, cut) : utf8Length(text, start, cut);
+      start = cut;
+      i = cut + 1;
+    }
+    return total;
   }
 
   /** Input tokens of a chat request, overhead included. */
@@ -91,9 +132,23 @@ public final class TokenCounter {
     return n;
   }
 
+  /** The exact count, or the byte bound for text the encoder refuses (a lone surrogate is not UTF-8). */
+  private static long exactOrBound(Encoding encoding, String text, int from, int to) {
+    String piece = from == 0 && to == text.length() ? text : text.substring(from, to);
+    try {
+      return encoding.countTokensOrdinary(piece);
+    } catch (IllegalArgumentException notUtf8) {
+      return utf8Length(piece);
+    }
+  }
+
   static long utf8Length(String s) {
+    return utf8Length(s, 0, s.length());
+  }
+
+  private static long utf8Length(String s, int from, int to) {
     long bytes = 0;
-    for (int i = 0; i < s.length(); i++) {
+    for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
     }

@@ -8,13 +8,20 @@ import java.util.List;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.Chars;
 import net.jqwik.api.constraints.StringLength;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
 
 /** The cheap bound budgets may reserve with is never below the exact count; cached system prompts count the same. */
 class TokenCounterProperties {
 
   final TokenCounter counter = new TokenCounter();
   final TokenCounter other = new TokenCounter();
+  static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
   @Property(tries = 60)
   void theByteBoundIsNeverBelowTheExactCount(@ForAll @StringLength(max = 80) String user, @ForAll @StringLength(max = 80) String system) {
@@ -33,6 +40,30 @@ class TokenCounterProperties {
     long fresh = other.countInput("gpt-4o-mini", List.of(ChatMessage.system(new String(system)), ChatMessage.user("hi")));
     assertThat(again).isEqualTo(first).isEqualTo(fresh)
         .isEqualTo(TokenCounter.PRIMING + 2L * TokenCounter.PER_MESSAGE + counter.count("gpt-4o-mini", system) + counter.count("gpt-4o-mini", "hi"));
+  }
+
+  /** Cutting before a space that follows a letter or digit never changes the count (small pieces, so every text is cut often). */
+  @Property(tries = 400)
+  void countingInPiecesIsExact(@ForAll @StringLength(max = 400) @CharRange(from = 'a', to = 'z') @CharRange(from = 'A', to = 'Z')
+      @CharRange(from = '0', to = '9') @Chars({' ', ' ', ' ', '\n', '\t', '\r', '\'', '.', ',', '!', '-', '/', '\u00a0', '\u3000', 'é', 'ß',
+          '中', '文', '\u0301'}) String text) {
+    for (EncodingType type : List.of(EncodingType.O200K_BASE, EncodingType.CL100K_BASE)) {
+      Encoding e = REGISTRY.getEncoding(type);
+      assertThat(TokenCounter.countInPieces(e, text, 4, 100_000)).as("%s: %s", type, text).isEqualTo(e.countTokensOrdinary(text));
+    }
+  }
+
+  /** A piece with no cut point counts at its byte bound: never below the exact count. */
+  @Property(tries = 100)
+  void aBlobCountsAtItsByteBound(@ForAll @StringLength(min = 1, max = 300) String text) {
+    Encoding e = REGISTRY.getEncoding(EncodingType.O200K_BASE);
+    assertThat(TokenCounter.countInPieces(e, text, 4, 3)).isGreaterThanOrEqualTo(e.countTokensOrdinary(text));
+  }
+
+  @Example
+  void aLoneSurrogateCountsAtItsBoundInsteadOfFailing() {
+    String text = "abc \ud83d def".repeat(300);
+    assertThat(counter.count("gpt-4o-mini", text)).isPositive().isLessThanOrEqualTo(TokenCounter.utf8Length(text));
   }
 
   @Example

@@ -9,12 +9,9 @@ import dev.sluice.pipeline.CallKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Collections;
-import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -40,8 +37,8 @@ public final class Pii {
     HASH
   }
 
-  /** The call's vault: placeholder to original value, in the order they were made; the map is its own lock. */
-  static final CallKey<Map<String, String>> VAULT = CallKey.of("pii_vault");
+  /** The call's vault: placeholders to original values and back. */
+  static final CallKey<PiiVault> VAULT = CallKey.of("pii_vault");
 
   private Pii() {}
 
@@ -67,13 +64,12 @@ public final class Pii {
         if (found.isEmpty()) {
           return GuardrailResult.pass();
         }
-        Map<String, String> vault = vault(call);
+        PiiVault vault = vault(call);
         StringBuilder out = new StringBuilder(text.length());
         int at = 0;
-        Map<PiiEntity, Integer> seen = new EnumMap<>(PiiEntity.class);
         for (PiiMatch m : found) {
           out.append(text, at, m.start());
-          out.append(replacement(operator, m, vault, seen));
+          out.append(replacement(operator, m, vault));
           at = m.end();
         }
         out.append(text, at, text.length());
@@ -93,18 +89,13 @@ public final class Pii {
 
       @Override
       public GuardrailResult check(ChatResponse response, CallContext call) {
-        Map<String, String> vault = call.get(VAULT);
+        PiiVault vault = call.get(VAULT);
         if (vault == null || vault.isEmpty()) {
           return GuardrailResult.pass();
         }
         String text = response.text();
-        String restored = text;
-        synchronized (vault) {
-          for (Map.Entry<String, String> e : vault.entrySet()) {
-            restored = restored.replace(e.getKey(), e.getValue());
-          }
-        }
-        return restored.equals(text) ? GuardrailResult.pass() : GuardrailResult.rewrite(restored, "restored placeholders");
+        String restored = vault.restore(text);
+        return restored == text ? GuardrailResult.pass() : GuardrailResult.rewrite(restored, "restored placeholders");
       }
     };
   }
@@ -124,9 +115,19 @@ public final class Pii {
 
       @Override
       public GuardrailResult check(ChatResponse response, CallContext call) {
-        String input = call.request().messages().stream().map(m -> m.content()).collect(Collectors.joining("\n"));
-        for (PiiMatch m : detector.find(response.text())) {
-          if (kinds.contains(m.entity()) && !input.contains(m.value())) {
+        List<PiiMatch> inAnswer = detector.find(response.text());
+        if (inAnswer.isEmpty()) {
+          return GuardrailResult.pass();
+        }
+        // What the user gave, found the same way: one set lookup per match instead of a search of the whole input.
+        Set<String> given = new HashSet<>();
+        for (var message : call.request().messages()) {
+          for (PiiMatch m : detector.find(message.content())) {
+            given.add(m.value());
+          }
+        }
+        for (PiiMatch m : inAnswer) {
+          if (kinds.contains(m.entity()) && !given.contains(m.value())) {
             return GuardrailResult.block("the answer contains " + m.entity().tag() + " data the user did not give");
           }
         }
@@ -135,26 +136,13 @@ public final class Pii {
     };
   }
 
-  static Map<String, String> vault(CallContext call) {
-    return call.computeIfAbsent(VAULT, () -> Collections.synchronizedMap(new LinkedHashMap<>()));
+  static PiiVault vault(CallContext call) {
+    return call.computeIfAbsent(VAULT, PiiVault::new);
   }
 
-  private static String replacement(Operator op, PiiMatch m, Map<String, String> vault, Map<PiiEntity, Integer> seen) {
+  private static String replacement(Operator op, PiiMatch m, PiiVault vault) {
     return switch (op) {
-      case PLACEHOLDER -> {
-        synchronized (vault) {
-          for (Map.Entry<String, String> e : vault.entrySet()) {
-            if (e.getValue().equals(m.value())) {
-              yield e.getKey();
-            }
-          }
-          int n = (int) vault.keySet().stream().filter(k -> k.startsWith("<" + m.entity().name() + "_")).count() + 1;
-          String placeholder = "<" + m.entity().name() + "_" + n + ">";
-          vault.put(placeholder, m.value());
-          seen.merge(m.entity(), 1, Integer::sum);
-          yield placeholder;
-        }
-      }
+      case PLACEHOLDER -> vault.placeholder(m.entity(), m.value());
       case MASK -> {
         String v = m.value();
         int keep = Math.min(4, v.length() / 4);

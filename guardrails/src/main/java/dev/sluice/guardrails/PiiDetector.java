@@ -73,21 +73,7 @@ public final class PiiDetector {
 
   private static List<PiiMatch> resolve(List<PiiMatch> all) {
     all.sort(Comparator.comparing(PiiMatch::entity).thenComparingInt(PiiMatch::start));
-    List<PiiMatch> kept = new ArrayList<>();
-    for (PiiMatch m : all) {
-      boolean overlaps = false;
-      for (PiiMatch k : kept) {
-        if (m.start() < k.end() && k.start() < m.end()) {
-          overlaps = true;
-          break;
-        }
-      }
-      if (!overlaps) {
-        kept.add(m);
-      }
-    }
-    kept.sort(Comparator.comparingInt(PiiMatch::start));
-    return kept;
+    return Spans.disjoint(all, PiiMatch::start, PiiMatch::end);
   }
 
   private interface Check {

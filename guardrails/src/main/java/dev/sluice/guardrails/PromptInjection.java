@@ -6,7 +6,7 @@ import dev.sluice.pipeline.CallContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Each family adds its weight once; a text scoring at least the threshold (default 1.0) is blocked.
  * An optional {@link InjectionClassifier} is combined by taking the larger score.
  *
- * <p>Every pattern has bounded repetition; a 100 KB input takes milliseconds.
+ * <p>The patterns run on RE2/J, whose automata take time linear in the text whatever it holds (a
+ * backtracking engine took 47–83 s on 100 KB of {@code ##} and blank lines).
  */
 public final class PromptInjection implements InputGuardrail {
 

@@ -31,7 +31,7 @@ public final class SecretDetector {
       rule("jwt", "eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{10,2000}\\.[A-Za-z0-9_-]{10,1000}", 0, List.of("eyJ")),
       rule("url-password", "[a-z][a-z0-9+.-]{1,20}://[^/\\s:@]{1,64}:([^/\\s:@]{3,64})@", 1, List.of("://")));
 
-  private static final Pattern KEYWORD_ASSIGNMENT = Pattern.compile(
+  static final Pattern KEYWORD_ASSIGNMENT = Pattern.compile(
       "(?i)([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
           + "auth[_-]?key|credential)[A-Za-z0-9_.-]{0,40})[\"']?\\s{0,5}(?:=|:=|:|=>)\\s{0,5}[\"']?([^\\s\"',;]{6,200})");
   private static final Pattern CANDIDATE = Pattern.compile("[A-Za-z0-9+/=_-]{20,500}");
@@ -78,14 +78,7 @@ public final class SecretDetector {
     }
     // Provider rules name a secret best, then keyword rules, then entropy: overlaps keep the better name.
     out.sort(Comparator.comparingInt((SecretMatch m) -> priority(m.rule())).thenComparingInt(SecretMatch::start));
-    List<SecretMatch> kept = new ArrayList<>();
-    for (SecretMatch m : out) {
-      if (kept.stream().noneMatch(k -> m.start() < k.end() && k.start() < m.end())) {
-        kept.add(m);
-      }
-    }
-    kept.sort(Comparator.comparingInt(SecretMatch::start));
-    return kept;
+    return Spans.disjoint(out, SecretMatch::start, SecretMatch::end);
   }
 
   private void scanLine(String line, int offset, List<SecretMatch> out) {
@@ -106,11 +99,16 @@ public final class SecretDetector {
         break;
       }
     }
-    Matcher k = KEYWORD_ASSIGNMENT.matcher(keyword ? line : "");
-    while (k.find()) {
-      String value = k.group(2);
-      if (entropy(value) >= 2.5 && !value.chars().allMatch(Character::isLetter) || entropy(value) >= 3.2) {
-        out.add(new SecretMatch("keyword-" + keyword(k.group(1)), offset + k.start(2), offset + k.end(2)));
+    if (fullScan) {
+      Matcher k = KEYWORD_ASSIGNMENT.matcher(line);
+      while (k.find()) {
+        keywordValue(k.group(1), k.group(2), offset + k.start(2), out);
+      }
+    } else if (keyword) {
+      List<KeywordAssignments.Match> found = new ArrayList<>();
+      KeywordAssignments.find(line, found);
+      for (KeywordAssignments.Match m : found) {
+        keywordValue(line.substring(m.keyStart(), m.keyEnd()), line.substring(m.valueStart(), m.valueEnd()), offset + m.valueStart(), out);
       }
     }
     List<int[]> uuids = new ArrayList<>();
@@ -118,19 +116,30 @@ public final class SecretDetector {
     while (u.find()) {
       uuids.add(new int[] {u.start(), u.end()});
     }
+    // Both lists are in order along the line: one pointer walks the UUIDs as the candidates advance.
+    int u0 = 0;
     for (int[] run : candidates(line)) {
       int cs = run[0];
       int ce = run[1];
-      String v = line.substring(cs, ce);
-      if (uuids.stream().anyMatch(r -> cs < r[1] && r[0] < ce)) {
+      while (u0 < uuids.size() && uuids.get(u0)[1] <= cs) {
+        u0++;
+      }
+      if (u0 < uuids.size() && uuids.get(u0)[0] < ce) {
         continue;
       }
+      String v = line.substring(cs, ce);
       boolean hex = HEX.matcher(v).matches();
       double e = entropy(v);
       boolean mixed = v.chars().anyMatch(Character::isDigit) && v.chars().anyMatch(Character::isLetter);
       if ((hex && e >= 3.0 && mixed) || (!hex && BASE64.matcher(v).matches() && e >= 4.5)) {
         out.add(new SecretMatch(hex ? "high-entropy-hex" : "high-entropy-base64", offset + cs, offset + ce));
       }
+    }
+  }
+
+  private static void keywordValue(String key, String value, int valueStart, List<SecretMatch> out) {
+    if (entropy(value) >= 2.5 && !value.chars().allMatch(Character::isLetter) || entropy(value) >= 3.2) {
+      out.add(new SecretMatch("keyword-" + keyword(key), valueStart, valueStart + value.length()));
     }
   }
 

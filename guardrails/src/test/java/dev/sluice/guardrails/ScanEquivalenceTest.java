@@ -13,6 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +62,29 @@ class ScanEquivalenceTest {
       String text) {
     assertThat(pii.find(text)).isEqualTo(piiReference.find(text));
     assertThat(secrets.find(text)).isEqualTo(secretsReference.find(text));
+  }
+
+  @Property(tries = 3000)
+  void sameKeywordAssignmentsOnKeywordRichText(@ForAll @StringLength(max = 300) @CharRange(from = 'a', to = 'e')
+      @Chars({' ', '\t', '=', ':', '>', '"', '\'', ',', ';', '_', '-', '.', 'X', '7', '/', '+'}) String filler,
+      @ForAll @IntRange(min = 0, max = 6) int keys) {
+    String[] words = {"password", "PassWD", "pwd", "secret", "TOKEN", "api_key", "api-key", "apikey", "Access_Key", "private-key",
+        "authkey", "credential"};
+    StringBuilder text = new StringBuilder(filler);
+    for (int i = 0; i < keys; i++) {
+      int at = Math.floorMod(filler.hashCode() * 31 + i * 7919, text.length() + 1);
+      text.insert(at, words[Math.floorMod(filler.hashCode() + i * 13, words.length)]);
+    }
+    String t = text.toString();
+    List<KeywordAssignments.Match> expected = new ArrayList<>();
+    java.util.regex.Matcher m = SecretDetector.KEYWORD_ASSIGNMENT.matcher(t);
+    while (m.find()) {
+      expected.add(new KeywordAssignments.Match(m.start(1), m.end(1), m.start(2), m.end(2)));
+    }
+    List<KeywordAssignments.Match> scanned = new ArrayList<>();
+    KeywordAssignments.find(t, scanned);
+    assertThat(scanned).as("keyword assignments in: %s", t).isEqualTo(expected);
+    net.jqwik.api.statistics.Statistics.label("matches").collect(expected.isEmpty() ? "none" : "some");
+    assertThat(secrets.find(t)).as("secrets in: %s", t).isEqualTo(secretsReference.find(t));
   }
 }

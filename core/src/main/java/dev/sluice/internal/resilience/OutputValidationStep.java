@@ -1,7 +1,9 @@
 package dev.sluice.internal.resilience;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.internal.JsonSchemas;
 import dev.sluice.outcome.ModelCallException;
 import dev.sluice.Route;
 import dev.sluice.internal.Stages;
@@ -21,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OutputValidationStep implements StateStep, Stages.Check {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonSchemas.JSON;
 
   private final Route route;
 
@@ -64,7 +66,8 @@ public final class OutputValidationStep implements StateStep, Stages.Check {
       try {
         JSON.readTree(stripFence(r.text()));
       } catch (JsonProcessingException e) {
-        return "JSON was asked for but the output does not parse (" + e.getOriginalMessage() + ")";
+        return e instanceof StreamConstraintsException ? "JSON was asked for but the output is nested deeper than " + JsonSchemas.MAX_DEPTH + " levels"
+            : "JSON was asked for but the output does not parse" + JsonSchemas.where(e);
       }
     }
     return null;
