@@ -13,6 +13,9 @@ import dev.sluice.pricing.PriceTable;
 import dev.sluice.time.TimeSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import dev.sluice.model.TokenUsage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The innermost link: one attempt at the current variant's model. Counts the attempt, prepares the
@@ -22,6 +25,8 @@ import java.util.concurrent.CompletionStage;
  * same path.
  */
 public final class ModelInvocation implements StateChain {
+
+  private static final Logger log = LoggerFactory.getLogger(ModelInvocation.class);
 
   private final RouteMeters meters;
   private final PriceTable prices;
@@ -79,15 +84,39 @@ public final class ModelInvocation implements StateChain {
     }
   }
 
-  /** Counts an answer's usage and cost on the call and records its GenAI meters. */
+  /**
+   * Counts an answer's usage and cost on the call and records its GenAI meters. Usage no request
+   * of this size could have used is not believed: it becomes {@link TokenUsage#UNKNOWN} (flagged
+   * on the call), so the cost is unknown and a budget settles at what it reserved. The cost is at
+   * the variant's model's price, the one the budget reserved at: a provider naming another model
+   * in its answer is recorded, and its price counts only if it is higher.
+   */
   private ChatResponse answered(CallState call, Variant variant, VariantMeters vm, ChatResponse response, long nanos) {
-    Cost cost = prices.cost(response.responseModel(), response.usage());
-    if (!cost.isKnown()) {
-      cost = prices.cost(variant.model(), response.usage());
+    ChatResponse r = response;
+    if (r.usage().reported() && !UsageBounds.plausible(call.prepared(variant), r.usage())) {
+      call.detail("usage_not_plausible", "input=" + r.usage().inputTokens() + " output=" + r.usage().outputTokens());
+      log.warn("route {} variant {}: the provider reported {} input and {} output tokens, more than the request could use; "
+          + "recorded as unknown", call.route().name(), variant.id(), r.usage().inputTokens(), r.usage().outputTokens());
+      r = new ChatResponse(r.text(), r.finishReason(), TokenUsage.UNKNOWN, r.provider(), r.responseModel(), r.toolCalls());
     }
-    call.addUsage(response.usage(), cost);
-    vm.recordModelCall(response, nanos);
-    return response;
+    call.addUsage(r.usage(), cost(variant, r));
+    vm.recordModelCall(r, nanos);
+    return r;
+  }
+
+  private Cost cost(Variant variant, ChatResponse r) {
+    if (!r.usage().reported()) {
+      return Cost.UNKNOWN;
+    }
+    Cost atReserved = prices.cost(variant.model(), r.usage());
+    if (r.responseModel().equals(variant.model())) {
+      return atReserved;
+    }
+    Cost atAnswered = prices.cost(r.responseModel(), r.usage());
+    if (!atReserved.isKnown()) {
+      return atAnswered;
+    }
+    return atAnswered.isKnown() && atAnswered.compareTo(atReserved) > 0 ? atAnswered : atReserved;
   }
 
   /**

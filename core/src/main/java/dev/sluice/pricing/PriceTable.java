@@ -121,6 +121,10 @@ public final class PriceTable {
   public Optional<ModelPrice> price(String model) {
     ModelPrice p = resolved.get(model);
     if (p == null) {
+      // Model names come from providers too; a provider naming a new model on every answer must not grow this without end.
+      if (resolved.size() >= 4096) {
+        resolved.clear();
+      }
       p = resolved.computeIfAbsent(model, this::resolve);
     }
     return p == NONE ? Optional.empty() : Optional.of(p);

@@ -109,6 +109,9 @@ public final class Subject {
     return "Subject[routingKey=" + routingKey + ", attributes=" + attributes + "]";
   }
 
+  /** The longest routing key, attribute name or value a subject accepts. */
+  public static final int MAX_VALUE_CHARS = 256;
+
   /** Builds a {@link Subject}. */
   public static final class Builder {
     private @Nullable String routingKey;
@@ -116,8 +119,9 @@ public final class Subject {
 
     private Builder() {}
 
+    /** The routing key: at most {@value #MAX_VALUE_CHARS} characters (it keys budgets and assignment, not text). */
     public Builder routingKey(@Nullable String key) {
-      this.routingKey = key == null || key.isEmpty() ? null : key;
+      this.routingKey = key == null || key.isEmpty() ? null : checked("routingKey", key);
       return this;
     }
 
@@ -137,9 +141,25 @@ public final class Subject {
       return attribute(INTERNAL, Boolean.toString(internal));
     }
 
+    /** An attribute cohort rules can match; name and value at most {@value #MAX_VALUE_CHARS} characters, at most 64 attributes. */
     public Builder attribute(String name, String value) {
-      attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      checked("attribute name", Objects.requireNonNull(name, "name"));
+      checked("attribute '" + name + "'", Objects.requireNonNull(value, "value"));
+      if (name.equals(TENANT) && value.startsWith("(")) {
+        throw new IllegalArgumentException("a tenant cannot start with '(': budgets count calls with no tenant under the reserved name \"(no tenant)\"");
+      }
+      if (!attributes.containsKey(name) && attributes.size() >= 64) {
+        throw new IllegalArgumentException("a subject has at most 64 attributes");
+      }
+      attributes.put(name, value);
       return this;
+    }
+
+    private static String checked(String what, String value) {
+      if (value.length() > MAX_VALUE_CHARS) {
+        throw new IllegalArgumentException(what + " has " + value.length() + " characters; at most " + MAX_VALUE_CHARS + " are allowed");
+      }
+      return value;
     }
 
     public Subject build() {

@@ -5,6 +5,8 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.sluice.model.ChatMessage;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ToolDefinition;
 import dev.sluice.model.Role;
 import java.util.List;
 import java.util.Optional;
@@ -99,6 +101,34 @@ public final class TokenCounter {
       n += PER_MESSAGE + (m.role() == Role.SYSTEM ? countSystem(model, m.content()) : count(model, m.content()));
     }
     return n;
+  }
+
+  /** Tokens added per tool definition for its framing, beyond its name, description and schema. */
+  public static final int PER_TOOL = 16;
+
+  /**
+   * Input tokens of everything a request sends: its messages (as {@link #countInput(String, List)}),
+   * and its tool definitions and response format schema, which providers bill as input too. Tools
+   * and schemas count as their JSON text, which has at least the tokens of the form a provider
+   * renders them in, plus {@value #PER_TOOL} per tool.
+   */
+  public long countInput(String model, ChatRequest request) {
+    long n = countInput(model, request.messages());
+    for (ToolDefinition t : request.tools()) {
+      n += PER_TOOL + count(model, t.name()) + count(model, t.description()) + count(model, t.parametersSchema());
+    }
+    String schema = request.responseFormat().schema();
+    return schema == null ? n : n + PER_TOOL + count(model, schema);
+  }
+
+  /** An upper bound of {@link #countInput(String, ChatRequest)} for any model: UTF-8 bytes plus framing. */
+  public long upperBound(ChatRequest request) {
+    long n = upperBound(request.messages());
+    for (ToolDefinition t : request.tools()) {
+      n += PER_TOOL + utf8Length(t.name()) + utf8Length(t.description()) + utf8Length(t.parametersSchema());
+    }
+    String schema = request.responseFormat().schema();
+    return schema == null ? n : n + PER_TOOL + utf8Length(schema);
   }
 
   /**

@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.Counter;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import dev.sluice.outcome.BudgetExceededException;
+import dev.sluice.outcome.CallTimeoutException;
+import dev.sluice.outcome.ModelCallException;
+import dev.sluice.outcome.SluiceException;
+import dev.sluice.internal.Failures;
 import dev.sluice.outcome.FallbackUse;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.outcome.Outcome;
@@ -151,7 +155,7 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
     try {
       attempt = next.proceed(call);
     } catch (RuntimeException e) {
-      settle(call, plan);
+      settle(call, plan, e);
       throw e;
     }
     return Stages.after(attempt, call, plan, 0, this);
@@ -160,22 +164,35 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
   /** The attempt settles what it reserved, whatever its outcome. */
   @Override
   public void after(CallState call, Plan plan, long unused, @Nullable ChatResponse response, @Nullable Throwable failure) {
-    settle(call, plan);
+    settle(call, plan, failure);
   }
 
-  private void settle(CallState call, Plan plan) {
+  /**
+   * Settles at what the attempt used when the provider said; at what it reserved when the provider
+   * may have billed without saying: the attempt was cut by a timeout, a broken connection, an
+   * answer too large or a cancellation after the request went out, or it answered with unknown
+   * usage. An attempt the provider refused (an HTTP error) or that never left (breaker, bulkhead)
+   * used nothing.
+   */
+  private void settle(CallState call, Plan plan, @Nullable Throwable failure) {
     Reservation reservation = Objects.requireNonNull(plan.reservation, "reservation");
     TokenUsage usageBefore = Objects.requireNonNull(plan.usageBefore, "usage before");
     Cost costBefore = Objects.requireNonNull(plan.costBefore, "cost before");
-    long tokensUsed = call.usage().totalTokens() - usageBefore.totalTokens();
+    TokenUsage usageAfter = call.usage();
+    boolean answered = usageAfter != usageBefore;
+    boolean unknown = (answered && !usageAfter.reported()) || (!answered && failure != null && mayHaveBeenBilled(call, failure));
+    long tokensUsed = usageAfter.totalTokens() - usageBefore.totalTokens();
     Cost after = call.cost();
     long nanoUsd = after.isKnown() && costBefore.isKnown() ? after.nanoUsd() - costBefore.nanoUsd() : -1;
+    if (unknown) {
+      call.detail("budget_settled_at", "reservation");
+    }
     long[] actual = new long[plan.caps.length];
     for (int i = 0; i < actual.length; i++) {
       BudgetCap cap = plan.caps[i];
       long reserved = plan.lines.get(i).amount();
-      // An unknown cost (a model priced after the fact) settles at the reserved worst case: never understate spend.
-      actual[i] = cap.unit() == BudgetUnit.TOKENS ? tokensUsed : (nanoUsd < 0 ? reserved : nanoUsd);
+      // Unknown usage or cost settles at the reserved worst case: never understate spend.
+      actual[i] = unknown ? reserved : cap.unit() == BudgetUnit.TOKENS ? tokensUsed : (nanoUsd < 0 ? reserved : nanoUsd);
       if (actual[i] > reserved) {
         log.warn("route {} spent {} against cap {}, more than the {} reserved: the input token estimate was low",
             route.name(), cap.format(actual[i]), cap.id(), cap.format(reserved));
@@ -184,6 +201,20 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
       meters.spent(cap, actual[i]);
     }
     ledger.settle(reservation, actual);
+  }
+
+  /** Whether an attempt that ended without an answer may still have been billed. */
+  private static boolean mayHaveBeenBilled(CallState call, Throwable failure) {
+    SluiceException e = Failures.fromStep(failure);
+    if (e instanceof ModelCallException m) {
+      return switch (m.kind()) {
+        case ATTEMPT_TIMEOUT, CONNECTION, TOO_LARGE -> true;
+        case OTHER -> m.status() == 0;
+        default -> false;
+      };
+    }
+    // The deadline passed during the attempt, or the caller cancelled it: the request was out.
+    return e instanceof CallTimeoutException || call.isCancelled();
   }
 
   private void checkSoftThreshold(CallState call, BudgetCap cap, BudgetLedger.Line line, long usedAfter) {
@@ -215,11 +246,7 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
       Window window = window(cap, now);
       String account = window.constantAccount();
       if (account == null) {
-        String scopeValue = scopeValue(cap.scope(), call, variant);
-        if (scopeValue == null) {
-          continue;
-        }
-        account = window.account(scopeValue);
+        account = window.account(scopeValue(cap.scope(), call, variant));
       }
       long amount = cap.unit() == BudgetUnit.USD ? worstUsd : input + output;
       applied[used] = cap;
@@ -232,25 +259,27 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
   }
 
   /**
-   * The input tokens to reserve: counted with the model's encoding, except for an input so short
-   * (at most 64 bytes, or an eighth of the output reservation) that its byte count, an upper
-   * bound, changes the worst case by little and costs far less than encoding. Settlement uses the
-   * provider's actual usage either way.
+   * The input tokens to reserve, tool definitions and response schema included (providers bill
+   * them as input): counted with the model's encoding, except for an input so short (at most 64
+   * bytes, or an eighth of the output reservation) that its byte count, an upper bound, changes
+   * the worst case by little and costs far less than encoding. Settlement uses the provider's
+   * actual usage either way.
    */
   private long inputTokens(Variant variant, ChatRequest prepared, long output) {
-    long bound = tokens.upperBound(prepared.messages());
+    long bound = tokens.upperBound(prepared);
     if (bound <= Math.max(SHORT_INPUT_BYTES, output / 8)) {
       return bound;
     }
-    return tokens.countInput(variant.model(), prepared.messages());
+    return tokens.countInput(variant.model(), prepared);
   }
 
-  private @Nullable String scopeValue(BudgetScope scope, CallState call, Variant variant) {
+  /** The account a call counts in under a scope; calls with no tenant or routing key share one account of their own. */
+  private String scopeValue(BudgetScope scope, CallState call, Variant variant) {
     return switch (scope) {
       case GLOBAL -> "*";
       case ROUTE -> route.name();
-      case TENANT -> call.subject().tenant().orElse(null);
-      case SUBJECT -> call.subject().routingKey().orElse(null);
+      case TENANT -> call.subject().tenant().orElse(BudgetScope.NO_TENANT);
+      case SUBJECT -> call.subject().routingKey().orElse(BudgetScope.NO_SUBJECT);
       case VARIANT -> route.name() + "/" + variant.id();
     };
   }
@@ -263,8 +292,8 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
     String who = switch (cap.scope()) {
       case GLOBAL -> "global";
       case ROUTE -> "route " + route.name();
-      case TENANT -> "tenant " + call.subject().tenant().orElse("?");
-      case SUBJECT -> "subject " + call.subject().routingKey().orElse("?");
+      case TENANT -> call.subject().tenant().map(t -> "tenant " + t).orElse("calls with no tenant");
+      case SUBJECT -> call.subject().routingKey().map(k -> "subject " + k).orElse("calls with no routing key");
       case VARIANT -> "variant " + call.requireVariant().id();
     };
     String scope = who + " per " + cap.period().tag();
