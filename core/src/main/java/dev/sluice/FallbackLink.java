@@ -33,6 +33,20 @@ public interface FallbackLink {
   /** Answers in place of the failed call, or fails to hand over to the next link. */
   CompletionStage<ChatResponse> answer(FallbackRequest request);
 
-  /** Sees every answer the primary variant gave that passed output guardrails (the cache stores it). */
+  /**
+   * Sees every answer the primary variant gave that passed the output guardrails, as the model
+   * wrote it: before the guardrails rewrote it (so a PII vault's placeholders are still in it,
+   * not the values one caller's vault restored). The cache stores it.
+   */
   default void onPrimaryAnswer(CallContext call, ChatResponse response) {}
+
+  /**
+   * Whether this link answers with model output it stored earlier (a cache): the route's output
+   * guardrails then check its answer before it is served, as they checked the original, and
+   * rewrite it for this call (restoring this caller's placeholders). A block, or a reprompt (a
+   * stored answer cannot be asked again), makes the link fail over to the next one.
+   */
+  default boolean replaysModelOutput() {
+    return false;
+  }
 }

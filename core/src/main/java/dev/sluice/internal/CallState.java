@@ -6,6 +6,7 @@ import dev.sluice.Route;
 import dev.sluice.subject.Subject;
 import dev.sluice.release.Variant;
 import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
 import dev.sluice.pipeline.CallContext;
 import dev.sluice.pipeline.CallKey;
 import dev.sluice.model.TokenUsage;
@@ -51,6 +52,7 @@ public final class CallState implements CallContext {
   private volatile @Nullable Future<?> inFlight;
   private volatile boolean cancelled;
   private volatile @Nullable Throwable abortReason;
+  private volatile @Nullable ChatResponse modelAnswer;
   private @Nullable Pairs details;
   private @Nullable Pairs keyed;
 
@@ -276,6 +278,15 @@ public final class CallState implements CallContext {
   /** Why the last attempt was aborted, if it was; cleared when the next attempt starts. */
   public @Nullable Throwable abortReason() {
     return abortReason;
+  }
+
+  /** The last answer as the model wrote it, before output guardrails rewrote it; null before one. */
+  public @Nullable ChatResponse modelAnswer() {
+    return modelAnswer;
+  }
+
+  public void modelAnswer(ChatResponse answer) {
+    this.modelAnswer = answer;
   }
 
   /** Cancels the call: the request in flight is aborted and no new attempt starts. */

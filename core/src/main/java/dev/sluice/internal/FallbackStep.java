@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import dev.sluice.internal.guardrail.OutputGuardrailStep;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,8 @@ public final class FallbackStep implements StateStep {
   private final Route route;
   private final List<FallbackLink> links;
   private final TimeSource time;
+  /** The route's output guardrails, for answers a link replays from storage; null when it has none. */
+  private final @Nullable OutputGuardrailStep outputCheck;
 
   /** Per link, one counter per trigger it handles (by ordinal) for its answers, and one for its failures: made with the route. */
   private final Counter[][] answered;
@@ -43,6 +47,7 @@ public final class FallbackStep implements StateStep {
     this.route = route;
     this.links = route.fallback();
     this.time = time;
+    this.outputCheck = route.guardrails().output().isEmpty() ? null : new OutputGuardrailStep(route, meters);
     FallbackTrigger[] triggers = FallbackTrigger.values();
     this.answered = new Counter[links.size()][triggers.length];
     this.failed = new Counter[links.size()];
@@ -90,8 +95,10 @@ public final class FallbackStep implements StateStep {
     return result;
   }
 
-  /** Lets each link see the primary's answer (a cache link stores it). */
-  private void notePrimaryAnswer(CallState call, ChatResponse response) {
+  /** Lets each link see the primary's answer as the model wrote it (a cache link stores it). */
+  private void notePrimaryAnswer(CallState call, ChatResponse served) {
+    ChatResponse own = call.modelAnswer();
+    ChatResponse response = own != null ? own : served;
     for (FallbackLink l : links) {
       try {
         l.onPrimaryAnswer(call, response);
@@ -119,6 +126,10 @@ public final class FallbackStep implements StateStep {
         answer = CompletableFuture.failedFuture(e);
       }
       int index = i;
+      if (link.replaysModelOutput() && outputCheck != null) {
+        OutputGuardrailStep check = outputCheck;
+        answer = answer.thenApply(stored -> stored == null ? null : check.replay(call, stored));
+      }
       answer.whenComplete((response, failure) -> {
         if (failure == null && response != null) {
           call.fallback(new FallbackUse(link.kind(), link.name(), primary.outcome(), String.valueOf(primary.getMessage())));

@@ -9,6 +9,7 @@ import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.outcome.SluiceException;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
+import dev.sluice.release.Variant;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;
 import dev.sluice.model.TokenUsage;
@@ -29,10 +30,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Answers with an earlier good answer to the same request. Keys are route, tenant and a SHA-256
- * of the normalised request (messages lower-cased with white space folded), so answers are never
- * shared across tenants or routes; only primary answers that passed the output guardrails are
- * stored, never a fallback's. Bounded in size and time (Caffeine); hits, misses and evictions are
+ * Answers with an earlier good answer to the same request. Keys are the route, the tenant, the
+ * variant and its version labels, and a SHA-256 of the request as the model saw it (after input
+ * guardrails redacted it; messages lower-cased with white space folded): answers are never shared
+ * across tenants or routes, and a killed or rolled-back release's answers are never served to a
+ * call assigned another. It stores the model's own answer (placeholders and all, never text
+ * restored from one caller's PII vault), only primary answers that passed the output guardrails,
+ * never a fallback's or a refusal; a hit is checked by the route's output guardrails again, which
+ * restore the current caller's own placeholders. Bounded in size and time (Caffeine); hits, misses and evictions are
  * meters ({@code cache.*} with {@code cache=sluice.fallback.<name>}).
  */
 public final class CachedAnswerLink implements FallbackLink {
@@ -70,8 +75,15 @@ public final class CachedAnswerLink implements FallbackLink {
   }
 
   @Override
+  public boolean replaysModelOutput() {
+    return true;
+  }
+
+  @Override
   public CompletionStage<ChatResponse> answer(FallbackRequest request) {
-    ChatResponse hit = cache.getIfPresent(key(request.call()));
+    CallContext call = request.call();
+    Variant assigned = call.assignedVariant();
+    ChatResponse hit = assigned == null ? null : cache.getIfPresent(key(call, assigned));
     if (hit == null) {
       return CompletableFuture.failedFuture(new SluiceException("no cached answer for this request"));
     }
@@ -81,8 +93,9 @@ public final class CachedAnswerLink implements FallbackLink {
 
   @Override
   public void onPrimaryAnswer(CallContext call, ChatResponse response) {
-    if (call.fallback() == null && !response.text().isBlank()) {
-      cache.put(key(call), response);
+    Variant answered = call.variant();
+    if (answered != null && call.fallback() == null && !response.text().isBlank() && response.finishReason() != FinishReason.REFUSAL) {
+      cache.put(key(call, answered), response);
     }
   }
 
@@ -92,13 +105,15 @@ public final class CachedAnswerLink implements FallbackLink {
     return cache.estimatedSize();
   }
 
-  static String key(CallContext call) {
-    return call.routeName() + "|" + call.subject().tenant().orElse("") + "|" + hash(call.request());
+  static String key(CallContext call, Variant variant) {
+    return call.routeName() + "|" + call.subject().tenant().orElse("") + "|" + variant.id() + "|" + hash(call.request(), variant);
   }
 
-  static String hash(ChatRequest request) {
+  static String hash(ChatRequest request, Variant variant) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(new java.util.TreeMap<>(variant.labels().asMap()).toString().getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
       for (ChatMessage m : request.messages()) {
         sha.update(m.role().wireName().getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);

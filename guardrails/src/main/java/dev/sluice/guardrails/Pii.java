@@ -126,6 +126,11 @@ public final class Pii {
             given.add(m.value());
           }
         }
+        // What the input guardrail redacted the user gave too: the request now holds placeholders for it.
+        PiiVault vault = call.get(VAULT);
+        if (vault != null) {
+          given.addAll(vault.asMap().values());
+        }
         for (PiiMatch m : inAnswer) {
           if (kinds.contains(m.entity()) && !given.contains(m.value())) {
             return GuardrailResult.block("the answer contains " + m.entity().tag() + " data the user did not give");

@@ -49,6 +49,19 @@ public final class OutputGuardrailStep implements StateStep, Stages.Check {
   /** Each output guardrail in order: a rewrite passes on, a block or a reprompt fails the attempt. */
   @Override
   public ChatResponse check(CallState call, ChatResponse response) {
+    call.modelAnswer(response);
+    return checked(call, response, true);
+  }
+
+  /**
+   * A stored answer replayed by a fallback link, checked as an answer is: rewrites apply; a block
+   * throws; a reprompt, which a stored answer cannot follow, blocks.
+   */
+  public ChatResponse replay(CallState call, ChatResponse stored) {
+    return checked(call, stored, false);
+  }
+
+  private ChatResponse checked(CallState call, ChatResponse response, boolean mayReprompt) {
     ChatResponse current = response;
     for (OutputGuardrail g : guardrails) {
       GuardrailResult r = g.check(current, call);
@@ -57,6 +70,9 @@ public final class OutputGuardrailStep implements StateStep, Stages.Check {
         case REWRITE -> current = current.withText(Objects.requireNonNull(r.text(), "rewrite text"));
         case BLOCK -> throw new GuardrailBlockedException(g.name(), r.reason());
         case REPROMPT -> {
+          if (!mayReprompt) {
+            throw new GuardrailBlockedException(g.name(), "a stored answer failed the check and cannot be asked again");
+          }
           String instruction = Objects.requireNonNull(r.text(), "reprompt instruction");
           AtomicInteger used = call.computeIfAbsent(REPROMPTS, AtomicInteger::new);
           if (used.incrementAndGet() > maxReprompts) {
