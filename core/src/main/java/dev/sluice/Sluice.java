@@ -21,6 +21,7 @@ import dev.sluice.rollout.ToggleSource;
 import java.util.function.Consumer;
 import dev.sluice.internal.CallPipeline;
 import dev.sluice.internal.Workers;
+import dev.sluice.internal.OwnedGauges;
 import dev.sluice.annotation.RoutedMethods;
 import dev.sluice.internal.proxy.AttemptBody;
 import dev.sluice.internal.rollout.ShadowLauncher;
@@ -79,6 +80,7 @@ public final class Sluice implements AutoCloseable {
   private volatile boolean closed;
   private final ShadowLauncher shadowLauncher;
   private final Workers workers;
+  private final OwnedGauges gauges;
 
   /**
    * Requests up to this many characters run {@code callAsync}'s steps on the caller's thread up to
@@ -91,9 +93,10 @@ public final class Sluice implements AutoCloseable {
     this.workers = Workers.of(b.executor, b.time);
     this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, b.callListeners,
         workers);
-    this.breakers = new Breakers(b.time, b.meters);
+    this.gauges = new OwnedGauges(b.meters);
+    this.breakers = new Breakers(b.time, gauges);
     this.shadowLauncher = ShadowLauncher.of(b.shadow, b.shadowExecutor);
-    this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps);
+    this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps, gauges);
     Map<String, Route> byName = new LinkedHashMap<>();
     for (Route r : b.routes) {
       if (byName.put(r.name(), r) != null) {
@@ -162,6 +165,8 @@ public final class Sluice implements AutoCloseable {
     rollouts.values().forEach(RolloutControl::close);
     shadowLauncher.close();
     workers.close();
+    breakers.close();
+    gauges.close();
   }
 
   private void requireOpen(String route) {

@@ -69,4 +69,23 @@ class TagCardinalityTest {
     sluice.call("r", ChatRequest.ofUser("one more"), Subject.builder().routingKey("brand-new-user").tenant("brand-new-tenant").build());
     assertThat(registry.getMeters()).hasSize((int) meters);
   }
+
+  @Test
+  void aProviderNamingANewModelOnEveryAnswerCannotGrowTheRegistry() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    int[] n = {0};
+    EchoModel model = new EchoModel(r -> ChatResponse.of("ok", TokenUsage.of(3, 3), "test", "gpt-4o-" + n[0]++));
+    Sluice sluice = Sluice.builder()
+        .route(Route.builder("r").baseline(Fixtures.variant("v1", model, "gpt-4o", "p1")).build())
+        .meterRegistry(registry).auditSink(e -> { }).build();
+    for (int i = 0; i < 100; i++) {
+      sluice.call("r", ChatRequest.ofUser("q"), Subject.of("u"));
+    }
+    int after100 = registry.getMeters().size();
+    for (int i = 0; i < 1000; i++) {
+      sluice.call("r", ChatRequest.ofUser("q"), Subject.of("u"));
+    }
+    assertThat(registry.getMeters()).hasSize(after100);
+    assertThat(registry.find("gen_ai.client.operation.duration").tag("gen_ai.response.model", "other").timer().count()).isEqualTo(1100 - 16);
+  }
 }

@@ -64,7 +64,7 @@ public final class PipelineAssembly {
             (route, env) -> new InputGuardrailStep(route, env.meters(), env.time())),
         optional(Phase.OUTPUT_GUARDRAILS, route -> !route.guardrails().output().isEmpty(),
             (route, env) -> new OutputGuardrailStep(route, env.meters())),
-        factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), env.executor(), breakers.retries(), env.meters())),
+        factory(Phase.RETRY, (route, env) -> new RetryStep(route, env.time(), env.executor(), breakers, env.meters())),
         factory(Phase.BULKHEAD, (route, env) -> new BulkheadStep(route, breakers, env.meters())),
         factory(Phase.CIRCUIT_BREAKER, (route, env) -> new CircuitBreakerStep(route, breakers)),
         factory(Phase.OUTPUT_GUARDRAILS, (route, env) -> new OutputValidationStep(route)),

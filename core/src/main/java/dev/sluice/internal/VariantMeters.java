@@ -98,14 +98,26 @@ public final class VariantMeters {
     }
   }
 
-  /** Records one model attempt that answered. */
+  /**
+   * Records one model attempt that answered. The response model is a tag only for the first
+   * {@value #RESPONSE_MODELS} names a variant's provider gives (the variant's own model and its
+   * dated versions, in practice); later names are tagged {@code other}, so a provider naming a new
+   * model on every answer cannot grow the registry (it grew from 39 to 6,042 meters).
+   */
   public void recordModelCall(ChatResponse response, long nanos) {
     ModelCallMeters m = byResponseModel.get(response.responseModel());
     if (m == null) {
-      m = byResponseModel.computeIfAbsent(response.responseModel(), this::modelCallMeters);
+      String name = response.responseModel();
+      m = byResponseModel.size() < RESPONSE_MODELS || name.equals(variant.model())
+          ? byResponseModel.computeIfAbsent(name.length() <= 128 ? name : OTHER, this::modelCallMeters)
+          : byResponseModel.computeIfAbsent(OTHER, this::modelCallMeters);
     }
     m.record(response, nanos);
   }
+
+  /** How many distinct response models get their own tag, per variant. */
+  static final int RESPONSE_MODELS = 16;
+  static final String OTHER = "other";
 
   /** Records one model attempt that failed with this bounded error type. */
   public void recordModelFailure(String errorType, long nanos) {

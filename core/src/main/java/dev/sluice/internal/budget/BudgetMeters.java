@@ -4,7 +4,8 @@ import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetScope;
 import dev.sluice.budget.BudgetUnit;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import dev.sluice.internal.OwnedGauges;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,15 +23,14 @@ public final class BudgetMeters {
   private final LongAdder[][] reserved = new LongAdder[BudgetScope.values().length][BudgetUnit.values().length];
   private final Counter[][] spent = new Counter[BudgetScope.values().length][BudgetUnit.values().length];
 
-  public BudgetMeters(MeterRegistry registry) {
-    this.registry = registry;
+  public BudgetMeters(OwnedGauges gauges) {
+    this.registry = gauges.registry();
     for (BudgetScope s : BudgetScope.values()) {
       for (BudgetUnit u : BudgetUnit.values()) {
         LongAdder holder = new LongAdder();
         reserved[s.ordinal()][u.ordinal()] = holder;
-        Gauge.builder("sluice.budget.reserved", holder, h -> inUnit(u, h.sum()))
-            .description("Reserved and not yet settled, by scope kind").baseUnit(u.tag())
-            .tag("scope", s.tag()).tag("unit", u.tag()).register(registry);
+        gauges.register("sluice.budget.reserved", Tags.of("scope", s.tag(), "unit", u.tag()), holder, h -> inUnit(u, h.sum()),
+            "Reserved and not yet settled, by scope kind", u.tag());
         spent[s.ordinal()][u.ordinal()] = Counter.builder("sluice.budget.spent").description("Settled spend, by scope kind")
             .baseUnit(u.tag()).tag("scope", s.tag()).tag("unit", u.tag()).register(registry);
       }

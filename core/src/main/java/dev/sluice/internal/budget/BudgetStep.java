@@ -35,7 +35,8 @@ import dev.sluice.pricing.ModelPrice;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.time.TimeSource;
 import dev.sluice.tokens.TokenCounter;
-import io.micrometer.core.instrument.Gauge;
+import dev.sluice.internal.OwnedGauges;
+import io.micrometer.core.instrument.Tags;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +77,8 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
   private final Map<BudgetCap, Counter> softThresholds = new IdentityHashMap<>();
   private final Map<String, Counter> downgrades = new HashMap<>();
 
-  public BudgetStep(Route route, BudgetPolicy policy, BudgetLedger ledger, BudgetMeters meters, PriceTable prices, TimeSource time) {
+  public BudgetStep(Route route, BudgetPolicy policy, BudgetLedger ledger, BudgetMeters meters, OwnedGauges gauges, PriceTable prices,
+      TimeSource time) {
     this.route = route;
     this.policy = policy;
     // Two caps with the same id share an account; keep the first, once, rather than de-duplicating per call.
@@ -107,10 +109,8 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
         downgrades.computeIfAbsent(id, to -> meters.downgrades(route.name(), to));
       });
       if (cap.scope() == BudgetScope.GLOBAL || cap.scope() == BudgetScope.ROUTE) {
-        Gauge.builder("sluice.budget.remaining", this, s -> s.remainingFraction(cap))
-            .description("Share of the cap left in the current period").tag("route", route.name())
-            .tag("scope", cap.scope().tag()).tag("period", cap.period().tag()).tag("unit", cap.unit().tag())
-            .register(meters.registry());
+        gauges.register("sluice.budget.remaining", Tags.of("route", route.name(), "scope", cap.scope().tag(), "period", cap.period().tag(),
+            "unit", cap.unit().tag()), this, s -> s.remainingFraction(cap), "Share of the cap left in the current period", null);
       }
     }
   }

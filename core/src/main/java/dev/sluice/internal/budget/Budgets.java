@@ -11,6 +11,7 @@ import dev.sluice.pipeline.Phase;
 import dev.sluice.pipeline.PipelineEnvironment;
 import dev.sluice.budget.BudgetStanding;
 import java.util.List;
+import dev.sluice.internal.OwnedGauges;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
@@ -22,10 +23,12 @@ public final class Budgets {
   private final List<BudgetCap> everyRoute;
   private final Map<String, BudgetStep> steps = new ConcurrentHashMap<>();
   private @Nullable BudgetMeters meters;
+  private final OwnedGauges gauges;
 
-  public Budgets(BudgetLedger ledger, List<BudgetCap> everyRoute) {
+  public Budgets(BudgetLedger ledger, List<BudgetCap> everyRoute, OwnedGauges gauges) {
     this.ledger = ledger;
     this.everyRoute = List.copyOf(everyRoute);
+    this.gauges = gauges;
   }
 
   public BudgetLedger ledger() {
@@ -52,16 +55,16 @@ public final class Budgets {
         if (policy.isEmpty()) {
           return Optional.empty();
         }
-        BudgetStep step = new BudgetStep(route, policy, ledger, meters(env), env.prices(), env.time());
+        BudgetStep step = new BudgetStep(route, policy, ledger, meters(), gauges, env.prices(), env.time());
         steps.put(route.name(), step);
         return Optional.of(step);
       }
     };
   }
 
-  private synchronized BudgetMeters meters(PipelineEnvironment env) {
+  private synchronized BudgetMeters meters() {
     if (meters == null) {
-      meters = new BudgetMeters(env.meters());
+      meters = new BudgetMeters(gauges);
     }
     return meters;
   }

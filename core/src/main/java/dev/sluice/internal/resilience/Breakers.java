@@ -23,8 +23,12 @@ import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.micrometer.core.instrument.Gauge;
+import dev.sluice.internal.OwnedGauges;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,21 +48,39 @@ public final class Breakers {
   private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
   private final RetryRegistry retries = RetryRegistry.ofDefaults();
 
-  public Breakers(TimeSource time, MeterRegistry meters) {
+  private final OwnedGauges gauges;
+
+  public Breakers(TimeSource time, OwnedGauges gauges) {
     this.time = time;
-    this.meters = meters;
+    this.meters = gauges.registry();
+    this.gauges = gauges;
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(meters);
     TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
     TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(meters);
     TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
   }
 
+  /** Removes every breaker, bulkhead, rate limiter and retry (Resilience4j removes their meters with them). */
+  public void close() {
+    circuitBreakers.getAllCircuitBreakers().forEach(c -> circuitBreakers.remove(c.getName()));
+    bulkheads.getAllBulkheads().forEach(b -> bulkheads.remove(b.getName()));
+    rateLimiters.getAllRateLimiters().forEach(r -> rateLimiters.remove(r.getName()));
+    retries.getAllRetries().forEach(r -> retries.remove(r.getName()));
+  }
+
+  private RateLimiter rateLimiterReplacing(String name, RateLimiterConfig config) {
+    gauges.removeFamily("resilience4j.ratelimiter", Tag.of("name", name));
+    return rateLimiters.rateLimiter(name, config);
+  }
+
   public static String name(Route route, Variant variant) {
     return route.name() + "/" + variant.id();
   }
 
-  public RetryRegistry retries() {
-    return retries;
+  /** The route's retry, taking over the meters another instance registered for it. */
+  public Retry retry(String name, RetryConfig config) {
+    gauges.removeFamily("resilience4j.retry", Tag.of("name", name));
+    return retries.retry(name, config);
   }
 
   /** The variant's breaker, made on first use from the variant's policy. */
@@ -79,11 +101,10 @@ public final class Breakers {
           .clock(time.asClock())
           .currentTimestampFunction(clock -> time.nanoTime(), TimeUnit.NANOSECONDS)
           .build();
+      gauges.removeFamily("resilience4j.circuitbreaker", Tag.of("name", name));
       CircuitBreaker cb = circuitBreakers.circuitBreaker(name, config);
-      Gauge.builder("sluice.breaker.state", cb, b -> stateCode(b.getState()))
-          .description("Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 other (disabled, forced open, metrics only)")
-          .tag("route", route.name()).tag("variant", variant.id())
-          .register(meters);
+      gauges.register("sluice.breaker.state", Tags.of("route", route.name(), "variant", variant.id()), cb, b -> stateCode(b.getState()),
+          "Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 other (disabled, forced open, metrics only)", null);
       return cb;
     });
   }
@@ -96,6 +117,7 @@ public final class Breakers {
   public Bulkhead bulkhead(Route route, Variant variant) {
     String name = name(route, variant);
     return bulkheads.find(name).orElseGet(() -> {
+      gauges.removeFamily("resilience4j.bulkhead", Tag.of("name", name));
       BulkheadPolicy p = route.resilience(variant).bulkhead();
       return bulkheads.bulkhead(name, BulkheadConfig.custom()
           .maxConcurrentCalls(p.maxConcurrent())
@@ -111,7 +133,7 @@ public final class Breakers {
       return Optional.empty();
     }
     String name = name(route, variant);
-    return Optional.of(rateLimiters.find(name).orElseGet(() -> rateLimiters.rateLimiter(name, RateLimiterConfig.custom()
+    return Optional.of(rateLimiters.find(name).orElseGet(() -> rateLimiterReplacing(name, RateLimiterConfig.custom()
         .limitForPeriod(p.requestsPerMinute())
         .limitRefreshPeriod(Duration.ofMinutes(1))
         .timeoutDuration(Duration.ZERO)

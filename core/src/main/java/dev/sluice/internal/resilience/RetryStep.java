@@ -18,7 +18,6 @@ import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -44,7 +43,7 @@ public final class RetryStep implements StateStep {
   private final Counter retries;
   private final Counter budgetExhausted;
 
-  public RetryStep(Route route, TimeSource time, Executor executor, RetryRegistry registry, MeterRegistry meters) {
+  public RetryStep(Route route, TimeSource time, Executor executor, Breakers registry, MeterRegistry meters) {
     this.route = route;
     this.time = time;
     this.executor = executor;
