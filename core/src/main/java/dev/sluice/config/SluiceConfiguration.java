@@ -12,6 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.sluice.FallbackLink;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.resilience.ResiliencePolicy;
@@ -78,7 +83,15 @@ import java.util.function.Function;
  */
 public final class SluiceConfiguration {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** The largest configuration document read. */
+  public static final int MAX_DOCUMENT_BYTES = 1 << 20;
+  /** The deepest nesting of a configuration document. */
+  public static final int MAX_DEPTH = 32;
+  private static final YAMLFactory YAML_FACTORY = YAMLFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxStringLength(MAX_DOCUMENT_BYTES).build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+  private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
   private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every");
   private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "fallback");
 
@@ -94,15 +107,54 @@ public final class SluiceConfiguration {
     this.environment = environment;
   }
 
-  /** A builder of the configured Sluice, read from YAML or JSON. */
+  /**
+   * A builder of the configured Sluice, read from YAML or JSON: at most {@value #MAX_DOCUMENT_BYTES}
+   * bytes nested at most {@value #MAX_DEPTH} deep, no duplicate keys, no YAML aliases (Jackson
+   * would read an alias as its anchor's name, silently).
+   */
   public static Sluice.Builder read(InputStream in, ClientResolver clients) throws IOException {
-    JsonNode root;
-    try {
-      root = YAML.readTree(in);
-    } catch (JsonProcessingException e) {
-      throw new InvalidConfigurationException("sluice configuration", "is neither valid YAML nor JSON: " + e.getOriginalMessage());
+    return fromTree(parse(in), clients, List.of(), TimeSource.system(), System::getenv);
+  }
+
+  /** Parses a configuration document within the limits {@link #read} names; every failure names where. */
+  public static JsonNode parse(InputStream in) throws IOException {
+    byte[] doc = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
+    if (doc.length > MAX_DOCUMENT_BYTES) {
+      throw new InvalidConfigurationException("sluice configuration", "is larger than " + MAX_DOCUMENT_BYTES + " bytes");
     }
-    return fromTree(root, clients, List.of(), TimeSource.system(), System::getenv);
+    try (YAMLParser p = (YAMLParser) YAML_FACTORY.createParser(doc)) {
+      while (p.nextToken() != null) {
+        if (p.isCurrentAlias()) {
+          throw new InvalidConfigurationException(pointer(p), "is a YAML alias (*" + p.getText() + "); aliases are not supported, repeat the value");
+        }
+      }
+    } catch (StreamConstraintsException e) {
+      throw new InvalidConfigurationException("sluice configuration", "is nested deeper than " + MAX_DEPTH + " levels");
+    } catch (JsonProcessingException e) {
+      throw notParsed(e);
+    }
+    try {
+      return YAML.readTree(doc);
+    } catch (JsonProcessingException e) {
+      throw notParsed(e);
+    }
+  }
+
+  private static String pointer(JsonParser p) {
+    String at = p.getParsingContext().pathAsPointer().toString();
+    return at.isEmpty() ? "sluice configuration" : at.substring(1).replace('/', '.');
+  }
+
+  /** Where the document does not parse, and why, without quoting it (it may hold a key). */
+  private static InvalidConfigurationException notParsed(JsonProcessingException e) {
+    String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    String why = e.getOriginalMessage();
+    if (why != null && why.startsWith("Duplicate field")) {
+      why = "a key appears twice in the same mapping";
+    } else {
+      why = "it is neither valid YAML nor JSON";
+    }
+    return new InvalidConfigurationException("sluice configuration", "cannot be read" + where + ": " + why);
   }
 
   /** A builder of the configured Sluice, read from a YAML or JSON string. */
@@ -137,9 +189,11 @@ public final class SluiceConfiguration {
     }
     Sluice.Builder b = Sluice.builder().timeSource(time);
     for (int i = 0; i < routes.size(); i++) {
-      b.route(route(routes.get(i), "routes[" + i + "]"));
+      String path = "routes[" + i + "]";
+      JsonNode route = routes.get(i);
+      b.route(within(path, () -> route(route, path)));
     }
-    BudgetConfig.caps(root.get("budgets"), "budgets").forEach(b::budget);
+    within("budgets", () -> BudgetConfig.caps(root.get("budgets"), "budgets")).forEach(b::budget);
     if (root.has("evaluate_every")) b.evaluateRolloutsEvery(duration(root, "evaluate_every", ""));
     return b;
   }

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConfigNodes {
 
-  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,18})\\s{0,3}(ms|s|m|h|d)");
+  /** No configured duration is longer than ten years; longer ones are typos or overflow. */
+  private static final Duration MAX_DURATION = Duration.ofDays(3650);
 
   private ConfigNodes() {}
 
@@ -68,12 +70,15 @@ public final class ConfigNodes {
 
   public static double number(JsonNode n, String field, String path) {
     JsonNode v = n.get(field);
-    if (v != null && v.isNumber()) {
+    if (v != null && v.isNumber() && Double.isFinite(v.asDouble())) {
       return v.asDouble();
     }
-    if (v != null && v.isTextual()) {
+    if (v != null && v.isTextual() && v.asText().length() <= 40) {
       try {
-        return Double.parseDouble(v.asText().trim());
+        double d = Double.parseDouble(v.asText().trim());
+        if (Double.isFinite(d)) {
+          return d;
+        }
       } catch (NumberFormatException e) {
         // reported below
       }
@@ -122,34 +127,50 @@ public final class ConfigNodes {
     try {
       return step.get();
     } catch (InvalidConfigurationException e) {
-      if (e.field().startsWith(path)) {
-        throw e;
-      }
-      String problem = String.valueOf(e.getMessage()).substring(e.field().length()).replaceFirst("^:", "").trim();
-      InvalidConfigurationException named = new InvalidConfigurationException(path(path, e.field()), problem);
+      throw rename(path, e);
+    } catch (IllegalArgumentException | ArithmeticException | IllegalStateException | NullPointerException e) {
+      // A builder's own check, or arithmetic on a value out of range: named by the section it came from.
+      InvalidConfigurationException named = new InvalidConfigurationException(path,
+          "is not valid: " + (e instanceof ArithmeticException ? "a value is out of range" : String.valueOf(e.getMessage())));
       named.initCause(e);
       throw named;
     }
   }
 
+  private static InvalidConfigurationException rename(String path, InvalidConfigurationException e) {
+    if (e.field().startsWith(path)) {
+      return e;
+    }
+    String problem = String.valueOf(e.getMessage()).substring(e.field().length()).replaceFirst("^:", "").trim();
+    InvalidConfigurationException named = new InvalidConfigurationException(path(path, e.field()), problem);
+    named.initCause(e);
+    return named;
+  }
+
   /** Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 500ms} or ISO-8601 {@code PT2H}. */
   public static Duration duration(JsonNode n, String field, String path) {
     String v = text(n, field, true, path).trim();
-    Matcher m = SIMPLE_DURATION.matcher(v);
-    if (m.matches()) {
-      long x = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(x);
-        case "s" -> Duration.ofSeconds(x);
-        case "m" -> Duration.ofMinutes(x);
-        case "h" -> Duration.ofHours(x);
-        default -> Duration.ofDays(x);
-      };
-    }
+    Duration d;
     try {
-      return Duration.parse(v);
-    } catch (DateTimeParseException e) {
-      throw new InvalidConfigurationException(path(path, field), v, "a duration such as 90s, 15m, 2h, 1d or PT2H");
+      Matcher m = SIMPLE_DURATION.matcher(v);
+      if (m.matches()) {
+        long x = Long.parseLong(m.group(1));
+        d = switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(x);
+          case "s" -> Duration.ofSeconds(x);
+          case "m" -> Duration.ofMinutes(x);
+          case "h" -> Duration.ofHours(x);
+          default -> Duration.ofDays(x);
+        };
+      } else {
+        d = Duration.parse(v);
+      }
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      throw new InvalidConfigurationException(path(path, field), v, "a duration such as 90s, 15m, 2h, 1d or PT2H, from 0 to 3650d");
     }
+    if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+      throw new InvalidConfigurationException(path(path, field), v, "a duration from 0 to 3650d");
+    }
+    return d;
   }
 }

@@ -13,7 +13,7 @@ public class InvalidConfigurationException extends SluiceException {
   private final String field;
 
   public InvalidConfigurationException(String field, @Nullable Object value, String allowed) {
-    super(field + " is " + describe(value) + "; allowed: " + allowed);
+    super(field + " is " + describe(field, value) + "; allowed: " + allowed);
     this.field = field;
   }
 
@@ -27,10 +27,27 @@ public class InvalidConfigurationException extends SluiceException {
     return field;
   }
 
-  private static String describe(@Nullable Object value) {
+  /**
+   * The value as the message shows it: never a secret (a field named like a key, token, secret,
+   * password or authorization header, or a value that looks like an API key), never more than
+   * 80 characters.
+   */
+  private static String describe(String field, @Nullable Object value) {
     if (value == null) {
       return "missing";
     }
-    return value instanceof CharSequence ? "'" + value + "'" : String.valueOf(value);
+    String v = String.valueOf(value);
+    String name = field.toLowerCase(java.util.Locale.ROOT);
+    boolean secretField = (name.contains("key") || name.contains("secret") || name.contains("token") || name.contains("password")
+        || name.contains("authorization")) && !name.endsWith("_env") && !name.endsWith("tokens");
+    if (secretField || v.startsWith("sk-") || v.startsWith("\"sk-")) {
+      return "<redacted, " + v.length() + " characters>";
+    }
+    // A URL's user info is a credential.
+    v = v.replaceAll("://[^/@\\s]{1,200}@", "://<redacted>@");
+    if (v.length() > 80) {
+      v = v.substring(0, 77) + "...";
+    }
+    return value instanceof CharSequence ? "'" + v + "'" : v;
   }
 }

@@ -123,7 +123,11 @@ public final class VariantConfig {
           throw new InvalidConfigurationException(path(path, "failures." + e.getKey()), e.getKey(),
               "one of " + Arrays.stream(SimulatedFailure.values()).map(f -> f.name().toLowerCase(Locale.ROOT)).toList());
         }
-        b.failure(kind, number(failures, e.getKey(), path(path, "failures")));
+        double rate = number(failures, e.getKey(), path(path, "failures"));
+        if (!(rate >= 0 && rate <= 1)) {
+          throw new InvalidConfigurationException(path(path, "failures." + e.getKey()), rate, "a rate from 0 to 1");
+        }
+        b.failure(kind, rate);
       }
     }
     return b.build();
@@ -131,8 +135,12 @@ public final class VariantConfig {
 
   private static ModelClient openAi(JsonNode n, String path, String provider, TimeSource time, Function<String, String> environment) {
     onlyKnown(n, OPENAI, path, "an OpenAI-compatible client");
+    String baseUrl = text(n, "base_url", true, path);
+    if (!(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) {
+      throw new InvalidConfigurationException(path(path, "base_url"), baseUrl, "an http:// or https:// URL, e.g. https://api.openai.com/v1");
+    }
     OpenAiCompatibleClient.Builder b = OpenAiCompatibleClient.builder().timeSource(time)
-        .baseUrl(text(n, "base_url", true, path)).provider(provider.equals("azure") ? "azure.ai.openai" : provider);
+        .baseUrl(baseUrl).provider(provider.equals("azure") ? "azure.ai.openai" : provider);
     if (n.has("api_key") && n.has("api_key_env")) {
       throw new InvalidConfigurationException(path, "give api_key or api_key_env, not both");
     }
