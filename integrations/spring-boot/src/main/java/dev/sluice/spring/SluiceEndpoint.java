@@ -14,8 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
+import java.security.Principal;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -26,7 +27,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * verdict and decision history, circuit breaker states and budget standing; and the toggle
  * operations. Like every actuator endpoint it is reachable over HTTP only if the application
  * exposes it ({@code management.endpoints.web.exposure.include=sluice}); protect it as an
- * operator tool.
+ * operator tool, or make it read-only with {@code management.endpoint.sluice.access=read-only}.
  *
  * <pre>
  * GET  /actuator/sluice                       every route
@@ -64,12 +65,19 @@ public class SluiceEndpoint {
     return describe(known(route));
   }
 
-  /** Applies a toggle operation and answers with the route as it is after it. */
+  /**
+   * Applies a toggle operation and answers with the route as it is after it. Only {@code action} is
+   * required. Who acted is the authenticated principal when there is one (what the request says in
+   * {@code who} is then ignored: a caller cannot sign as someone else); without authentication it
+   * is {@code who}, or {@code actuator}.
+   */
   @WriteOperation
-  public Map<String, Object> toggle(@Selector String route, String action, @Nullable String variant, @Nullable Double percent,
-      @Nullable String who, @Nullable String why) {
+  public Map<String, Object> toggle(@Selector String route, String action, @org.springframework.lang.Nullable String variant,
+      @org.springframework.lang.Nullable Double percent, @org.springframework.lang.Nullable String who,
+      @org.springframework.lang.Nullable String why, SecurityContext security) {
     RolloutControl control = sluice.rollout(known(route));
-    String by = who == null || who.isBlank() ? "actuator" : who;
+    Principal principal = security.getPrincipal();
+    String by = principal != null ? principal.getName() : who == null || who.isBlank() ? "actuator" : who;
     String reason = why == null || why.isBlank() ? "set through the sluice actuator endpoint" : why;
     String a = action.toLowerCase(Locale.ROOT);
     try {

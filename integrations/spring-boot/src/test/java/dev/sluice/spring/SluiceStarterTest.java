@@ -17,6 +17,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.InvocationContext;
+import org.springframework.boot.actuate.endpoint.OperationType;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.invoke.convert.ConversionServiceParameterValueMapper;
+import org.springframework.boot.actuate.endpoint.invoke.reflect.OperationMethod;
+import org.springframework.boot.actuate.endpoint.invoke.reflect.ReflectiveOperationInvoker;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -125,21 +131,54 @@ class SluiceStarterTest {
       assertThat(((Map<?, ?>) ((Map<?, ?>) route.get("variants")).get("v1")).get("breaker")).isEqualTo("closed");
       assertThat((List<?>) route.get("budgets")).hasSize(1);
 
-      endpoint.toggle("support-answer", "percent", null, 5.0, "ann", "INC-1: hold at 5%");
+      endpoint.toggle("support-answer", "percent", null, 5.0, "ann", "INC-1: hold at 5%", SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").toggles().percentOverride()).isEqualTo(5.0);
-      endpoint.toggle("support-answer", "pin", "v1", null, "ann", "compare by hand");
+      endpoint.toggle("support-answer", "pin", "v1", null, "ann", "compare by hand", SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").toggles().pinned()).isEqualTo("v1");
-      endpoint.toggle("support-answer", "pause", null, null, null, null);
+      endpoint.toggle("support-answer", "pause", null, null, null, null, SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").state().paused()).isTrue();
-      Map<String, Object> after = endpoint.toggle("support-answer", "rollback", null, null, "ann", "answers in the wrong language");
+      Map<String, Object> after = endpoint.toggle("support-answer", "rollback", null, null, "ann", "answers in the wrong language", SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").state().rolledBack()).isTrue();
       assertThat((List<?>) after.get("history")).isNotEmpty();
       assertThat(after.get("history").toString()).contains("answers in the wrong language");
 
-      assertThatThrownBy(() -> endpoint.toggle("support-answer", "explode", null, null, null, null))
+      assertThatThrownBy(() -> endpoint.toggle("support-answer", "explode", null, null, null, null, SecurityContext.NONE))
           .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("kill").hasMessageContaining("rollback");
       assertThatThrownBy(() -> endpoint.route("nope")).isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("support-answer");
-      assertThatThrownBy(() -> endpoint.toggle("support-answer", "pin", "v9", null, null, null)).isInstanceOf(InvalidEndpointRequestException.class);
+      assertThatThrownBy(() -> endpoint.toggle("support-answer", "pin", "v9", null, null, null, SecurityContext.NONE)).isInstanceOf(InvalidEndpointRequestException.class);
+    });
+  }
+
+  /** Through Spring's own operation invoker: optional parameters may be left out, and the principal signs the change. */
+  @Test
+  void theEndpointTakesOptionalParametersAsSpringBindsThemAndWhoFromThePrincipal() {
+    runner.withPropertyValues("management.endpoints.web.exposure.include=sluice").run(context -> {
+      SluiceEndpoint endpoint = context.getBean(SluiceEndpoint.class);
+      Sluice sluice = context.getBean(Sluice.class);
+      java.lang.reflect.Method toggle = java.util.Arrays.stream(SluiceEndpoint.class.getMethods())
+          .filter(m -> m.getName().equals("toggle")).findFirst().orElseThrow();
+      ReflectiveOperationInvoker invoker = new ReflectiveOperationInvoker(endpoint, new OperationMethod(toggle, OperationType.WRITE),
+          new ConversionServiceParameterValueMapper());
+      SecurityContext ann = new SecurityContext() {
+        @Override
+        public java.security.Principal getPrincipal() {
+          return () -> "ann@ops";
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+          return true;
+        }
+      };
+      invoker.invoke(new InvocationContext(ann, Map.of("route", "support-answer", "action", "kill", "who", "mallory")));
+      assertThat(sluice.rollout("support-answer").toggles().killed()).isTrue();
+      assertThat(sluice.rollout("support-answer").history().get(sluice.rollout("support-answer").history().size() - 1).toString())
+          .contains("ann@ops").doesNotContain("mallory");
+      invoker.invoke(new InvocationContext(SecurityContext.NONE, Map.of("route", "support-answer", "action", "unkill")));
+      invoker.invoke(new InvocationContext(SecurityContext.NONE, Map.of("route", "support-answer", "action", "percent", "percent", "5")));
+      assertThat(sluice.rollout("support-answer").toggles().percentOverride()).isEqualTo(5.0);
+      invoker.invoke(new InvocationContext(SecurityContext.NONE, Map.of("route", "support-answer", "action", "percent")));
+      assertThat(sluice.rollout("support-answer").toggles().percentOverride()).as("no percent clears the override").isNull();
     });
   }
 }
