@@ -140,4 +140,24 @@ class BudgetBillingTest {
     assertThatThrownBy(() -> Subject.builder().tenant(BudgetScope.NO_TENANT)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Subject.of("k".repeat(300))).hasMessageContaining("at most 256");
   }
+
+  @Test
+  void anAttemptWhoseDeadlinePassedWhileItWasPreparedIsNeitherReservedNorSent() {
+    EchoModel model = EchoModel.answering("ok", 1, 1);
+    Sluice s = Sluice.builder()
+        .route(Route.builder("r").baseline(Fixtures.variant("v1", model, "gpt-4o", "p1"))
+            .budget(BudgetPolicy.builder().cap(BudgetCap.tokens(BudgetScope.ROUTE, BudgetPeriod.DAY, 100_000)).build())
+            .resilience(ResiliencePolicy.builder().maxAttempts(1).deadline(Duration.ofSeconds(2)).build()).build())
+        // Stands in for counting a huge input: the clock passes the deadline between the retry loop and the budget.
+        .step(dev.sluice.StepFactory.of(dev.sluice.pipeline.Phase.RETRY, (call, next) -> {
+          time.advance(Duration.ofSeconds(3));
+          return next.proceed(call);
+        }))
+        .timeSource(time).meterRegistry(registry).auditSink(events::accept).build();
+    assertThatThrownBy(() -> s.call("r", request(), Subject.of("u")))
+        .isInstanceOf(dev.sluice.outcome.CallTimeoutException.class).hasMessageContaining("being prepared");
+    assertThat(model.requests).isEmpty();
+    assertThat(standing(s).spent()).isZero();
+    assertThat(standing(s).reserved()).isZero();
+  }
 }

@@ -101,6 +101,20 @@ final class FaultServer implements AutoCloseable {
     };
   }
 
+  /** Reads a request's head (to the blank line) and drains what of its body has arrived. */
+  static void readHead(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    int matched = 0;
+    byte[] end = {'\r', '\n', '\r', '\n'};
+    int b;
+    while (matched < 4 && (b = in.read()) >= 0) {
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    while (in.available() > 0) {
+      in.read();
+    }
+  }
+
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);

@@ -73,7 +73,7 @@ class HostileUpstreamTest {
   /** A server that answers 200 with a chunked body that never ends, counting what it managed to write. */
   FaultServer.Raw endless(AtomicLong written) throws IOException {
     FaultServer.Raw server = new FaultServer.Raw((s, r) -> {
-      readHead(s);
+      FaultServer.readHead(s);
       OutputStream out = s.getOutputStream();
       out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
@@ -168,7 +168,7 @@ class HostileUpstreamTest {
   void aHugeErrorBodyIsReadOnlyUpToItsLimit() throws Exception {
     AtomicLong written = new AtomicLong();
     FaultServer.Raw server = new FaultServer.Raw((s, r) -> {
-      readHead(s);
+      FaultServer.readHead(s);
       OutputStream out = s.getOutputStream();
       out.write("HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       byte[] data = new byte[16 * 1024];
@@ -238,18 +238,5 @@ class HostileUpstreamTest {
           assertThat(e.getMessage()).contains("parameters.stop").contains("at most 4");
         });
     assertThat(server.served()).isZero();
-  }
-
-  static void readHead(Socket s) throws IOException {
-    InputStream in = s.getInputStream();
-    int matched = 0;
-    byte[] end = {'\r', '\n', '\r', '\n'};
-    int b;
-    while (matched < 4 && (b = in.read()) >= 0) {
-      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    while (in.available() > 0) {
-      in.read();
-    }
   }
 }

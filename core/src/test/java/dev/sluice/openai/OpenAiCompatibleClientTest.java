@@ -248,7 +248,7 @@ class OpenAiCompatibleClientTest {
   @Test
   void aConnectionResetIsARetryableConnectionFailure() throws Exception {
     FaultServer.Raw server = raw((s, r) -> {
-      readHead(s);
+      FaultServer.readHead(s);
       s.setSoLinger(true, 0);
       s.close();
     });
@@ -264,7 +264,7 @@ class OpenAiCompatibleClientTest {
   @Test
   void aTruncatedBodyIsARetryableConnectionFailure() throws Exception {
     FaultServer.Raw server = raw((s, r) -> {
-      readHead(s);
+      FaultServer.readHead(s);
       OutputStream out = s.getOutputStream();
       out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + OK.length() + "\r\n\r\n"
           + OK.substring(0, 40)).getBytes(StandardCharsets.UTF_8));
@@ -325,19 +325,5 @@ class OpenAiCompatibleClientTest {
     assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("sluice-timer")).count())
         .isLessThanOrEqualTo(1);
     assertThat(calls("timeout")).isEqualTo(n);
-  }
-
-  private static void readHead(Socket s) throws IOException {
-    InputStream in = s.getInputStream();
-    int matched = 0;
-    byte[] end = {'\r', '\n', '\r', '\n'};
-    int b;
-    while (matched < 4 && (b = in.read()) >= 0) {
-      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    // drain the JSON body the client sent
-    while (in.available() > 0) {
-      in.read();
-    }
   }
 }

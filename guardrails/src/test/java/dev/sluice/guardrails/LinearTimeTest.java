@@ -112,6 +112,7 @@ class LinearTimeTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.MINUTES)
   void fourTimesTheInputTakesAtMostSixTimesTheTime() {
     List<String> failures = new ArrayList<>();
     Map<String, Check> guardrails = guardrails();

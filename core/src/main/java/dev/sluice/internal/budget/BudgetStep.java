@@ -119,6 +119,12 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
   public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Variant variant = call.requireVariant();
     Plan plan = plan(call, variant);
+    if (call.nanosLeft(time.nanoTime()) <= 0) {
+      // Counting a huge input used up the deadline: no reservation, no request.
+      return CompletableFuture.failedFuture(new CallTimeoutException("route '" + route.name() + "': the deadline of "
+          + route.resilience().deadline().toMillis() + " ms passed while attempt " + (call.attempts() + 1) + " was being prepared",
+          route.resilience().deadline()));
+    }
     ReserveResult result = ledger.reserve(plan.lines);
     if (!result.isGranted()) {
       BudgetCap cap = plan.caps[result.deniedLine()];
