@@ -18,6 +18,13 @@ public final class BannedContent implements InputGuardrail, OutputGuardrail {
   private final List<String> substrings;
   private final List<Pattern> patterns;
 
+  /**
+   * @param substrings matched case-insensitively
+   * @param patterns your own regular expressions, run with {@code find()} on untrusted text of up to
+   *     the route's maximum input: write them with bounded repetition ({@code \\w{1,40}}, not
+   *     {@code \\w+} followed by something that can fail), or a backtracking engine may take time
+   *     that grows faster than the text
+   */
   public BannedContent(List<String> substrings, List<Pattern> patterns) {
     this.substrings = substrings.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     this.patterns = List.copyOf(patterns);

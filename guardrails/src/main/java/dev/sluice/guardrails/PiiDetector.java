@@ -36,7 +36,11 @@ public final class PiiDetector {
     this(List.of());
   }
 
-  /** With the application's own patterns, reported as {@link PiiEntity#CUSTOM}. */
+  /**
+   * With the application's own patterns, reported as {@link PiiEntity#CUSTOM}. They run with
+   * {@code find()} over untrusted text: keep their repetition bounded so their time stays linear
+   * (the built-in patterns are, and are tried only where a match can start).
+   */
   public PiiDetector(List<Pattern> custom) {
     this(custom, false);
   }
