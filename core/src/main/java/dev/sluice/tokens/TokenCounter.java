@@ -49,9 +49,10 @@ public final class TokenCounter {
 
   /**
    * Tokens of one text: exact if the encoding is known, else its UTF-8 byte count. The text is
-   * encoded in pieces of about {@value #PIECE} characters cut just before a space that follows a
-   * non-space character: no pre-token of the cl100k or o200k encodings crosses such a point, so
-   * the sum of the pieces' counts is the text's count. A piece that finds no such point within
+   * counted whole up to {@value #LONGEST_EXACT} characters, longer ones in pieces of about {@value
+   * #PIECE} characters cut just before a space that follows a letter or digit: no pre-token of the
+   * cl100k or o200k encodings crosses such a point, so the sum of the pieces' counts is the text's
+   * count. A piece that finds no such point within
    * {@value #LONGEST_EXACT} characters (a blob: base64, minified code, a run of one character)
    * counts at its UTF-8 byte bound instead, because BPE on one long pre-token takes time that
    * grows faster than its length. So time is linear in the text, and the count never low.
@@ -67,7 +68,9 @@ public final class TokenCounter {
   static final int LONGEST_EXACT = 2048;
 
   static long countInPieces(Encoding encoding, String text) {
-    return countInPieces(encoding, text, PIECE, LONGEST_EXACT);
+    // Short enough that even one long pre-token costs little: counted whole, with no copies.
+    return text.length() <= LONGEST_EXACT ? exactOrBound(encoding, text, 0, text.length())
+        : countInPieces(encoding, text, PIECE, LONGEST_EXACT);
   }
 
   static long countInPieces(Encoding encoding, String text, int piece, int longestExact) {
