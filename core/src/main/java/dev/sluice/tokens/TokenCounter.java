@@ -195,13 +195,14 @@ public final class TokenCounter {
 
   private Optional<Encoding> lookUp(String model) {
     String name = model.substring(model.lastIndexOf('/') + 1);
-    Optional<Encoding> known = registry.getEncodingForModel(name);
-    if (known.isPresent()) {
-      return known;
-    }
+    // Before jtokkit's own lookup, which maps any "gpt-4..." name (gpt-4.1 included) to cl100k by its prefix.
     if (name.startsWith("gpt-4o") || name.startsWith("gpt-4.1") || name.startsWith("gpt-4.5") || name.startsWith("gpt-5")
         || name.startsWith("o1") || name.startsWith("o3") || name.startsWith("o4") || name.startsWith("gpt-oss")) {
       return Optional.of(registry.getEncoding(EncodingType.O200K_BASE));
+    }
+    Optional<Encoding> known = registry.getEncodingForModel(name);
+    if (known.isPresent()) {
+      return known;
     }
     if (name.startsWith("gpt-4") || name.startsWith("gpt-3.5")) {
       return Optional.of(registry.getEncoding(EncodingType.CL100K_BASE));

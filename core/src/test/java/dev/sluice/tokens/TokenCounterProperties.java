@@ -67,6 +67,17 @@ class TokenCounterProperties {
   }
 
   @Example
+  void gpt41AndOtherO200kModelsCountWithO200k() {
+    String text = "Résumé: 東京で会いましょう — see you in Tokyo!";
+    long o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE).countTokensOrdinary(text);
+    assertThat(REGISTRY.getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary(text)).as("the encodings differ on this text").isNotEqualTo(o200k);
+    for (String model : List.of("gpt-4.1-nano", "gpt-4.1", "openai/gpt-4.1-mini", "gpt-4o-mini", "o3-mini", "gpt-5")) {
+      assertThat(counter.count(model, text)).as(model).isEqualTo(o200k);
+    }
+    assertThat(counter.count("gpt-4", text)).isEqualTo(REGISTRY.getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary(text));
+  }
+
+  @Example
   void unknownModelsCountBytesAndKnownOnesCountFewerTokens() {
     String text = "How do I reset my password? I tried twice already.";
     assertThat(counter.isExact("claude-sonnet-4")).isFalse();
