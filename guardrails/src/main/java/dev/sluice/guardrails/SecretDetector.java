@@ -47,6 +47,11 @@ public final class SecretDetector {
   }
 
   private final boolean fullScan;
+  /**
+   * The fewest characters any rule matches: a keyword assignment needs a key of at least 3
+   * ({@code pwd}), an operator and a value of 6; every other rule more.
+   */
+  static final int SHORTEST_MATCH = 10;
 
   public SecretDetector() {
     this(false);
@@ -67,9 +72,12 @@ public final class SecretDetector {
     while (lineStart <= text.length()) {
       int nl = text.indexOf('\n', lineStart);
       int lineEnd = nl < 0 ? text.length() : nl;
-      String line = text.substring(lineStart, lineEnd);
-      if (!line.contains("pragma: allowlist secret")) {
-        scanLine(line, lineStart, out);
+      // No rule matches fewer than SHORTEST_MATCH characters: a shorter line is not even copied.
+      if (fullScan || lineEnd - lineStart >= SHORTEST_MATCH) {
+        String line = text.substring(lineStart, lineEnd);
+        if (!line.contains("pragma: allowlist secret")) {
+          scanLine(line, lineStart, out);
+        }
       }
       if (nl < 0) {
         break;
