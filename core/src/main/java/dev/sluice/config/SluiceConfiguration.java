@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.internal.JsonSchemas;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -147,7 +148,7 @@ public final class SluiceConfiguration {
 
   /** Where the document does not parse, and why, without quoting it (it may hold a key). */
   private static InvalidConfigurationException notParsed(JsonProcessingException e) {
-    String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    String where = JsonSchemas.where(e);
     String why = e.getOriginalMessage();
     if (why != null && why.startsWith("Duplicate field")) {
       why = "a key appears twice in the same mapping";

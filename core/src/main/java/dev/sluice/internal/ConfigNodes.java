@@ -128,7 +128,7 @@ public final class ConfigNodes {
       return step.get();
     } catch (InvalidConfigurationException e) {
       throw rename(path, e);
-    } catch (IllegalArgumentException | ArithmeticException | IllegalStateException | NullPointerException e) {
+    } catch (IllegalArgumentException | ArithmeticException | IllegalStateException e) {
       // A builder's own check, or arithmetic on a value out of range: named by the section it came from.
       InvalidConfigurationException named = new InvalidConfigurationException(path,
           "is not valid: " + (e instanceof ArithmeticException ? "a value is out of range" : String.valueOf(e.getMessage())));

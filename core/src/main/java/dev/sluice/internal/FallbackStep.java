@@ -36,7 +36,7 @@ public final class FallbackStep implements StateStep {
   private final Route route;
   private final List<FallbackLink> links;
   private final TimeSource time;
-  /** The route's output guardrails, for answers a link replays from storage; null when it has none. */
+  /** The route's output guardrails, for answers a link replays from storage; null when it has none or no link replays. */
   private final @Nullable OutputGuardrailStep outputCheck;
 
   /** Per link, one counter per trigger it handles (by ordinal) for its answers, and one for its failures: made with the route. */
@@ -47,7 +47,8 @@ public final class FallbackStep implements StateStep {
     this.route = route;
     this.links = route.fallback();
     this.time = time;
-    this.outputCheck = route.guardrails().output().isEmpty() ? null : new OutputGuardrailStep(route, meters);
+    this.outputCheck = route.guardrails().output().isEmpty() || links.stream().noneMatch(FallbackLink::replaysModelOutput) ? null
+        : new OutputGuardrailStep(route, meters);
     FallbackTrigger[] triggers = FallbackTrigger.values();
     this.answered = new Counter[links.size()][triggers.length];
     this.failed = new Counter[links.size()];

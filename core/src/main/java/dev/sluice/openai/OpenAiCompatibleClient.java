@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.internal.JsonSchemas;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.outcome.ModelCallException;
 import dev.sluice.model.ChatMessage;
@@ -200,8 +201,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
       root = JSON.readTree(response.body());
     } catch (IOException e) {
       // Where, not what: the parser's message quotes the body, which may hold the user's text.
-      String where = e instanceof JsonProcessingException j && j.getLocation() != null
-          ? " at byte " + j.getLocation().getByteOffset() : "";
+      String where = e instanceof JsonProcessingException j ? JsonSchemas.where(j) : "";
       throw new ModelCallException(ModelCallException.Kind.BAD_OUTPUT, status,
           "the provider answered HTTP " + status + " with a body that is not JSON" + where, null, null);
     }

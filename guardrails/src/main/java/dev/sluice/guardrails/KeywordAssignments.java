@@ -63,7 +63,7 @@ final class KeywordAssignments {
     for (int a = runStart; a < keyEnd && first < 0; a++) {
       for (String k : KEYWORDS) {
         int b = a + k.length();
-        if (b <= keyEnd && keyEnd - b <= SIDE && a - runStart >= 0 && regionMatchesLower(line, a, k)) {
+        if (b <= keyEnd && keyEnd - b <= SIDE && regionMatchesLower(line, a, k)) {
           first = a;
           break;
         }
@@ -129,8 +129,8 @@ final class KeywordAssignments {
     return c == '"' || c == '\'';
   }
 
-  /** Java's {@code \s}: space, tab, newline, vertical tab, form feed, carriage return. */
-  private static boolean isSpace(char c) {
+  /** Java's {@code \s}: space, tab, newline, vertical tab, form feed, carriage return (the scanners match the patterns' meaning). */
+  static boolean isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
   }
 

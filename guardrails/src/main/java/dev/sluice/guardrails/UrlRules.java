@@ -82,12 +82,12 @@ public final class UrlRules implements OutputGuardrail {
       }
       int i = close + 2;
       int spaces = 0;
-      while (i < n && spaces < 5 && isRegexSpace(text.charAt(i))) {
+      while (i < n && spaces < 5 && KeywordAssignments.isSpace(text.charAt(i))) {
         i++;
         spaces++;
       }
       int end = i;
-      while (end < n && end - i < 2000 && text.charAt(end) != ')' && !isRegexSpace(text.charAt(end))) {
+      while (end < n && end - i < 2000 && text.charAt(end) != ')' && !KeywordAssignments.isSpace(text.charAt(end))) {
         end++;
       }
       if (end > i) {
@@ -96,11 +96,6 @@ public final class UrlRules implements OutputGuardrail {
       }
     }
     return out;
-  }
-
-  /** Java's {@code \s}. */
-  private static boolean isRegexSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
   }
 
   private boolean allowedDomain(String url) {

@@ -66,7 +66,9 @@ public final class InputGuardrailStep implements StateStep {
           default -> { }
         }
       }
-      messages.set(i, new ChatMessage(m.role(), text));
+      if (text != m.content()) {
+        messages.set(i, new ChatMessage(m.role(), text));
+      }
     }
     if (call.nanosLeft(time.nanoTime()) <= 0) {
       return CompletableFuture.failedFuture(new CallTimeoutException("route '" + route.name() + "': the deadline of "
