@@ -6,7 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,13 +45,7 @@ public final class Workers implements Executor, AutoCloseable {
     }
     int n = Math.max(2, Runtime.getRuntime().availableProcessors());
     int pool = POOLS.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
-    ThreadPoolExecutor e = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "sluice-worker-" + pool + "-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    e.allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor e = DaemonPool.of(n, new LinkedBlockingQueue<>(), t -> "sluice-worker-" + pool + "-" + t);
     return new Workers(e, e);
   }
 

@@ -154,7 +154,10 @@ class BudgetBillingTest {
           return next.proceed(call);
         }))
         .timeSource(time).meterRegistry(registry).auditSink(events::accept).build();
-    assertThatThrownBy(() -> s.call("r", request(), Subject.of("u")))
+    // A large input (counting a small one takes microseconds, and the step does not read the clock for it).
+    ChatRequest large = ChatRequest.builder().user("tell me about my order ".repeat(1000))
+        .parameters(ModelParameters.builder().maxOutputTokens(100).build()).build();
+    assertThatThrownBy(() -> s.call("r", large, Subject.of("u")))
         .isInstanceOf(dev.sluice.outcome.CallTimeoutException.class).hasMessageContaining("being prepared");
     assertThat(model.requests).isEmpty();
     assertThat(standing(s).spent()).isZero();

@@ -70,6 +70,8 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
   private final PriceTable prices;
   private final TimeSource time;
   private static final long SHORT_INPUT_BYTES = 64;
+  /** Inputs above this many bytes may take a millisecond or more to count. */
+  private static final long LARGE_INPUT_BYTES = 16 * 1024;
   private final TokenCounter tokens = TokenCounter.shared();
   private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
   /** Per cap (by identity: the plan holds the same instances) and per downgrade target, made with the route. */
@@ -119,8 +121,9 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
   public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     Variant variant = call.requireVariant();
     Plan plan = plan(call, variant);
-    if (call.nanosLeft(time.nanoTime()) <= 0) {
-      // Counting a huge input used up the deadline: no reservation, no request.
+    if (plan.largeInput && call.nanosLeft(time.nanoTime()) <= 0) {
+      // Counting a large input used up the deadline: no reservation, no request. (A small one
+      // takes microseconds; the clock is not read for it.)
       return CompletableFuture.failedFuture(new CallTimeoutException("route '" + route.name() + "': the deadline of "
           + route.resilience().deadline().toMillis() + " ms passed while attempt " + (call.attempts() + 1) + " was being prepared",
           route.resilience().deadline()));
@@ -239,7 +242,12 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
     ChatRequest prepared = call.prepared(variant);
     Integer max = prepared.parameters().maxOutputTokens();
     long output = max != null ? max : policy.defaultMaxOutputTokens();
-    long input = inputTokens(variant, prepared, output);
+    // The input tokens, tool definitions and response schema included (providers bill them as
+    // input): counted with the model's encoding, except for an input so short (at most 64 bytes, or
+    // an eighth of the output reservation) that its byte count, an upper bound, changes the worst
+    // case by little and costs far less than encoding. Settlement uses the provider's usage either way.
+    long bound = tokens.upperBound(prepared);
+    long input = bound <= Math.max(SHORT_INPUT_BYTES, output / 8) ? bound : tokens.countInput(variant.model(), prepared);
     ModelPrice price = prices.price(variant.model()).orElse(null);
     long worstUsd = price == null ? 0 : price.worstCase(input, output).nanoUsd();
     // A call is charged to the periods it started in (its deadline keeps it to seconds), which spares a clock read.
@@ -259,24 +267,11 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
       lines[used++] = new BudgetLedger.Line(account, amount, cap.limit(), window.end());
     }
     // List.of of one or two lines holds them without an array, and the ledger's copy of it is itself.
-    return used == n
+    Plan p = used == n
         ? new Plan(applied, List.of(lines))
         : new Plan(Arrays.copyOf(applied, used), List.of(Arrays.copyOf(lines, used)));
-  }
-
-  /**
-   * The input tokens to reserve, tool definitions and response schema included (providers bill
-   * them as input): counted with the model's encoding, except for an input so short (at most 64
-   * bytes, or an eighth of the output reservation) that its byte count, an upper bound, changes
-   * the worst case by little and costs far less than encoding. Settlement uses the provider's
-   * actual usage either way.
-   */
-  private long inputTokens(Variant variant, ChatRequest prepared, long output) {
-    long bound = tokens.upperBound(prepared);
-    if (bound <= Math.max(SHORT_INPUT_BYTES, output / 8)) {
-      return bound;
-    }
-    return tokens.countInput(variant.model(), prepared);
+    p.largeInput = bound > LARGE_INPUT_BYTES;
+    return p;
   }
 
   /** The account a call counts in under a scope; calls with no tenant or routing key share one account of their own. */
@@ -341,6 +336,8 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
     /** The caps that apply, in the order of their lines; never changed after the plan is made. */
     final BudgetCap[] caps;
     final List<BudgetLedger.Line> lines;
+    /** Whether counting the input may have taken long enough to matter to the deadline. */
+    boolean largeInput;
     @Nullable Reservation reservation;
     @Nullable TokenUsage usageBefore;
     @Nullable Cost costBefore;

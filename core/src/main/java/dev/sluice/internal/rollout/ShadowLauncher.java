@@ -1,6 +1,7 @@
 package dev.sluice.internal.rollout;
 
 import dev.sluice.rollout.ShadowPolicy;
+import dev.sluice.internal.DaemonPool;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,13 +30,7 @@ public final class ShadowLauncher implements AutoCloseable {
     if (application != null) {
       return new ShadowLauncher(application, null);
     }
-    ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(Math.max(1, policy.queueCapacity())), r -> {
-          Thread t = new Thread(r, "sluice-shadow");
-          t.setDaemon(true);
-          return t;
-        });
-    e.allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor e = DaemonPool.of(1, new LinkedBlockingQueue<>(Math.max(1, policy.queueCapacity())), n -> "sluice-shadow");
     return new ShadowLauncher(e, e);
   }
 
