@@ -46,6 +46,7 @@ public final class Route {
   private final List<FallbackLink> fallback;
   private final Guardrails guardrails;
   private final int maxInputChars;
+  private final int streamHoldBackChars;
 
   /**
    * The default {@linkplain Builder#maxInputChars maximum input size}: 1 MiB of characters, about
@@ -91,6 +92,7 @@ public final class Route {
     this.fallback = List.copyOf(b.fallback);
     this.guardrails = b.guardrails;
     this.maxInputChars = b.maxInputChars;
+    this.streamHoldBackChars = b.streamHoldBackChars;
     if (rollout != null) {
       if (!rollout.route().equals(name)) {
         throw new InvalidConfigurationException(field + ".rollout.route", rollout.route(), "'" + name + "', the route it is attached to");
@@ -182,6 +184,17 @@ public final class Route {
     return maxInputChars;
   }
 
+  /**
+   * On a streamed call, how many characters of an attempt's answer are held back before the first
+   * chunk goes to the caller; default 0 (each chunk goes out as it comes). Until then a failure
+   * can still be retried or fall back as a whole call's can; holding back more keeps that possible
+   * for longer at the price of a later first chunk. An answer shorter than this is delivered when
+   * it is complete.
+   */
+  public int streamHoldBackChars() {
+    return streamHoldBackChars;
+  }
+
   /** The route's budget caps; {@link BudgetPolicy#NONE} if it has none. */
   public BudgetPolicy budget() {
     return budget;
@@ -205,6 +218,7 @@ public final class Route {
     private final List<FallbackLink> fallback = new ArrayList<>();
     private Guardrails guardrails = Guardrails.NONE;
     private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
+    private int streamHoldBackChars;
 
     private Builder(String name) {
       this.name = name;
@@ -276,6 +290,16 @@ public final class Route {
         throw new InvalidConfigurationException("route[" + name + "].maxInputChars", String.valueOf(chars), "a positive number of characters");
       }
       this.maxInputChars = chars;
+      return this;
+    }
+
+    /** See {@link Route#streamHoldBackChars()}: 0 (default) to 1 MiB characters. */
+    public Builder streamHoldBackChars(int chars) {
+      if (chars < 0 || chars > 1 << 20) {
+        throw new InvalidConfigurationException("route[" + name + "].streamHoldBackChars", String.valueOf(chars),
+            "0 to 1048576 characters");
+      }
+      this.streamHoldBackChars = chars;
       return this;
     }
 

@@ -36,6 +36,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.internal.CallState;
+import dev.sluice.internal.StreamOut;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.PipelineEnvironment;
 import dev.sluice.pricing.PriceTable;
@@ -255,6 +256,75 @@ public final class Sluice implements AutoCloseable {
       }
     });
     return result;
+  }
+
+  /**
+   * Calls the route as a stream: the answer's chunks as the model writes them, through the same
+   * pipeline as {@link #call} (assignment, guardrails, budgets, retries and fallbacks before the
+   * first chunk, breakers, meters, audit, the judge). The call starts when the returned stream is
+   * subscribed to; see {@link SluiceStream} for what happens when it fails part-way.
+   *
+   * <pre>{@code
+   * for (ChatChunk chunk : sluice.stream("support-answer", ChatRequest.ofUser("Where is my order?"), Subject.of("user-42"))) {
+   *   System.out.print(chunk.text());
+   * }
+   * }</pre>
+   */
+  public SluiceStream stream(String route, ChatRequest request, Subject subject) {
+    requireOpen(route);
+    CallPipeline pipeline = pipeline(route);
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(subject, "subject");
+    CompletableFuture<SluiceResponse> result = new CompletableFuture<>();
+    return new SluiceStream(subscriber -> {
+      CallState call;
+      StreamOut out;
+      try {
+        requireOpen(route);
+        call = newCall(pipeline, request, subject);
+        out = new StreamOut(subscriber, pipeline.route().streamHoldBackChars(), call::cancel);
+        call.stream(out);
+      } catch (RuntimeException e) {
+        rejectSubscriber(subscriber, e);
+        result.completeExceptionally(e);
+        return;
+      }
+      result.whenComplete((ignored, failure) -> {
+        if (failure instanceof CancellationException) {
+          call.cancel();
+        }
+      });
+      out.start();
+      Runnable run = () -> pipeline.execute(call).whenComplete((response, failure) -> {
+        if (failure != null) {
+          result.completeExceptionally(out.fail(Failures.fromStep(failure)));
+          return;
+        }
+        try {
+          SluiceResponse done = toResponse(call, response);
+          out.succeed(response);
+          result.complete(done);
+        } catch (RuntimeException e) {
+          result.completeExceptionally(out.fail(Failures.fromStep(e)));
+        }
+      });
+      if (request.inputChars() <= ASYNC_INLINE_CHARS) {
+        run.run();
+      } else {
+        workers.execute(run);
+      }
+    }, result);
+  }
+
+  private static void rejectSubscriber(java.util.concurrent.Flow.Subscriber<?> subscriber, RuntimeException e) {
+    subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+      @Override
+      public void request(long n) {}
+
+      @Override
+      public void cancel() {}
+    });
+    subscriber.onError(e);
   }
 
   /**

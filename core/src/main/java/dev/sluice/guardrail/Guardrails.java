@@ -23,8 +23,13 @@ public final class Guardrails {
   private final List<InputGuardrail> input;
   private final List<OutputGuardrail> output;
   private final int maxReprompts;
+  private final int streamWindowChars;
+
+  /** The default {@link #streamWindowChars()}: longer than any secret or placeholder the built-in guardrails look for. */
+  public static final int DEFAULT_STREAM_WINDOW_CHARS = 512;
 
   private Guardrails(Builder b) {
+    this.streamWindowChars = Checks.atLeast("guardrails.streamWindowChars", b.streamWindowChars, 16);
     this.input = List.copyOf(b.input);
     this.output = List.copyOf(b.output);
     this.maxReprompts = Checks.atLeast("guardrails.maxReprompts", b.maxReprompts, 0);
@@ -46,11 +51,29 @@ public final class Guardrails {
     return maxReprompts;
   }
 
+  /**
+   * On a streamed call, how much text the output guardrails that check partial text hold back
+   * before it reaches the caller: text is released in pieces of at least this many characters,
+   * cut at white space, each checked together with the last this-many characters before it, so a
+   * secret or a placeholder split over two chunks is seen whole. Longer means later text and more
+   * checking; it must exceed the longest thing a guardrail looks for.
+   */
+  public int streamWindowChars() {
+    return streamWindowChars;
+  }
+
   /** Builds {@link Guardrails}. */
   public static final class Builder {
     private final List<InputGuardrail> input = new ArrayList<>();
     private final List<OutputGuardrail> output = new ArrayList<>();
     private int maxReprompts = 1;
+    private int streamWindowChars = DEFAULT_STREAM_WINDOW_CHARS;
+
+    /** See {@link Guardrails#streamWindowChars()}; at least 16, default {@value Guardrails#DEFAULT_STREAM_WINDOW_CHARS}. */
+    public Builder streamWindowChars(int chars) {
+      this.streamWindowChars = chars;
+      return this;
+    }
 
     public Builder input(InputGuardrail... guardrails) {
       input.addAll(List.of(guardrails));

@@ -13,4 +13,16 @@ public interface OutputGuardrail {
   String name();
 
   GuardrailResult check(ChatResponse response, CallContext call);
+
+  /**
+   * Whether this guardrail can judge part of an answer: on a streamed call, such a guardrail checks
+   * the text piece by piece before it reaches the caller (a block ends the stream, a rewrite
+   * changes the piece); the others check the whole answer when the stream ends, when most of it
+   * has been delivered (a block then ends the stream with an error; a rewrite or a reprompt cannot
+   * change what was delivered and blocks instead). Default {@code false}: a JSON schema or a
+   * refusal can only be judged whole.
+   */
+  default boolean checksPartialText() {
+    return false;
+  }
 }

@@ -53,6 +53,7 @@ public final class CallState implements CallContext {
   private volatile boolean cancelled;
   private volatile @Nullable Throwable abortReason;
   private volatile @Nullable ChatResponse modelAnswer;
+  private volatile @Nullable StreamOut stream;
   private @Nullable Pairs details;
   private @Nullable Pairs keyed;
 
@@ -278,6 +279,22 @@ public final class CallState implements CallContext {
   /** Why the last attempt was aborted, if it was; cleared when the next attempt starts. */
   public @Nullable Throwable abortReason() {
     return abortReason;
+  }
+
+  /** The caller's side of a streamed call; null for a whole call. */
+  public @Nullable StreamOut stream() {
+    return stream;
+  }
+
+  /** Makes this a streamed call; set before the pipeline runs. */
+  public void stream(StreamOut out) {
+    this.stream = Objects.requireNonNull(out, "stream");
+  }
+
+  /** Whether part of a streamed answer has gone to the caller: then no retry and no fallback. */
+  public boolean streamCommitted() {
+    StreamOut s = stream;
+    return s != null && s.committed();
   }
 
   /** The last answer as the model wrote it, before output guardrails rewrote it; null before one. */

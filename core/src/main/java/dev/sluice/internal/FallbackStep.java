@@ -87,7 +87,8 @@ public final class FallbackStep implements StateStep {
       }
       SluiceException error = Failures.fromStep(failure);
       FallbackTrigger trigger = FallbackTrigger.of(error);
-      if (trigger == null || call.isCancelled()) {
+      // Part of a streamed answer reached the caller: a fallback's answer cannot replace it.
+      if (trigger == null || call.isCancelled() || call.streamCommitted()) {
         result.completeExceptionally(error);
         return;
       }
@@ -121,6 +122,10 @@ public final class FallbackStep implements StateStep {
         continue;
       }
       CompletionStage<ChatResponse> answer;
+      StreamOut stream = call.stream();
+      if (stream != null) {
+        stream.beginFallback();
+      }
       try {
         answer = link.answer(new Request(call, next, primary, trigger));
       } catch (RuntimeException e) {
@@ -143,7 +148,8 @@ public final class FallbackStep implements StateStep {
         if (cause != primary) {
           primary.addSuppressed(cause);
         }
-        if (cause == primary) {
+        // A link that streamed part of its answer before failing (a backup variant) ends the call there.
+        if (cause == primary || call.streamCommitted()) {
           result.completeExceptionally(primary);
           return;
         }

@@ -5,6 +5,10 @@ public final class MeterNames {
 
   public static final String OPERATION_DURATION = "gen_ai.client.operation.duration";
   public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
+  /** A streamed attempt: from sending the request to its first chunk (GenAI client conventions for streams). */
+  public static final String TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
+  /** A streamed attempt: the time between one chunk and the next. */
+  public static final String TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk";
   public static final String OPERATION_NAME = "gen_ai.operation.name";
   public static final String PROVIDER_NAME = "gen_ai.provider.name";
   public static final String REQUEST_MODEL = "gen_ai.request.model";

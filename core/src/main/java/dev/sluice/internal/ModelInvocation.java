@@ -12,6 +12,9 @@ import dev.sluice.pricing.Cost;
 import dev.sluice.pricing.PriceTable;
 import dev.sluice.time.TimeSource;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import dev.sluice.internal.guardrail.StreamWindow;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.CompletionStage;
 import dev.sluice.model.TokenUsage;
 import org.slf4j.Logger;
@@ -35,8 +38,15 @@ public final class ModelInvocation implements StateChain {
   private final Exchanged exchanged = new Exchanged();
   private final BodyDone bodyDone = new BodyDone();
 
-  public ModelInvocation(RouteMeters meters, PriceTable prices, TimeSource time, CallMdc.Frames mdc) {
+  private final Executor executor;
+  private final StreamWindow.@Nullable Factory windows;
+  private final Streamed streamed = new Streamed();
+
+  public ModelInvocation(RouteMeters meters, PriceTable prices, TimeSource time, CallMdc.Frames mdc, Executor executor,
+      StreamWindow.@Nullable Factory windows) {
     this.mdc = mdc;
+    this.executor = executor;
+    this.windows = windows;
     this.meters = meters;
     this.prices = prices;
     this.time = time;
@@ -53,7 +63,48 @@ public final class ModelInvocation implements StateChain {
     if (body != null) {
       return runBody(call, variant, attempt, body);
     }
+    StreamOut out = call.stream();
+    if (out != null) {
+      return stream(call, variant, call.prepared(variant), out);
+    }
     return exchange(call, variant, call.prepared(variant));
+  }
+
+  /** One streamed request: its chunks go to the caller as the call commits to them; the attempt ends with the whole answer. */
+  private CompletionStage<ChatResponse> stream(CallState call, Variant variant, ChatRequest prepared, StreamOut out) {
+    StreamWindow.Factory f = windows;
+    AttemptStream attempt = new AttemptStream(call, variant, prepared, out, f == null ? null : f.open(call), meters.of(variant), time,
+        executor, time.nanoTime());
+    call.inFlight(attempt);
+    try (CallMdc ignored = CallMdc.open(call, mdc)) {
+      attempt.begin(variant.client().stream(prepared));
+    } catch (SluiceException e) {
+      attempt.fail(e);
+    } catch (Throwable t) {
+      attempt.fail(Failures.fromModel(t));
+    }
+    return Stages.handle(attempt, call, attempt, 0, streamed);
+  }
+
+  /** A streamed attempt's end counted as a whole one's is; a stream that broke after some text is billed for that text. */
+  private final class Streamed implements Stages.Handler<ChatResponse, AttemptStream> {
+    @Override
+    public ChatResponse answered(CallState call, AttemptStream attempt, long unused, ChatResponse response) {
+      return ModelInvocation.this.answered(call, attempt.meters.variant(), attempt.meters, response, time.nanoTime() - attempt.start);
+    }
+
+    @Override
+    public RuntimeException failed(CallState call, AttemptStream attempt, long unused, Throwable failure) {
+      SluiceException e = failure(call, failure);
+      long nanos = time.nanoTime() - attempt.start;
+      ChatResponse partial = attempt.partial();
+      if (partial != null) {
+        call.addUsage(partial.usage(), cost(attempt.meters.variant(), partial));
+        call.detail("stream_billed", "for the text received before the stream broke");
+      }
+      attempt.meters.recordModelFailure(errorType(e), nanos);
+      return e;
+    }
   }
 
   /** One request to the variant's model, aborted with the attempt, counted on the call. */

@@ -4,6 +4,7 @@ import dev.sluice.Route;
 import dev.sluice.internal.budget.Budgets;
 import dev.sluice.internal.guardrail.InputGuardrailStep;
 import dev.sluice.internal.guardrail.OutputGuardrailStep;
+import dev.sluice.internal.guardrail.StreamWindow;
 import dev.sluice.internal.rollout.AssignmentStep;
 import dev.sluice.internal.rollout.ShadowLauncher;
 import dev.sluice.internal.rollout.ShadowStep;
@@ -47,7 +48,8 @@ public final class PipelineAssembly {
       Optional<StateStep> step = f.create(route, env);
       step.ifPresent(steps::add);
     }
-    return new CallPipeline(route, steps, new ModelInvocation(meters, env.prices(), env.time(), mdc));
+    return new CallPipeline(route, steps, new ModelInvocation(meters, env.prices(), env.time(), mdc, env.executor(),
+        StreamWindow.factory(route, env.meters())));
   }
 
   private static List<StateStepFactory> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,

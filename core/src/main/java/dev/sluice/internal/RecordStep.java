@@ -67,6 +67,12 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
     Outcome outcome = error != null ? error.outcome() : fallback != null ? Outcome.FALLBACK
         : response != null && response.finishReason() == FinishReason.REFUSAL ? Outcome.REFUSED : Outcome.SUCCESS;
     long latency = time.nanoTime() - call.startNanos();
+    StreamOut stream = call.stream();
+    if (stream != null) {
+      // How far the caller had got when the call ended (the end of a successful stream follows this).
+      call.detail("stream", java.util.Map.of("committed", stream.committed(), "delivered_chunks", stream.deliveredChunks(),
+          "delivered_chars", stream.deliveredChars()));
+    }
     call.finish(outcome, latency);
     Variant variant = call.labelledVariant();
     try (CallMdc ignored = CallMdc.open(call, mdc)) {

@@ -76,6 +76,31 @@ public final class VariantMeters {
   }
 
   /** Records a finished call. {@code fallbackKind} is null unless a fallback answered. */
+  private volatile @org.jspecify.annotations.Nullable Timer firstChunk;
+  private volatile @org.jspecify.annotations.Nullable Timer chunkGap;
+
+  /** A streamed attempt's first chunk arrived {@code nanos} after its request was sent. */
+  public void recordFirstChunk(long nanos) {
+    Timer t = firstChunk;
+    if (t == null) {
+      t = Timer.builder(TIME_TO_FIRST_CHUNK).description("Time from sending a streamed request to its first chunk")
+          .tags(genAiBase).register(registry);
+      firstChunk = t;
+    }
+    t.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A streamed attempt's chunk arrived {@code nanos} after the one before it. */
+  public void recordChunkGap(long nanos) {
+    Timer t = chunkGap;
+    if (t == null) {
+      t = Timer.builder(TIME_PER_OUTPUT_CHUNK).description("Time between the chunks of a streamed answer")
+          .tags(genAiBase).register(registry);
+      chunkGap = t;
+    }
+    t.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   /** The variant these meters are for. */
   public Variant variant() {
     return variant;

@@ -27,6 +27,21 @@ public interface ModelClient {
   /** Sends the request; completes with the answer or with a {@link SluiceException}. */
   CompletionStage<ChatResponse> chatAsync(ChatRequest request);
 
+  /**
+   * The answer as a stream of chunks. Each subscription sends the request once, when the
+   * subscriber first requests; cancelling the subscription must abort the request; demand must be
+   * honoured (a slow subscriber slows the reading, it does not fill the heap). A failure before
+   * the stream ends is {@code onError} with a {@link dev.sluice.outcome.ModelCallException} that
+   * says whether a retry may help; a stream that ends without saying why the model stopped is a
+   * cut stream, not a finished one.
+   *
+   * <p>The default, for clients that cannot stream, sends {@link #chatAsync} and delivers the
+   * whole answer as one chunk.
+   */
+  default java.util.concurrent.Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return new dev.sluice.internal.WholeAnswerStream(this, request);
+  }
+
   /** Sends the request and waits. Interrupting the caller cancels the request. */
   default ChatResponse chat(ChatRequest request) {
     var future = chatAsync(request).toCompletableFuture();

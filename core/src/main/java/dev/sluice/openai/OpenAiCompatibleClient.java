@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.internal.JsonSchemas;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.outcome.ModelCallException;
+import dev.sluice.internal.ChunkPump;
+import dev.sluice.model.ChatChunk;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
@@ -34,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,6 +67,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
   private final String maxTokensField;
   private final TimeSource time;
   private final HttpResponse.BodyHandler<byte[]> bodyHandler;
+  private final long maxResponseBytes;
 
   /** The most stop sequences the chat completions API accepts. */
   static final int MAX_STOP_SEQUENCES = 4;
@@ -88,6 +92,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
     this.headers = Map.copyOf(b.headers);
     this.maxTokensField = b.maxTokensField;
     this.time = b.time;
+    this.maxResponseBytes = b.maxResponseBytes;
     this.bodyHandler = BoundedBody.handler(b.maxResponseBytes, Math.min(b.maxResponseBytes, MAX_ERROR_BODY_BYTES), provider);
   }
 
@@ -102,36 +107,15 @@ public final class OpenAiCompatibleClient implements ModelClient {
 
   @Override
   public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
-    String model = request.model();
-    if (model == null) {
-      return CompletableFuture.failedFuture(new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0,
-          "the request names no model; a Variant fills it in, or set ChatRequest.builder().model(...)", null, null));
-    }
-    if (request.parameters().stop().size() > MAX_STOP_SEQUENCES) {
-      return CompletableFuture.failedFuture(new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0,
-          "parameters.stop has " + request.parameters().stop().size() + " sequences; the chat completions API accepts at most "
-              + MAX_STOP_SEQUENCES, null, null));
-    }
-    byte[] body;
+    HttpRequest http;
+    String model;
     try {
-      body = JSON.writeValueAsBytes(requestBody(request, model));
-    } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(
-          new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0, "cannot write the request as JSON: " + e.getMessage(), null, e));
+      model = modelOf(request);
+      http = httpRequest(request, model, false);
+    } catch (ModelCallException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (apiKey != null) {
-      if (azure) {
-        rb.header("api-key", apiKey);
-      } else {
-        rb.header("Authorization", "Bearer " + apiKey);
-      }
-    }
-    headers.forEach(rb::header);
-    CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(rb.build(), bodyHandler);
+    CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(http, bodyHandler);
     CompletableFuture<ChatResponse> result = exchange.handle((response, failure) -> {
       if (failure != null) {
         throw toException(failure);
@@ -145,6 +129,137 @@ public final class OpenAiCompatibleClient implements ModelClient {
       }
     });
     return result;
+  }
+
+  /**
+   * Streams the answer as server-sent events ({@code stream: true}, with {@code
+   * stream_options.include_usage} so the last chunk carries the usage). The request is sent when
+   * the subscriber first asks; the body is read as the subscriber's demand allows; cancelling the
+   * subscription aborts the exchange. A server that answers with a whole JSON body instead of a
+   * stream is read as one chunk; an HTTP error fails the stream as {@link #chatAsync} fails.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return subscriber -> new Streamed(request, subscriber).pump.start();
+  }
+
+  /** One streamed exchange: the pump its subscriber holds, and the HTTP exchange behind it. */
+  private final class Streamed implements ChunkPump.Producer {
+    final ChunkPump<ChatChunk> pump;
+    private final ChatRequest request;
+    private volatile @Nullable SseStream body;
+    private volatile @Nullable CompletableFuture<?> exchange;
+    private boolean sent;
+
+    Streamed(ChatRequest request, Flow.Subscriber<? super ChatChunk> subscriber) {
+      this.request = request;
+      this.pump = new ChunkPump<>(subscriber, this);
+    }
+
+    @Override
+    public void more() {
+      if (sent) {
+        SseStream b = body;
+        if (b != null) {
+          b.more();
+        }
+        return;
+      }
+      sent = true;
+      String model;
+      HttpRequest http;
+      try {
+        model = modelOf(request);
+        http = httpRequest(request, model, true);
+      } catch (ModelCallException e) {
+        pump.fail(e);
+        return;
+      }
+      HttpResponse.BodyHandler<Object> handler = info -> {
+        String type = info.headers().firstValue("content-type").orElse("");
+        if (info.statusCode() >= 200 && info.statusCode() < 300 && type.startsWith("text/event-stream")) {
+          SseStream sse = new SseStream(pump, maxResponseBytes, provider, JSON, OpenAiCompatibleClient::usage);
+          body = sse;
+          if (pump.isCancelled()) {
+            sse.stop();
+          }
+          return sse;
+        }
+        return HttpResponse.BodySubscribers.mapping(bodyHandler.apply(info), bytes -> (Object) bytes);
+      };
+      CompletableFuture<HttpResponse<Object>> f = OpenAiCompatibleClient.this.http.sendAsync(http, handler);
+      exchange = f;
+      f.whenComplete((response, failure) -> {
+        if (failure != null) {
+          pump.fail(toException(failure));
+          return;
+        }
+        if (response.body() instanceof byte[] bytes) {
+          try {
+            pump.offer(ChatChunk.of(toResponse(response.statusCode(), response, bytes, model)));
+            pump.complete();
+          } catch (ModelCallException e) {
+            pump.fail(e);
+          }
+        }
+      });
+      if (pump.isCancelled()) {
+        f.cancel(true);
+      }
+    }
+
+    @Override
+    public void cancelled() {
+      SseStream b = body;
+      if (b != null) {
+        b.stop();
+      }
+      CompletableFuture<?> f = exchange;
+      if (f != null) {
+        f.cancel(true);
+      }
+    }
+  }
+
+  private static String modelOf(ChatRequest request) {
+    String model = request.model();
+    if (model == null) {
+      throw new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0,
+          "the request names no model; a Variant fills it in, or set ChatRequest.builder().model(...)", null, null);
+    }
+    if (request.parameters().stop().size() > MAX_STOP_SEQUENCES) {
+      throw new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0,
+          "parameters.stop has " + request.parameters().stop().size() + " sequences; the chat completions API accepts at most "
+              + MAX_STOP_SEQUENCES, null, null);
+    }
+    return model;
+  }
+
+  private HttpRequest httpRequest(ChatRequest request, String model, boolean stream) {
+    byte[] body;
+    try {
+      ObjectNode root = requestBody(request, model);
+      if (stream) {
+        root.put("stream", true);
+        root.putObject("stream_options").put("include_usage", true);
+      }
+      body = JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new ModelCallException(ModelCallException.Kind.CLIENT_ERROR, 0, "cannot write the request as JSON: " + e.getMessage(), null, e);
+    }
+    HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
+        .header("Content-Type", "application/json")
+        .header("Accept", stream ? "text/event-stream" : "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (apiKey != null) {
+      if (azure) {
+        rb.header("api-key", apiKey);
+      } else {
+        rb.header("Authorization", "Bearer " + apiKey);
+      }
+    }
+    headers.forEach(rb::header);
+    return rb.build();
   }
 
   ObjectNode requestBody(ChatRequest request, String model) {
@@ -192,13 +307,16 @@ public final class OpenAiCompatibleClient implements ModelClient {
   }
 
   private ChatResponse toResponse(HttpResponse<byte[]> response, String requestModel) {
-    int status = response.statusCode();
+    return toResponse(response.statusCode(), response, response.body(), requestModel);
+  }
+
+  private ChatResponse toResponse(int status, HttpResponse<?> response, byte[] bytes, String requestModel) {
     if (status < 200 || status >= 300) {
-      throw errorFor(response, status, new String(response.body(), StandardCharsets.UTF_8));
+      throw errorFor(response, status, new String(bytes, StandardCharsets.UTF_8));
     }
     JsonNode root;
     try {
-      root = JSON.readTree(response.body());
+      root = JSON.readTree(bytes);
     } catch (IOException e) {
       // Where, not what: the parser's message quotes the body, which may hold the user's text.
       String where = e instanceof JsonProcessingException j ? JsonSchemas.where(j) : "";
@@ -240,7 +358,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
     return new TokenUsage(in.asLong(), out.asLong(), Math.max(0, Math.min(in.asLong(), cached)));
   }
 
-  private ModelCallException errorFor(HttpResponse<byte[]> response, int status, String body) {
+  private ModelCallException errorFor(HttpResponse<?> response, int status, String body) {
     String message = body;
     String code = "";
     try {

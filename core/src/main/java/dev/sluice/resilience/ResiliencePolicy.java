@@ -133,8 +133,15 @@ public final class ResiliencePolicy {
 
     // Shortcuts: one field of one policy each.
 
+    /** The whole attempt's timeout; the stream timeouts stay as they are. */
     public Builder attemptTimeout(Duration d) {
-      return timeout(TimeoutPolicy.ofAttempt(d));
+      TimeoutPolicy t = variants.timeout();
+      return timeout(new TimeoutPolicy(d, t.firstChunk(), t.idleBetweenChunks()));
+    }
+
+    /** A streamed attempt's timeouts: to its first chunk, and each silence after it. */
+    public Builder streamTimeouts(Duration firstChunk, Duration idleBetweenChunks) {
+      return timeout(variants.timeout().withStreaming(firstChunk, idleBetweenChunks));
     }
 
     public Builder minAttemptTime(Duration d) {

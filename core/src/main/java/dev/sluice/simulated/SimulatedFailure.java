@@ -13,5 +13,15 @@ public enum SimulatedFailure {
   /** HTTP 200 with the output cut in half (JSON that does not parse, a sentence that stops). */
   MALFORMED_OUTPUT,
   /** HTTP 200 with no text at all. */
-  EMPTY_OUTPUT
+  EMPTY_OUTPUT,
+  /**
+   * A stream cut halfway: half the chunks arrive, then the connection breaks. A whole answer fails
+   * with a broken connection after its latency.
+   */
+  STREAM_CUT,
+  /**
+   * A stream that stalls halfway: half the chunks arrive, then nothing more. A whole answer never
+   * comes, as with {@link #HANG}.
+   */
+  STREAM_STALL
 }

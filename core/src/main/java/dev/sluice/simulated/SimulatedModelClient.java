@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import dev.sluice.model.ChatChunk;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +55,7 @@ public final class SimulatedModelClient implements ModelClient {
   private final Function<ChatRequest, String> output;
   private final TimeSource time;
   private final AtomicLong calls = new AtomicLong();
+  private final double firstChunkShare;
 
   private SimulatedModelClient(Builder b) {
     this.seed = b.seed;
@@ -68,6 +71,7 @@ public final class SimulatedModelClient implements ModelClient {
     this.outputTokens = b.outputTokens;
     this.output = b.output;
     this.time = b.time;
+    this.firstChunkShare = b.firstChunkShare;
   }
 
   public static Builder builder() {
@@ -109,7 +113,7 @@ public final class SimulatedModelClient implements ModelClient {
   public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
     Behaviour b = behaviour(calls.getAndIncrement());
     CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
-    if (b.failure() == SimulatedFailure.HANG) {
+    if (b.failure() == SimulatedFailure.HANG || b.failure() == SimulatedFailure.STREAM_STALL) {
       return answer; // completes only when cancelled
     }
     Runnable respond = () -> {
@@ -128,9 +132,24 @@ public final class SimulatedModelClient implements ModelClient {
     return answer;
   }
 
-  private ChatResponse respond(ChatRequest request, Behaviour b) {
+  /**
+   * Streams the answer: the text in word-sized chunks, then a chunk with the finish reason and the
+   * usage. The call's latency is split: a quarter (by default, {@link Builder#firstChunkShare}) to
+   * the first chunk, the rest spread evenly over the others, so a stream ends when the whole answer
+   * would have. HTTP failures fail the stream before its first chunk; {@link
+   * SimulatedFailure#STREAM_CUT} and {@link SimulatedFailure#STREAM_STALL} break it halfway.
+   * Chunks wait for demand: a slow subscriber delays them.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return subscriber -> new SimulatedStream(this, request, behaviour(calls.getAndIncrement()), subscriber, time, firstChunkShare).start();
+  }
+
+  ChatResponse respond(ChatRequest request, Behaviour b) {
     if (b.failure() != null) {
       switch (b.failure()) {
+        case STREAM_CUT -> throw new ModelCallException(ModelCallException.Kind.CONNECTION, 0,
+            "simulated broken connection to " + provider, null, null);
         case SERVER_ERROR -> throw new ModelCallException(ModelCallException.Kind.SERVER_ERROR, 500,
             "simulated HTTP 500 from " + provider, null, null);
         case UNAVAILABLE -> throw new ModelCallException(ModelCallException.Kind.SERVER_ERROR, 503,
@@ -174,8 +193,21 @@ public final class SimulatedModelClient implements ModelClient {
     private LogNormal outputTokens = new LogNormal(80, 300);
     private Function<ChatRequest, String> output = r -> "This is a simulated answer.";
     private TimeSource time = TimeSource.system();
+    private double firstChunkShare = 0.25;
 
     private Builder() {}
+
+    /**
+     * The share of a streamed call's latency spent before its first chunk, from 0 to 1; default
+     * 0.25. The rest is spread evenly over the other chunks.
+     */
+    public Builder firstChunkShare(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new InvalidConfigurationException("firstChunkShare", share, "a share from 0 to 1");
+      }
+      this.firstChunkShare = share;
+      return this;
+    }
 
     public Builder seed(long seed) {
       this.seed = seed;

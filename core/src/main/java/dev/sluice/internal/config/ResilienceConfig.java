@@ -11,6 +11,7 @@ import dev.sluice.resilience.CircuitBreakerPolicy;
 import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.resilience.RetryBudget;
 import dev.sluice.resilience.RetryPolicy;
+import dev.sluice.resilience.TimeoutPolicy;
 import dev.sluice.resilience.VariantResilience;
 import java.util.HashSet;
 import java.util.Set;
@@ -23,7 +24,7 @@ import java.util.Set;
 public final class ResilienceConfig {
 
   /** The fields a variant may set: its timeout, breaker, bulkhead, rate limit and output validation. */
-  static final Set<String> VARIANT_FIELDS = Set.of("attempt_timeout", "failure_rate_threshold", "breaker_window",
+  static final Set<String> VARIANT_FIELDS = Set.of("attempt_timeout", "first_chunk_timeout", "idle_timeout", "failure_rate_threshold", "breaker_window",
       "breaker_minimum_calls", "wait_in_open", "slow_call_rate_threshold", "slow_call_duration", "half_open_calls",
       "max_concurrent", "max_wait", "requests_per_minute", "fail_on_truncated_output");
 
@@ -63,6 +64,11 @@ public final class ResilienceConfig {
     CircuitBreakerPolicy cb = v.circuitBreaker();
     if (n.has("deadline")) b.deadline(duration(n, "deadline", path));
     if (n.has("attempt_timeout")) b.attemptTimeout(duration(n, "attempt_timeout", path));
+    if (n.has("first_chunk_timeout") || n.has("idle_timeout")) {
+      TimeoutPolicy t = base.variants().timeout();
+      b.streamTimeouts(n.has("first_chunk_timeout") ? duration(n, "first_chunk_timeout", path) : t.firstChunk(),
+          n.has("idle_timeout") ? duration(n, "idle_timeout", path) : t.idleBetweenChunks());
+    }
     if (n.has("min_attempt_time")) b.minAttemptTime(duration(n, "min_attempt_time", path));
     if (n.has("max_attempts")) b.maxAttempts(integer(n, "max_attempts", path));
     if (n.has("initial_backoff") || n.has("backoff_multiplier") || n.has("max_backoff") || n.has("jitter")) {

@@ -49,8 +49,40 @@ public final class OutputGuardrailStep implements StateStep, Stages.Check {
   /** Each output guardrail in order: a rewrite passes on, a block or a reprompt fails the attempt. */
   @Override
   public ChatResponse check(CallState call, ChatResponse response) {
+    if (call.stream() != null) {
+      return streamEnd(call, response);
+    }
     call.modelAnswer(response);
     return checked(call, response, true);
+  }
+
+  /**
+   * A streamed answer at its end: the guardrails that check partial text have seen it piece by
+   * piece already; the others see it whole now. Before the call committed (everything was held
+   * back), a reprompt is made as for a whole answer; a rewrite cannot change chunks already
+   * delivered or queued, so it blocks, as a reprompt after the commit does.
+   */
+  private ChatResponse streamEnd(CallState call, ChatResponse response) {
+    for (OutputGuardrail g : guardrails) {
+      if (g.checksPartialText()) {
+        continue;
+      }
+      GuardrailResult r = g.check(response, call);
+      recorder.record(call, "output", g.name(), r);
+      switch (r.kind()) {
+        case BLOCK -> throw new GuardrailBlockedException(g.name(), r.reason());
+        case REWRITE -> throw new GuardrailBlockedException(g.name(),
+            "would rewrite a streamed answer, which cannot be changed once streamed: " + r.reason());
+        case REPROMPT -> {
+          if (call.streamCommitted()) {
+            throw new GuardrailBlockedException(g.name(), "asked for a reprompt after the stream had started: " + r.reason());
+          }
+          reprompt(call, g, r, response);
+        }
+        default -> { }
+      }
+    }
+    return response;
   }
 
   /**
@@ -73,19 +105,24 @@ public final class OutputGuardrailStep implements StateStep, Stages.Check {
           if (!mayReprompt) {
             throw new GuardrailBlockedException(g.name(), "a stored answer failed the check and cannot be asked again");
           }
-          String instruction = Objects.requireNonNull(r.text(), "reprompt instruction");
-          AtomicInteger used = call.computeIfAbsent(REPROMPTS, AtomicInteger::new);
-          if (used.incrementAndGet() > maxReprompts) {
-            throw new GuardrailBlockedException(g.name(), "still failing after " + maxReprompts + " reprompt(s): " + instruction);
-          }
-          ChatRequest req = call.request();
-          call.request(req.toBuilder().assistant(current.text()).user(instruction).build());
-          throw ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
-              "output guardrail '" + g.name() + "' asked for a reprompt (" + used.get() + "/" + maxReprompts + ")");
+          reprompt(call, g, r, current);
         }
         default -> { }
       }
     }
     return current;
+  }
+
+  /** Adds the answer and the guardrail's instruction to the request, and fails the attempt so the next one asks again. */
+  private void reprompt(CallState call, OutputGuardrail g, GuardrailResult r, ChatResponse current) {
+    String instruction = Objects.requireNonNull(r.text(), "reprompt instruction");
+    AtomicInteger used = call.computeIfAbsent(REPROMPTS, AtomicInteger::new);
+    if (used.incrementAndGet() > maxReprompts) {
+      throw new GuardrailBlockedException(g.name(), "still failing after " + maxReprompts + " reprompt(s): " + instruction);
+    }
+    ChatRequest req = call.request();
+    call.request(req.toBuilder().assistant(current.text()).user(instruction).build());
+    throw ModelCallException.of(ModelCallException.Kind.BAD_OUTPUT,
+        "output guardrail '" + g.name() + "' asked for a reprompt (" + used.get() + "/" + maxReprompts + ")");
   }
 }

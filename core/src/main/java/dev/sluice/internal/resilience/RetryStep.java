@@ -117,7 +117,8 @@ public final class RetryStep implements StateStep {
       return;
     }
     SluiceException error = Failures.fromStep(failure);
-    if (call.isCancelled()) {
+    // Part of a streamed answer reached the caller: another attempt would splice a second answer on.
+    if (call.isCancelled() || call.streamCommitted()) {
       result.completeExceptionally(error);
       return;
     }

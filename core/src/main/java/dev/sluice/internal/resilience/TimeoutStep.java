@@ -21,7 +21,9 @@ import java.util.function.BiConsumer;
 /**
  * Innermost: ends an attempt at its timeout or at the call's deadline, whichever is nearer, and
  * aborts the request in flight, so no thread or connection outlives it. A timer on the
- * {@link TimeSource} does the waiting; no thread is blocked per attempt.
+ * {@link TimeSource} does the waiting; no thread is blocked per attempt. A streamed attempt is
+ * bounded here by the deadline only: its first-chunk and idle timeouts are the stream's own
+ * ({@code AttemptStream}).
  */
 public final class TimeoutStep implements StateStep {
 
@@ -42,7 +44,8 @@ public final class TimeoutStep implements StateStep {
     Duration limit = attemptTimeout;
     boolean deadlineBinds = false;
     long left = call.nanosLeft(time.nanoTime());
-    if (left < attemptTimeout.toNanos()) {
+    // A streamed attempt has its own first-chunk and idle timeouts; only the deadline bounds its whole length here.
+    if (left < attemptTimeout.toNanos() || call.stream() != null) {
       limit = Duration.ofNanos(Math.max(0, left));
       deadlineBinds = true;
     }
