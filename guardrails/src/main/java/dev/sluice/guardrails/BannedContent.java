@@ -35,6 +35,12 @@ public final class BannedContent implements InputGuardrail, OutputGuardrail {
     return "banned-content";
   }
 
+  /** Judges any piece of an answer: on a stream, each piece before it reaches the caller. */
+  @Override
+  public boolean checksPartialText() {
+    return true;
+  }
+
   @Override
   public GuardrailResult check(String text, CallContext call) {
     String lower = text.toLowerCase(Locale.ROOT);

@@ -87,6 +87,12 @@ public final class Pii {
         return "pii-restore";
       }
 
+      /** Judges any piece of an answer: on a stream, each piece before it reaches the caller. */
+      @Override
+      public boolean checksPartialText() {
+        return true;
+      }
+
       @Override
       public GuardrailResult check(ChatResponse response, CallContext call) {
         PiiVault vault = call.get(VAULT);
@@ -111,6 +117,12 @@ public final class Pii {
       @Override
       public String name() {
         return "pii-leak";
+      }
+
+      /** Judges any piece of an answer: on a stream, each piece before it reaches the caller. */
+      @Override
+      public boolean checksPartialText() {
+        return true;
       }
 
       @Override

@@ -53,6 +53,12 @@ public final class Secrets {
         return "secrets-leak";
       }
 
+      /** Judges any piece of an answer: on a stream, each piece before it reaches the caller. */
+      @Override
+      public boolean checksPartialText() {
+        return true;
+      }
+
       @Override
       public GuardrailResult check(ChatResponse response, CallContext call) {
         List<SecretMatch> found = detector.find(response.text());

@@ -37,6 +37,12 @@ public final class SystemPromptLeak implements OutputGuardrail {
     return "system-prompt-leak";
   }
 
+  /** Judges any piece of an answer: on a stream, each piece before it reaches the caller. */
+  @Override
+  public boolean checksPartialText() {
+    return true;
+  }
+
   @Override
   public GuardrailResult check(ChatResponse response, CallContext call) {
     String answer = response.text();

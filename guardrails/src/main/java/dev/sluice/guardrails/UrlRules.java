@@ -33,6 +33,12 @@ public final class UrlRules implements OutputGuardrail {
     return "url-rules";
   }
 
+  /** Judges any piece of an answer: on a stream, each piece before it reaches the caller. */
+  @Override
+  public boolean checksPartialText() {
+    return true;
+  }
+
   @Override
   public GuardrailResult check(ChatResponse response, CallContext call) {
     String text = response.text();
