@@ -28,6 +28,7 @@ import dev.sluice.internal.rollout.ShadowLauncher;
 import dev.sluice.internal.proxy.MethodScan;
 import dev.sluice.internal.proxy.PlannedMethods;
 import dev.sluice.internal.proxy.RouteProxy;
+import dev.sluice.internal.proxy.RouteCaller;
 import dev.sluice.internal.Failures;
 import dev.sluice.internal.CallIds;
 import dev.sluice.internal.PipelineAssembly;
@@ -271,6 +272,10 @@ public final class Sluice implements AutoCloseable {
    * }</pre>
    */
   public SluiceStream stream(String route, ChatRequest request, Subject subject) {
+    return stream(route, request, subject, null);
+  }
+
+  private SluiceStream stream(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {
     requireOpen(route);
     CallPipeline pipeline = pipeline(route);
     Objects.requireNonNull(request, "request");
@@ -282,6 +287,9 @@ public final class Sluice implements AutoCloseable {
       try {
         requireOpen(route);
         call = newCall(pipeline, request, subject);
+        if (body != null) {
+          call.put(AttemptBody.KEY, body);
+        }
         out = new StreamOut(subscriber, pipeline.route().streamHoldBackChars(), call::cancel);
         call.stream(out);
       } catch (RuntimeException e) {
@@ -340,7 +348,7 @@ public final class Sluice implements AutoCloseable {
    * }</pre>
    */
   public <T> T proxy(Class<T> type, T implementation) {
-    return RouteProxy.create(type, implementation, routes.keySet(), this::start);
+    return RouteProxy.create(type, implementation, routes.keySet(), routeCaller());
   }
 
   /**
@@ -351,7 +359,22 @@ public final class Sluice implements AutoCloseable {
   public RoutedMethods routedMethods(Class<?> type) {
     Objects.requireNonNull(type, "type");
     return new PlannedMethods(type.isInterface() ? MethodScan.ofInterface(type, type, routes.keySet()) : MethodScan.ofClass(type, routes.keySet()),
-        this::start);
+        routeCaller());
+  }
+
+  /** How a routed method runs its route: whole, or as a stream. */
+  private RouteCaller routeCaller() {
+    return new RouteCaller() {
+      @Override
+      public CompletableFuture<SluiceResponse> call(String route, ChatRequest request, Subject subject, AttemptBody body) {
+        return start(route, request, subject, body);
+      }
+
+      @Override
+      public SluiceStream stream(String route, ChatRequest request, Subject subject, AttemptBody body) {
+        return Sluice.this.stream(route, request, subject, body);
+      }
+    };
   }
 
   private CompletableFuture<SluiceResponse> start(String route, ChatRequest request, Subject subject, @Nullable AttemptBody body) {

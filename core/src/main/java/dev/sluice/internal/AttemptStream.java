@@ -45,6 +45,8 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
 
   final VariantMeters meters;
   final long start;
+  /** The call's usage when the attempt started: a body's whole calls through its client count there. */
+  final TokenUsage usageBefore;
   private final CallState call;
   private final Variant variant;
   private final ChatRequest prepared;
@@ -54,6 +56,7 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
   private final Executor executor;
   private final long firstChunkNanos;
   private final long idleNanos;
+  private final boolean endIsFinish;
   private final AtomicBoolean requested = new AtomicBoolean();
   private final AtomicBoolean over = new AtomicBoolean();
   private volatile Flow.@Nullable Subscription upstream;
@@ -71,8 +74,14 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
   private long chunks;
   private long lastChunkAt;
 
+  /**
+   * @param endIsFinish whether the stream's end means the answer is complete even with no finish
+   *     reason (an {@code @LlmRoute} body's stream of text); a model's stream must say why it stopped
+   */
   AttemptStream(CallState call, Variant variant, ChatRequest prepared, StreamOut out, @Nullable StreamWindow window, VariantMeters meters,
-      TimeSource time, Executor executor, long start) {
+      TimeSource time, Executor executor, long start, boolean endIsFinish) {
+    this.endIsFinish = endIsFinish;
+    this.usageBefore = call.usage();
     this.call = call;
     this.variant = variant;
     this.prepared = prepared;
@@ -216,6 +225,9 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
           released.append(rest);
           out.accept(this, ChatChunk.text(rest));
         }
+      }
+      if (finish == null && endIsFinish) {
+        finish = FinishReason.STOP;
       }
       if (finish == null) {
         throw new ModelCallException(ModelCallException.Kind.CONNECTION, 200, "variant '" + variant.id()

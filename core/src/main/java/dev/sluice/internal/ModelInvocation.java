@@ -60,10 +60,10 @@ public final class ModelInvocation implements StateChain {
     }
     int attempt = call.startAttempt();
     AttemptBody body = call.get(AttemptBody.KEY);
-    if (body != null) {
-      return runBody(call, variant, attempt, body);
-    }
     StreamOut out = call.stream();
+    if (body != null) {
+      return out != null ? streamBody(call, variant, attempt, body, out) : runBody(call, variant, attempt, body);
+    }
     if (out != null) {
       return stream(call, variant, call.prepared(variant), out);
     }
@@ -72,10 +72,7 @@ public final class ModelInvocation implements StateChain {
 
   /** One streamed request: its chunks go to the caller as the call commits to them; the attempt ends with the whole answer. */
   private CompletionStage<ChatResponse> stream(CallState call, Variant variant, ChatRequest prepared, StreamOut out) {
-    StreamWindow.Factory f = windows;
-    AttemptStream attempt = new AttemptStream(call, variant, prepared, out, f == null ? null : f.open(call), meters.of(variant), time,
-        executor, time.nanoTime());
-    call.inFlight(attempt);
+    AttemptStream attempt = attemptStream(call, variant, prepared, out, false);
     try (CallMdc ignored = CallMdc.open(call, mdc)) {
       attempt.begin(variant.client().stream(prepared));
     } catch (SluiceException e) {
@@ -84,6 +81,62 @@ public final class ModelInvocation implements StateChain {
       attempt.fail(Failures.fromModel(t));
     }
     return Stages.handle(attempt, call, attempt, 0, streamed);
+  }
+
+  private final BodyStreamed bodyStreamed = new BodyStreamed();
+
+  /**
+   * A streaming body's end: what its client's whole calls used is on the call already; a stream it
+   * returned (its client's, or one of its own) is counted as a streamed attempt's is.
+   */
+  private final class BodyStreamed implements Stages.Handler<ChatResponse, AttemptStream> {
+    @Override
+    public ChatResponse answered(CallState call, AttemptStream attempt, long usageBefore, ChatResponse response) {
+      if (call.usage() != attempt.usageBefore) {
+        return response;
+      }
+      return streamed.answered(call, attempt, 0, response);
+    }
+
+    @Override
+    public RuntimeException failed(CallState call, AttemptStream attempt, long unused, Throwable failure) {
+      if (call.usage() != attempt.usageBefore) {
+        SluiceException e = failure(call, failure);
+        attempt.meters.recordModelFailure(errorType(e), time.nanoTime() - attempt.start);
+        return e;
+      }
+      return streamed.failed(call, attempt, 0, failure);
+    }
+  }
+
+  private AttemptStream attemptStream(CallState call, Variant variant, ChatRequest prepared, StreamOut out, boolean endIsFinish) {
+    StreamWindow.Factory f = windows;
+    AttemptStream attempt = new AttemptStream(call, variant, prepared, out, f == null ? null : f.open(call), meters.of(variant), time,
+        executor, time.nanoTime(), endIsFinish);
+    call.inFlight(attempt);
+    return attempt;
+  }
+
+  /**
+   * A streaming {@code @LlmRoute} method's body in place of the model's stream: run with the attempt
+   * bound to the thread, its publisher (of text or chunks) read as the attempt's stream, its end
+   * the answer's end.
+   */
+  private CompletionStage<ChatResponse> streamBody(CallState call, Variant variant, int number, AttemptBody body, StreamOut out) {
+    Attempt bound = new Attempt(call, body, variant, number, (v, request) -> exchange(call, v, request));
+    AttemptStream attempt = attemptStream(call, variant, call.prepared(variant), out, true);
+    try (CallMdc ignored = CallMdc.open(call, mdc); CurrentCall.Scope scope = CurrentCall.bind(bound)) {
+      Object result = body.run(bound).toCompletableFuture().getNow(null);
+      if (!(result instanceof java.util.concurrent.Flow.Publisher<?> publisher)) {
+        throw new ModelCallException(ModelCallException.Kind.OTHER, 0, "the streaming @LlmRoute method returned "
+            + (result == null ? "null" : result.getClass().getName()) + " instead of a Flow.Publisher", null, null);
+      }
+      attempt.begin(BodyChunks.of(publisher));
+    } catch (Throwable t) {
+      body.threw(Failures.unwrap(t));
+      attempt.fail(bodyFailure(call, t));
+    }
+    return Stages.handle(attempt, call, attempt, 0, bodyStreamed);
   }
 
   /** A streamed attempt's end counted as a whole one's is; a stream that broke after some text is billed for that text. */

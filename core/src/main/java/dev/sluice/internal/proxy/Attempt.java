@@ -43,6 +43,15 @@ public final class Attempt implements SluiceCall {
       public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
         return exchange.apply(variant, variant.prepare(request)).thenApply(Attempt.this::received);
       }
+
+      /**
+       * The variant's own stream of the request (its model, parameters and system prompt): a
+       * streaming method returns it, and the attempt reads it, counts its usage and aborts it.
+       */
+      @Override
+      public java.util.concurrent.Flow.Publisher<dev.sluice.model.ChatChunk> stream(ChatRequest request) {
+        return variant.client().stream(variant.prepare(request));
+      }
     };
   }
 

@@ -6,6 +6,9 @@ import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.SluiceCall;
 import dev.sluice.outcome.SluiceException;
 import dev.sluice.SluiceResponse;
+import dev.sluice.SluiceStream;
+import dev.sluice.model.ChatChunk;
+import java.util.concurrent.Flow;
 import dev.sluice.subject.Subject;
 import dev.sluice.annotation.LlmRoute;
 import dev.sluice.annotation.RoutingKey;
@@ -42,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MethodPlan {
 
-  private enum Kind { TEXT, CHAT, SLUICE, VALUE }
+  private enum Kind { TEXT, CHAT, SLUICE, VALUE, TEXT_STREAM, CHUNK_STREAM }
 
   private final String name;
   private final Method method;
@@ -71,14 +74,29 @@ public final class MethodPlan {
       throw misuse("returns void; an @LlmRoute method returns its answer: String, ChatResponse, SluiceResponse, a type Jackson "
           + "can read, or a CompletionStage of one");
     }
-    this.async = CompletionStage.class.isAssignableFrom(returns);
+    boolean streams = returns == Flow.Publisher.class || returns.getName().equals(REACTOR_FLUX);
+    this.async = !streams && CompletionStage.class.isAssignableFrom(returns);
     if (async && !returns.isAssignableFrom(CompletableFuture.class)) {
       throw misuse("returns " + returns.getSimpleName() + "; an async @LlmRoute method returns CompletionStage or CompletableFuture");
     }
     Type value = async ? stageValue(method.getGenericReturnType()) : method.getGenericReturnType();
     this.valueType = Answers.type(value);
     Class<?> raw = valueType.getRawClass();
-    this.kind = raw == String.class ? Kind.TEXT : raw == ChatResponse.class ? Kind.CHAT : raw == SluiceResponse.class ? Kind.SLUICE : Kind.VALUE;
+    if (streams) {
+      Class<?> element = Answers.type(stageValue(method.getGenericReturnType())).getRawClass();
+      if (element != String.class && element != ChatChunk.class) {
+        throw misuse("returns " + returns.getSimpleName() + "<" + element.getSimpleName() + ">; a streaming @LlmRoute method returns "
+            + returns.getSimpleName() + "<String> (the text) or " + returns.getSimpleName() + "<ChatChunk>");
+      }
+      if (!annotation.fallbackMethod().isEmpty()) {
+        throw misuse("streams and names a fallbackMethod; a stream that fails after its first chunk cannot be answered again, so "
+            + "streaming methods use the route's fallback links, which run before the first chunk");
+      }
+      this.kind = element == String.class ? Kind.TEXT_STREAM : Kind.CHUNK_STREAM;
+    } else {
+      this.kind = raw == String.class ? Kind.TEXT : raw == ChatResponse.class ? Kind.CHAT : raw == SluiceResponse.class ? Kind.SLUICE
+          : Kind.VALUE;
+    }
 
     int key = -1;
     int subj = -1;
@@ -141,6 +159,14 @@ public final class MethodPlan {
     this.fallback = annotation.fallbackMethod().isEmpty() ? null : fallback(targetClass, annotation.fallbackMethod());
   }
 
+  /** Reactor's Flux, named so core needs no Reactor: a framework converts it to and from {@code Flow.Publisher}. */
+  static final String REACTOR_FLUX = "reactor.core.publisher.Flux";
+
+  /** Whether the method streams (returns a publisher); its {@link #invoke} then returns a {@code Flow.Publisher}. */
+  public boolean streams() {
+    return kind == Kind.TEXT_STREAM || kind == Kind.CHUNK_STREAM;
+  }
+
   /** Checks and plans {@code method}, run on instances of {@code targetClass}. */
   public static MethodPlan of(Method method, LlmRoute annotation, Class<?> targetClass, Collection<String> routes) {
     return new MethodPlan(method, annotation, targetClass, routes);
@@ -163,6 +189,10 @@ public final class MethodPlan {
     @Nullable Object[] args = arguments == null ? new Object[0] : arguments;
     ChatRequest request = request(args);
     Invocation invocation = new Invocation(args, request, target);
+    if (kind == Kind.TEXT_STREAM || kind == Kind.CHUNK_STREAM) {
+      SluiceStream stream = caller.stream(route, request, subject(args), invocation);
+      return kind == Kind.CHUNK_STREAM ? stream : new TextStream(stream);
+    }
     CompletableFuture<SluiceResponse> pending = caller.call(route, request, subject(args), invocation);
     if (async) {
       CompletableFuture<Object> result = new CompletableFuture<>();
@@ -226,6 +256,7 @@ public final class MethodPlan {
         Object own = invocation.valueFor(response.chatResponse());
         yield own != null ? own : Answers.read(response.text(), valueType, name);
       }
+      case TEXT_STREAM, CHUNK_STREAM -> throw new IllegalStateException(name + " streams; its result is the stream");
     };
   }
 
@@ -359,6 +390,12 @@ public final class MethodPlan {
     @Override
     public CompletionStage<?> run(SluiceCall attempt) throws Throwable {
       Object out = target.invoke(argumentsFor(attempt));
+      if (kind == Kind.TEXT_STREAM || kind == Kind.CHUNK_STREAM) {
+        if (out == null) {
+          throw new SluiceException(name + " returned null instead of a publisher");
+        }
+        return CompletableFuture.completedFuture(out);
+      }
       if (!async) {
         return CompletableFuture.completedFuture(out);
       }

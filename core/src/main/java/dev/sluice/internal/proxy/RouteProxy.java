@@ -41,6 +41,12 @@ public final class RouteProxy implements InvocationHandler {
       throw new InvalidConfigurationException("proxy implementation", implementation.getClass().getName(), "an implementation of " + type.getName());
     }
     Map<Method, MethodPlan> plans = MethodScan.ofInterface(type, implementation.getClass(), routes);
+    for (MethodPlan p : plans.values()) {
+      if (p.method().getReturnType().getName().equals(MethodPlan.REACTOR_FLUX)) {
+        throw new InvalidConfigurationException("@LlmRoute " + MethodPlan.describe(p.method()),
+            "returns a Reactor Flux, which only the Spring starter converts; a JDK proxy's streaming method returns Flow.Publisher");
+      }
+    }
     if (plans.isEmpty()) {
       throw new InvalidConfigurationException("proxy type", type.getName() + " has no @LlmRoute method; annotate the interface or its methods");
     }
