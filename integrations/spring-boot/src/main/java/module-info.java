@@ -13,6 +13,8 @@ module dev.sluice.spring {
   requires transitive spring.boot.autoconfigure;
   requires transitive spring.boot.actuator;
   requires transitive spring.boot.actuator.autoconfigure;
+  requires static reactor.core;
+  requires static org.reactivestreams;
 
   exports dev.sluice.spring;
 

@@ -34,6 +34,16 @@ final class Beans {
     }
   }
 
+  /** A streaming method in a WebFlux style: Flux in, Flux out. */
+  static class StreamingAssistant {
+    @LlmRoute("support-answer")
+    public reactor.core.publisher.Flux<String> stream(@RoutingKey String userId, String question) {
+      SluiceCall call = SluiceCall.current();
+      return reactor.adapter.JdkFlowAdapter.flowPublisherToFlux(call.client().stream(ChatRequest.ofUser(question)))
+          .map(dev.sluice.model.ChatChunk::text);
+    }
+  }
+
   /** A class annotated as a whole: every public method is routed. */
   @LlmRoute("support-answer")
   static class ClassAssistant {

@@ -89,6 +89,23 @@ class SluiceStarterTest {
   }
 
   @Test
+  void aMethodReturningAFluxStreamsThroughTheRoute() {
+    runner.withBean(Beans.StreamingAssistant.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      Beans.StreamingAssistant assistant = context.getBean(Beans.StreamingAssistant.class);
+      assertThat(AopUtils.isAopProxy(assistant)).isTrue();
+
+      reactor.core.publisher.Flux<String> answer = assistant.stream("u1", "How do I reset my password?");
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.find("sluice.calls").counters().stream().mapToDouble(c -> c.count()).sum())
+          .as("cold: nothing runs before subscribing").isZero();
+      assertThat(String.join("", answer.collectList().block(java.time.Duration.ofSeconds(10))))
+          .isEqualTo("Open Settings, then Security.");
+      assertThat(registry.get("sluice.calls").tag("route", "support-answer").tag("outcome", "success").counter().count()).isEqualTo(1);
+    });
+  }
+
+  @Test
   void theAspectRoutesBeanMethodsOfClassesAndInterfaces() {
     runner.withBean(Beans.ClassAssistant.class).withBean(Beans.TicketTriageBean.class).run(context -> {
       assertThat(context).hasNotFailed();

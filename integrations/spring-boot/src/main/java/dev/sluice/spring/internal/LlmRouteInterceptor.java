@@ -7,10 +7,12 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Runs a routed method of a bean inside its route's pipeline. Each attempt runs the rest of the
- * interceptor chain and the method on a clone of the invocation, with the attempt's arguments.
+ * interceptor chain and the method on a clone of the invocation, with the attempt's arguments. A
+ * method returning Reactor's {@code Flux} streams through {@link ReactorStreams}.
  */
 public final class LlmRouteInterceptor implements MethodInterceptor {
 
@@ -29,7 +31,13 @@ public final class LlmRouteInterceptor implements MethodInterceptor {
       return invocation.proceed();
     }
     Object target = invocation.getThis();
-    return routed.invoke(method, target != null ? target : proxied.getProxy(), invocation.getArguments(),
-        args -> proxied.invocableClone(args).proceed());
+    Object on = target != null ? target : proxied.getProxy();
+    RoutedMethods.Body body = args -> proxied.invocableClone(args).proceed();
+    if (REACTOR && ReactorStreams.returnsFlux(method)) {
+      return ReactorStreams.invoke(routed, method, on, invocation.getArguments(), body);
+    }
+    return routed.invoke(method, on, invocation.getArguments(), body);
   }
+
+  private static final boolean REACTOR = ClassUtils.isPresent("reactor.core.publisher.Flux", LlmRouteInterceptor.class.getClassLoader());
 }
