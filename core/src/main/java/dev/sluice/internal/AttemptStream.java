@@ -143,6 +143,7 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
       firstSeen = true;
       meters.recordFirstChunk(now - start);
       call.detail("time_to_first_chunk_ms", (now - start) / 1_000_000);
+      call.firstChunk(now - call.startNanos());
       TimeSource.Scheduled first = watch;
       if (first != null) {
         first.cancel();

@@ -281,6 +281,17 @@ public final class CallState implements CallContext {
     return abortReason;
   }
 
+  private volatile long firstChunkNanos = -1;
+
+  /** A streamed call's time from its start to the first chunk of its latest attempt; -1 before one. */
+  public long firstChunkNanos() {
+    return firstChunkNanos;
+  }
+
+  public void firstChunk(long nanosSinceStart) {
+    this.firstChunkNanos = nanosSinceStart;
+  }
+
   /** The caller's side of a streamed call; null for a whole call. */
   public @Nullable StreamOut stream() {
     return stream;

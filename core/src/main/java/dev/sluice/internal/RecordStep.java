@@ -112,7 +112,7 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
     FallbackUse f = call.fallback();
     return new CallRecord(call.startedAt(), call.route().name(), variant.id(), a != null && a.candidate(),
         a == null ? "none" : a.stage(), outcome, error instanceof ModelCallException m ? m.kind().tag() : null, latency,
-        call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response);
+        call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response, call.firstChunkNanos());
   }
 
   private AuditEvent auditEvent(CallState call, Variant variant, Outcome outcome, long latency,

@@ -10,6 +10,8 @@ final class Arm {
   long guardrailBlocks;
   long fallbacks;
   final Moments logLatency = new Moments();
+  /** Log seconds from a streamed call's start to its first chunk; streamed calls only. */
+  final Moments logFirstChunk = new Moments();
   final Moments tokens = new Moments();
   final Moments cost = new Moments();
   final Moments quality = new Moments();

@@ -215,6 +215,11 @@ public final class Judge implements StageGate, CallListener {
           }
         }
         case "latency" -> out.add(mean(metric, c.logLatency, b.logLatency, false, margin, rho, alphaEach, true));
+        case "time_to_first_chunk" -> {
+          if (c.logFirstChunk.n > 1 && b.logFirstChunk.n > 1) {
+            out.add(mean(metric, c.logFirstChunk, b.logFirstChunk, false, margin, rho, alphaEach, true));
+          }
+        }
         case "tokens" -> out.add(mean(metric, c.tokens, b.tokens, true, margin, rho, alphaEach, true));
         case "cost" -> {
           if (c.cost.n > 1 && b.cost.n > 1) {
@@ -260,12 +265,13 @@ public final class Judge implements StageGate, CallListener {
     double d = (c.mean - b.mean) / scale;
     double se = Math.sqrt(c.variance() / c.n + b.variance() / b.n) / scale;
     double worsening = higherIsWorse ? d : -d;
-    if (metric.equals("latency")) {
+    boolean logScale = metric.equals("latency") || metric.equals("time_to_first_chunk");
+    if (logScale) {
       worsening = Math.expm1(worsening); // log-latency difference -> relative change of the geometric mean
     }
     double n = Statistics.effectiveN(c.n, b.n);
     double radius = Statistics.csRadius(se, n, rho, alpha);
-    double upper = metric.equals("latency") ? Math.expm1((higherIsWorse ? d : -d) + radius) : worsening + radius;
+    double upper = logScale ? Math.expm1((higherIsWorse ? d : -d) + radius) : worsening + radius;
     double logE = worsening > 0 ? Statistics.logMeanEValue(d, se, n, rho) : 0;
     String unit = metric.equals("quality") ? "" : "relative";
     return new Assessment(metric, worsening, upper, margin, logE, unit,
@@ -303,6 +309,11 @@ public final class Judge implements StageGate, CallListener {
     }
 
     long add(CallRecord r, @Nullable Double quality) {
+      if (r.firstChunkNanos() > 0) {
+        synchronized (this) {
+          (r.candidate() ? cand : base).logFirstChunk.add(Math.log(r.firstChunkNanos() / 1e9));
+        }
+      }
       return add(r.candidate(), r.outcome(), r.errorKind(), r.latencyNanos() / 1e9, r.tokens(), r.costUsd(), r.fallbackKind(), quality);
     }
 

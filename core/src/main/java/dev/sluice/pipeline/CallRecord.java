@@ -23,7 +23,16 @@ import org.jspecify.annotations.Nullable;
  * @param fallbackKind the fallback that answered, or null
  * @param request the request as sent (after input guardrails)
  * @param response the answer, or null if the call failed
+ * @param firstChunkNanos a streamed call's time from its start to its (last attempt's) first chunk; -1 if not streamed or none came
  */
 public record CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
     @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
-    ChatRequest request, @Nullable ChatResponse response) {}
+    ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos) {
+
+  /** A call that was not streamed. */
+  public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
+      @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
+      ChatRequest request, @Nullable ChatResponse response) {
+    this(at, route, variant, candidate, stage, outcome, errorKind, latencyNanos, tokens, costUsd, fallbackKind, request, response, -1);
+  }
+}

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * How much worse the candidate may be on one metric before it counts as a regression.
  * Rates are in absolute percentage points ({@code error_rate 0.5} = +0.5 pp); latency, tokens and
- * cost are relative ({@code latency 0.10} = +10%); quality is absolute score ({@code quality 0.03}).
+ * cost are relative ({@code latency 0.10} = +10%; {@code time_to_first_chunk}, of streamed calls,
+ * the same); quality is absolute score ({@code quality 0.03}).
  *
  * @param metric one of {@link #METRICS}
  * @param margin the allowed worsening, positive
@@ -14,7 +15,7 @@ import java.util.Set;
 public record MetricMargin(String metric, double margin) {
 
   public static final Set<String> METRICS = Set.of("error_rate", "timeout_rate", "parse_failure_rate",
-      "guardrail_block_rate", "fallback_rate", "slow_call_rate", "latency", "tokens", "cost", "quality");
+      "guardrail_block_rate", "fallback_rate", "slow_call_rate", "latency", "time_to_first_chunk", "tokens", "cost", "quality");
 
   public MetricMargin {
     if (!METRICS.contains(metric)) {

@@ -50,6 +50,23 @@ class JudgeTest {
   }
 
   @Test
+  void aSlowerFirstChunkOfStreamedCallsRollsBackWhenThePlanHasItsMargin() {
+    RolloutPlan streamed = RolloutPlan.builder("r", "v2").stage(Stage.canary(5).minCalls(100)).stage(Stage.full())
+        .margin(new MetricMargin("time_to_first_chunk", 0.10)).build();
+    dev.sluice.model.ChatRequest request = dev.sluice.model.ChatRequest.ofUser("q");
+    for (int i = 0; i < 40_000; i++) {
+      boolean cand = rnd.nextDouble() < 0.05;
+      double ttft = Math.exp(Math.log(cand ? 0.6 : 0.3) + 0.4 * gaussian());
+      judge.onCall(new dev.sluice.pipeline.CallRecord(Instant.EPOCH, "r", cand ? "v2" : "v1", cand, "canary", Outcome.SUCCESS, null,
+          2_000_000_000L, 300, 0.0006, null, request, null, (long) (ttft * 1e9)));
+    }
+    Verdict v = judge.decide(new StageProgress("r", streamed, 0, streamed.stage(0), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), 2000));
+
+    assertThat(v.decision()).as(v.reason()).isEqualTo(Verdict.Decision.ROLLBACK);
+    assertThat(v.reason()).startsWith("time_to_first_chunk regression");
+  }
+
+  @Test
   void aCleanCandidateIsPromotedOnceEveryBoundIsWithinItsMargin() {
     traffic(400_000, 0.05, 0.01, 0.01);
     Verdict v = judge.decide(progress(20_000));
