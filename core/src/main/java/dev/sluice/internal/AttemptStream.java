@@ -65,7 +65,8 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
   private volatile TimeSource.@Nullable Scheduled watch;
   // Written only by the stream's onNext/onComplete (serial by the Flow contract).
   private final StringBuilder raw = new StringBuilder();
-  private final StringBuilder released = new StringBuilder();
+  /** The text as released to the caller: the raw text itself when no guardrail window can rewrite it. */
+  private final StringBuilder released;
   private final StringBuilder refusal = new StringBuilder();
   private final List<ToolCallBuilder> tools = new ArrayList<>(0);
   private @Nullable FinishReason finish;
@@ -81,6 +82,7 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
   AttemptStream(CallState call, Variant variant, ChatRequest prepared, StreamOut out, @Nullable StreamWindow window, VariantMeters meters,
       TimeSource time, Executor executor, long start, boolean endIsFinish) {
     this.endIsFinish = endIsFinish;
+    this.released = window == null ? raw : new StringBuilder();
     this.usageBefore = call.usage();
     this.call = call;
     this.variant = variant;
@@ -182,8 +184,11 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
     if (chunk.usage() != null) {
       usage = chunk.usage();
     }
-    refusal.append(chunk.refusal());
-    for (ToolCallDelta d : chunk.toolCalls()) {
+    if (!chunk.refusal().isEmpty()) {
+      refusal.append(chunk.refusal());
+    }
+    for (int i = 0, n = chunk.toolCalls().size(); i < n; i++) {
+      ToolCallDelta d = chunk.toolCalls().get(i);
       while (tools.size() <= d.index()) {
         if (tools.size() >= 128) {
           throw new ModelCallException(ModelCallException.Kind.BAD_OUTPUT, 200, "variant '" + variant.id()
@@ -202,7 +207,9 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
     if (!text.isEmpty() || !chunk.refusal().isEmpty() || !chunk.toolCalls().isEmpty()) {
       ChatChunk outgoing = text == chunk.text() && chunk.finishReason() == null && chunk.usage() == null ? chunk
           : new ChatChunk(text, chunk.refusal(), chunk.toolCalls(), null, null, null);
-      released.append(text);
+      if (released != raw) {
+        released.append(text);
+      }
       out.accept(this, outgoing);
     }
   }
@@ -247,7 +254,7 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
     }
     stopTimer();
     out.end(this, true);
-    call.modelAnswer(raw.length() == released.length() ? answer : answer(raw.toString(), answer.usage()));
+    call.modelAnswer(released == raw ? answer : answer(raw.toString(), answer.usage()));
     complete(answer);
   }
 

@@ -66,6 +66,20 @@ public final class ChunkPump<T> implements Flow.Subscription {
     if (done || cancelled) {
       return;
     }
+    // The common case, a subscriber that wants it and no one draining: hand it over without queueing it.
+    if (drains.compareAndSet(0, 1)) {
+      if (!ended && !cancelled && failure == null && waiting.isEmpty() && demand.get() > 0) {
+        delivered++;
+        if (demand.get() != Long.MAX_VALUE) {
+          demand.decrementAndGet();
+        }
+        subscriber.onNext(item);
+      } else {
+        waiting.add(item);
+      }
+      drainOwned();
+      return;
+    }
     waiting.add(item);
     drain();
   }
@@ -154,6 +168,11 @@ public final class ChunkPump<T> implements Flow.Subscription {
     if (drains.getAndIncrement() != 0) {
       return;
     }
+    drainOwned();
+  }
+
+  /** The drain loop, entered by the thread that took the drain. */
+  private void drainOwned() {
     int missed = 1;
     boolean askForMore = false;
     while (true) {

@@ -81,13 +81,13 @@ public final class StreamOut implements ChunkPump.Producer {
    * false when the attempt had already ended (its chunk is dropped).
    */
   boolean accept(AttemptStream a, ChatChunk chunk) {
-    List<ChatChunk> out;
+    @Nullable List<ChatChunk> out;
     synchronized (this) {
       if (attempt != a || a.ended()) {
         return false;
       }
       if (committed) {
-        out = List.of(chunk);
+        out = null;
       } else {
         held.add(chunk);
         heldChars += chunk.chars() + chunk.toolCalls().size();
@@ -98,6 +98,10 @@ public final class StreamOut implements ChunkPump.Producer {
         out = List.copyOf(held);
         held.clear();
       }
+    }
+    if (out == null) {
+      pump.offer(chunk);
+      return true;
     }
     for (ChatChunk c : out) {
       pump.offer(c);
