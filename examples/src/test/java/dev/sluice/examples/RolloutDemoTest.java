@@ -40,4 +40,17 @@ class RolloutDemoTest {
     assertThat(prom).contains("sluice_calls_total{").contains("gen_ai_client_operation_duration_seconds")
         .contains("sluice_rollout_decisions_total").doesNotContain("user-");
   }
+
+  @ParameterizedTest
+  @CsvSource({"HEALTHY, ", "ERRORS, fallback_rate|error_rate|slow_call_rate|time_to_first_chunk"})
+  void theScenariosEndTheSameWithStreamedCalls(DemoScenario scenario, String metrics) throws Exception {
+    RolloutDemo.Result r = RolloutDemo.run(scenario, out, true, 7, false, true);
+    if (scenario == DemoScenario.HEALTHY) {
+      assertThat(r.promoted()).as(r.reason()).isTrue();
+    } else {
+      assertThat(r.rolledBack()).as("%s: %s", scenario, r.reason()).isTrue();
+      assertThat(r.reason()).containsPattern("^(" + metrics + ") regression");
+    }
+    assertThat(Files.readString(r.metrics())).contains("gen_ai_client_operation_time_to_first_chunk_seconds");
+  }
 }

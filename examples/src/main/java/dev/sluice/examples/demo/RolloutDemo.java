@@ -1,6 +1,9 @@
 package dev.sluice.examples.demo;
 
 import dev.sluice.Sluice;
+import dev.sluice.SluiceStream;
+import dev.sluice.model.ChatChunk;
+import java.util.concurrent.Flow;
 import dev.sluice.subject.Subject;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetPeriod;
@@ -58,20 +61,22 @@ public final class RolloutDemo {
     Path out = Path.of("sluice-demo-out");
     boolean quick = false;
     long seed = 7;
+    boolean stream = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--scenario" -> scenario = DemoScenario.parse(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--quick" -> quick = true;
         case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--stream" -> stream = true;
         case "--help" -> {
-          System.out.println("RolloutDemo [--scenario healthy|errors|latency|cost|quality|format] [--out DIR] [--seed N] [--quick]");
+          System.out.println("RolloutDemo [--scenario healthy|errors|latency|cost|quality|format] [--out DIR] [--seed N] [--quick] [--stream]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; try --help");
       }
     }
-    Result r = run(scenario, out, quick, seed, true);
+    Result r = run(scenario, out, quick, seed, true, stream);
     System.out.println();
     System.out.printf(Locale.ROOT, "Scenario %s (expected: %s): %s at stage %s after %,d calls over %s of simulated time.%n",
         scenario.name().toLowerCase(Locale.ROOT), scenario.expected(), r.promoted() ? "PROMOTED" : r.rolledBack() ? "ROLLED BACK" : "HELD",
@@ -83,8 +88,16 @@ public final class RolloutDemo {
     System.out.println("Metrics: " + r.metrics().toAbsolutePath());
   }
 
-  /** Runs one scenario to its end (promotion, rollback, or two simulated days). */
+  /** Runs one scenario to its end (promotion, rollback, or two simulated days), with whole calls. */
   public static Result run(DemoScenario scenario, Path out, boolean quick, long seed, boolean print) throws IOException {
+    return run(scenario, out, quick, seed, print, false);
+  }
+
+  /**
+   * Runs one scenario to its end; with {@code stream}, every call is a streamed call (the
+   * simulated models stream their answers; time to first chunk is metered and judged).
+   */
+  public static Result run(DemoScenario scenario, Path out, boolean quick, long seed, boolean print, boolean stream) throws IOException {
     long wallStart = System.nanoTime();
     ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-11-23T08:00:00Z"));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -93,7 +106,7 @@ public final class RolloutDemo {
         .withMinCallsPerArm(200), meters);
     List<RolloutEvent> decisions = new ArrayList<>();
     Sluice sluice = Sluice.builder()
-        .route(SupportAssistant.route(scenario, time, seed, quick, meters))
+        .route(SupportAssistant.route(scenario, time, seed, quick, meters, stream))
         .timeSource(time)
         .meterRegistry(meters)
         .auditSink(e -> { })
@@ -142,7 +155,12 @@ public final class RolloutDemo {
     long calls = 0;
     while (Duration.between(timeline.start, time.now()).compareTo(limit) < 0) {
       for (int i = 0; i < callsPerSecond; i++) {
-        sluice.callAsync(SupportAssistant.ROUTE, request(rnd), subject(rnd)).exceptionally(e -> null);
+        if (stream) {
+          SluiceStream s = sluice.stream(SupportAssistant.ROUTE, request(rnd), subject(rnd));
+          s.subscribe(READ_ALL);
+        } else {
+          sluice.callAsync(SupportAssistant.ROUTE, request(rnd), subject(rnd)).exceptionally(e -> null);
+        }
         calls++;
       }
       for (int step = 0; step < 10; step++) {
@@ -181,6 +199,23 @@ public final class RolloutDemo {
     return new Result(scenario, rollout.stage().name(), !rolledBack && rollout.stage().kind() == StageKind.FULL, rolledBack,
         rollout.state().reason(), timeline.calls, Duration.between(timeline.start, time.now()), decisions, html, prom);
   }
+
+  /** Reads a streamed answer to its end and drops it (the demo looks at meters and decisions, not text). */
+  private static final Flow.Subscriber<ChatChunk> READ_ALL = new Flow.Subscriber<>() {
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(ChatChunk item) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onComplete() {}
+  };
 
   static List<GoldenCase> goldenSet() {
     List<GoldenCase> cases = new ArrayList<>();

@@ -101,6 +101,11 @@ final class SupportAssistant {
   }
 
   static RolloutPlan plan(boolean quick) {
+    return plan(quick, false);
+  }
+
+  /** The plan; streamed traffic is also judged on its time to first chunk. */
+  static RolloutPlan plan(boolean quick, boolean stream) {
     Duration min = quick ? Duration.ofMinutes(10) : Duration.ofMinutes(20);
     RolloutPlan.Builder b = RolloutPlan.builder(ROUTE, "v8").salt("support-v8")
         .change("prompt support-v8 on gpt-4.1-nano (cheaper), same knowledge base")
@@ -119,15 +124,22 @@ final class SupportAssistant {
     Map.of("error_rate", 1.0, "timeout_rate", 1.0, "parse_failure_rate", 1.0, "fallback_rate", 2.0, "guardrail_block_rate", 2.0,
             "slow_call_rate", 5.0, "latency", 0.20, "tokens", 0.5, "cost", 0.15, "quality", 0.08)
         .forEach((k, v) -> b.margin(new MetricMargin(k, v)));
+    if (stream) {
+      b.margin(new MetricMargin("time_to_first_chunk", 0.20));
+    }
     return b.build();
   }
 
   static Route route(DemoScenario scenario, TimeSource time, long seed, boolean quick, MeterRegistry meters) {
+    return route(scenario, time, seed, quick, meters, false);
+  }
+
+  static Route route(DemoScenario scenario, TimeSource time, long seed, boolean quick, MeterRegistry meters, boolean stream) {
     Variant v7 = baseline(time, seed);
     Variant v8 = candidate(scenario, time, seed);
     Variant backup = backup(time, seed);
     return Route.builder(ROUTE).baseline(v7).variant(v8).variant(backup)
-        .rollout(plan(quick))
+        .rollout(plan(quick, stream))
         .resilience(ResiliencePolicy.builder().deadline(Duration.ofSeconds(8)).attemptTimeout(Duration.ofSeconds(4))
             .maxAttempts(2).backoff(Duration.ofMillis(200), 2, Duration.ofSeconds(1), 0.5)
             .circuitBreaker(50, 100, Duration.ofSeconds(30)).bulkhead(500, Duration.ZERO).build())
