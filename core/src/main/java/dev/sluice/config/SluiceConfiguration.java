@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import static dev.sluice.internal.ConfigNodes.duration;
+import static dev.sluice.internal.ConfigNodes.integer;
 import static dev.sluice.internal.ConfigNodes.object;
 import static dev.sluice.internal.ConfigNodes.onlyKnown;
 import static dev.sluice.internal.ConfigNodes.path;
@@ -94,7 +95,8 @@ public final class SluiceConfiguration {
       .build();
   private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
   private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every");
-  private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "fallback");
+  private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "fallback",
+      "max_input_chars", "stream_hold_back_chars");
 
   private final ClientResolver clients;
   private final List<RouteCustomizer> customizers;
@@ -264,6 +266,14 @@ public final class SluiceConfiguration {
       } else {
         b.variant(v);
       }
+    }
+    if (n.has("max_input_chars")) {
+      int chars = integer(n, "max_input_chars", path);
+      within(path(path, "max_input_chars"), () -> b.maxInputChars(chars));
+    }
+    if (n.has("stream_hold_back_chars")) {
+      int chars = integer(n, "stream_hold_back_chars", path);
+      within(path(path, "stream_hold_back_chars"), () -> b.streamHoldBackChars(chars));
     }
     JsonNode budget = object(n, "budget", path, "a route budget with caps");
     if (budget != null) {

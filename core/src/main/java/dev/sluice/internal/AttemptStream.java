@@ -253,6 +253,7 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
       return;
     }
     stopTimer();
+    call.detail("stream_chunks_received", chunks);
     out.end(this, true);
     call.modelAnswer(released == raw ? answer : answer(raw.toString(), answer.usage()));
     complete(answer);
@@ -304,6 +305,7 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
       return;
     }
     stopTimer();
+    call.detail("stream_chunks_received", chunks);
     out.end(this, false);
     cancelUpstream();
     completeExceptionally(failure);

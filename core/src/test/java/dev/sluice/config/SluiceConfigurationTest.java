@@ -24,7 +24,9 @@ class SluiceConfigurationTest {
   static final String YAML = """
       routes:
         - name: support-answer
-          resilience: {deadline: 20s, attempt_timeout: 8s, max_attempts: 2, failure_rate_threshold: 40}
+          resilience: {deadline: 20s, attempt_timeout: 8s, max_attempts: 2, failure_rate_threshold: 40, first_chunk_timeout: 2s, idle_timeout: 4s}
+          stream_hold_back_chars: 200
+          max_input_chars: 100000
           budget:
             zone: Europe/Paris
             caps: [{scope: tenant, period: day, usd: "10.00", soft_threshold: 0.9}]
@@ -65,6 +67,10 @@ class SluiceConfigurationTest {
     assertThat(route.resilience().deadline()).isEqualTo(Duration.ofSeconds(20));
     assertThat(route.resilience().retry().maxAttempts()).isEqualTo(2);
     assertThat(route.resilience(route.variant("v2")).timeout().attempt()).as("per-variant override").isEqualTo(Duration.ofSeconds(3));
+    assertThat(route.resilience(route.variant("v2")).timeout().firstChunk()).as("the stream timeouts stay").isEqualTo(Duration.ofSeconds(2));
+    assertThat(route.resilience().variants().timeout().idleBetweenChunks()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(route.streamHoldBackChars()).isEqualTo(200);
+    assertThat(route.maxInputChars()).isEqualTo(100_000);
     assertThat(route.resilience(route.variant("v2")).bulkhead()).as("the rest inherits the route's policies")
         .isEqualTo(route.resilience().variants().bulkhead());
     assertThat(route.budget().zone()).isEqualTo(ZoneId.of("Europe/Paris"));

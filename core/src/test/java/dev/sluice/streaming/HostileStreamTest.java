@@ -319,6 +319,47 @@ class HostileStreamTest {
   }
 
   @Test
+  void toolCallPiecesArePutTogetherAndPassedOnAsTheyCome() throws Exception {
+    Sluice s = sluice(new SseServer(List.of(
+        event("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+            + "\"function\":{\"name\":\"lookup_order\",\"arguments\":\"{\\\"id\\\":\"}}]},\"finish_reason\":null}]}"),
+        event("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"A-17\\\"}\"}}]},"
+            + "\"finish_reason\":null}]}"),
+        finish("tool_calls"), usage(30, 12), done())));
+    SluiceStream stream = s.stream("r", ChatRequest.ofUser("Where is order A-17?"), Subject.of("u"));
+    List<ChatChunk> chunks = new ArrayList<>();
+    stream.forEach(chunks::add);
+    SluiceResponse r = stream.response().get(5, TimeUnit.SECONDS);
+
+    assertThat(chunks.get(0).toolCalls()).singleElement().satisfies(d -> {
+      assertThat(d.id()).isEqualTo("call_1");
+      assertThat(d.name()).isEqualTo("lookup_order");
+    });
+    assertThat(r.chatResponse().toolCalls()).singleElement().satisfies(c -> {
+      assertThat(c.name()).isEqualTo("lookup_order");
+      assertThat(c.argumentsJson()).isEqualTo("{\"id\":\"A-17\"}");
+    });
+    assertThat(r.chatResponse().finishReason()).isEqualTo(dev.sluice.model.FinishReason.TOOL_CALLS);
+    ledgerSettled();
+  }
+
+  @Test
+  void aStreamedRefusalIsARefusal() throws Exception {
+    Sluice s = sluice(new SseServer(List.of(
+        event("{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I can't \"},\"finish_reason\":null}]}"),
+        event("{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"help with that.\"},\"finish_reason\":null}]}"),
+        finish("stop"), usage(9, 5), done())));
+    SluiceStream stream = s.stream("r", ChatRequest.ofUser("q"), Subject.of("u"));
+    List<ChatChunk> chunks = new ArrayList<>();
+    stream.forEach(chunks::add);
+    SluiceResponse r = stream.response().get(5, TimeUnit.SECONDS);
+
+    assertThat(chunks.stream().map(ChatChunk::refusal).reduce("", String::concat)).isEqualTo("I can't help with that.");
+    assertThat(r.outcome()).isEqualTo(Outcome.REFUSED);
+    assertThat(r.text()).isEqualTo("I can't help with that.");
+  }
+
+  @Test
   void tenThousandTinyChunksAllArrive() throws Exception {
     List<SseServer.Step> steps = new ArrayList<>();
     StringBuilder expected = new StringBuilder();
