@@ -154,6 +154,34 @@ class GuardrailsOnStreamsTest {
   }
 
   @Test
+  void aStreamThroughTheWindowTakesTimeInProportionToItsLength() {
+    Guardrails g = Guardrails.builder().input(Pii.redacting()).output(Pii.restoring(), Pii.blockingLeaks(), Secrets.blockingLeaks()).build();
+    long small = bestOf(3, 2_000, g);
+    long large = bestOf(3, 8_000, g);
+    // Four times the text, at most six times the time (linear, with room for a noisy machine).
+    assertThat((double) large / small).as("%d ns for 2,000 chunks, %d ns for 8,000", small, large).isLessThan(6.0);
+  }
+
+  private long bestOf(int runs, int chunks, Guardrails g) {
+    List<String> pieces = new ArrayList<>();
+    for (int i = 0; i < chunks; i++) {
+      pieces.add(i % 7 == 0 ? "<EMAIL_1> wrote " : "some ordinary words ");
+    }
+    Sluice s = sluice(streaming(r -> pieces), g);
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < runs + 1; i++) {
+      long start = System.nanoTime();
+      Read r = read(s.stream("r", ChatRequest.ofUser("Mail jane.doe@example.com"), Subject.of("u")));
+      long took = System.nanoTime() - start;
+      assertThat(r.failure()).isNull();
+      if (i > 0) {
+        best = Math.min(best, took);
+      }
+    }
+    return best;
+  }
+
+  @Test
   void aSchemaIsCheckedWhenTheStreamEnds() {
     String schema = "{\"type\":\"object\",\"required\":[\"answer\"],\"properties\":{\"answer\":{\"type\":\"string\"}}}";
     Sluice s = sluice(streaming(r -> List.of("{\"answer\"", ": 42}")), Guardrails.builder().output(JsonSchemaGuardrail.of(schema)).build());

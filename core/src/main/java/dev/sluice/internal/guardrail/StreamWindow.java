@@ -105,9 +105,25 @@ public final class StreamWindow {
         }
       }
     }
-    String joined = releasedTail + current;
-    releasedTail = joined.length() <= window ? joined : joined.substring(joined.length() - window);
+    releasedTail = tail(releasedTail + current);
     return current;
+  }
+
+  /**
+   * The last window of released text, starting after white space: a tail that began inside a word
+   * would show the end of an address or a key as if it were another one.
+   */
+  private String tail(String joined) {
+    if (joined.length() <= window) {
+      return joined;
+    }
+    int start = joined.length() - window;
+    int from = start;
+    while (from < joined.length() && !Character.isWhitespace(joined.charAt(from - 1))) {
+      from++;
+    }
+    // No white space at all (a long token): keep the whole window, so what spans the cut is still seen.
+    return joined.substring(from == joined.length() ? start : from);
   }
 
   private String checked(int i, OutputGuardrail g, String text) {
