@@ -21,16 +21,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One streamed attempt: subscribes to the variant's stream, reads a chunk at a time as the call
- * needs them, passes text through the output guardrails' window to the call's {@link StreamOut},
+ * One streamed attempt: subscribes to the variant's stream, reads chunks as the call needs them, passes text through the output guardrails' window to the call's {@link StreamOut},
  * and completes, as a whole attempt does, with the answer put together from its chunks, or fails.
  * It is the attempt's future: cancelling it (a deadline, the caller) cancels the stream.
  *
+ * <p><b>Demand.</b> Chunks are asked of the stream in batches of {@value #READ_AHEAD}, topped up
+ * while the caller wants more (or the call has not committed yet), so a slow caller stops the
+ * reading after at most that many chunks.
+ *
  * <p><b>Timeouts.</b> Until the first chunk, the variant's first-chunk timeout; after it, the
- * idle timeout, counted only while the attempt is waiting for the stream (not while the caller is
+ * idle timeout, counted only while chunks are asked for and not come (not while the caller is
  * slow to take chunks). One timer task is scheduled per idle period, not per chunk: each chunk
  * only notes the time, and the task, when it runs, reschedules itself for what is left.
  *
@@ -57,7 +61,11 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
   private final long firstChunkNanos;
   private final long idleNanos;
   private final boolean endIsFinish;
-  private final AtomicBoolean requested = new AtomicBoolean();
+  /** Chunks asked of the stream and not received yet: asked for in batches, topped up when few are left. */
+  private final AtomicLong outstanding = new AtomicLong();
+  /** At most this many chunks are asked for ahead of the caller (a bounded read-ahead: demand still reaches the socket). */
+  static final int READ_AHEAD = 32;
+  private static final int TOP_UP_BELOW = 8;
   private final AtomicBoolean over = new AtomicBoolean();
   private volatile Flow.@Nullable Subscription upstream;
   private volatile long waitingSince;
@@ -121,26 +129,35 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
       s.cancel();
       return;
     }
-    requested.set(true);
-    s.request(1);
+    outstanding.set(READ_AHEAD);
+    s.request(READ_AHEAD);
   }
 
-  /** The caller wants more: ask the stream for the next chunk, unless already asked. */
+  /** The caller wants more: top the chunks asked for back up to the read-ahead, unless enough are asked for already. */
   void more() {
     Flow.Subscription s = upstream;
-    if (s != null && !over.get() && requested.compareAndSet(false, true)) {
-      waitingSince = time.nanoTime();
-      s.request(1);
+    if (s == null || over.get()) {
+      return;
     }
+    long asked;
+    do {
+      asked = outstanding.get();
+      if (asked >= TOP_UP_BELOW) {
+        return;
+      }
+    } while (!outstanding.compareAndSet(asked, READ_AHEAD));
+    waitingSince = time.nanoTime();
+    s.request(READ_AHEAD - asked);
   }
 
   @Override
   public void onNext(ChatChunk chunk) {
-    requested.set(false);
+    outstanding.decrementAndGet();
     if (over.get()) {
       return;
     }
     long now = time.nanoTime();
+    waitingSince = now;
     if (chunks++ == 0) {
       firstSeen = true;
       meters.recordFirstChunk(now - start);
@@ -357,8 +374,8 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
     }
     long now = time.nanoTime();
     long waited = now - waitingSince;
-    if (!requested.get()) {
-      waited = 0; // the caller is slow, not the stream
+    if (outstanding.get() <= 0) {
+      waited = 0; // nothing asked for: the caller is slow, not the stream
     }
     if (waited >= idleNanos) {
       fail(new ModelCallException(ModelCallException.Kind.ATTEMPT_TIMEOUT, 0, "variant '" + variant.id() + "' sent nothing for "

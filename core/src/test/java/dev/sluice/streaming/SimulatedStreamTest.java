@@ -107,7 +107,8 @@ class SimulatedStreamTest {
 
   @Test
   void aReaderThatTakesItsTimeIsNotIdleTimedOutButTheDeadlineStillBindsTheWholeStream() {
-    Sluice s = sluice(model().build(), policy());
+    // Longer than the read-ahead, so the model is still writing while the reader dawdles.
+    Sluice s = sluice(model().text("word ".repeat(100)).build(), policy());
     Reader r = new Reader();
     s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u")).subscribe(r);
     r.subscription.request(1);
