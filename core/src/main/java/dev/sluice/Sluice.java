@@ -293,7 +293,7 @@ public final class Sluice implements AutoCloseable {
         out = new StreamOut(subscriber, pipeline.route().streamHoldBackChars(), call::cancel);
         call.stream(out);
       } catch (RuntimeException e) {
-        rejectSubscriber(subscriber, e);
+        SluiceStream.refuse(subscriber, e);
         result.completeExceptionally(e);
         return;
       }
@@ -322,17 +322,6 @@ public final class Sluice implements AutoCloseable {
         workers.execute(run);
       }
     }, result);
-  }
-
-  private static void rejectSubscriber(java.util.concurrent.Flow.Subscriber<?> subscriber, RuntimeException e) {
-    subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
-      @Override
-      public void request(long n) {}
-
-      @Override
-      public void cancel() {}
-    });
-    subscriber.onError(e);
   }
 
   /**

@@ -51,17 +51,22 @@ public final class SluiceStream implements Flow.Publisher<ChatChunk>, Iterable<C
   public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber");
     if (!subscribed.compareAndSet(false, true)) {
-      subscriber.onSubscribe(new Flow.Subscription() {
-        @Override
-        public void request(long n) {}
-
-        @Override
-        public void cancel() {}
-      });
-      subscriber.onError(new IllegalStateException("a SluiceStream is one call: it can be subscribed to once"));
+      refuse(subscriber, new IllegalStateException("a SluiceStream is one call: it can be subscribed to once"));
       return;
     }
     start.accept(subscriber);
+  }
+
+  /** Tells a subscriber its stream cannot start: a subscription that does nothing, then the error. */
+  static void refuse(Flow.Subscriber<?> subscriber, Throwable why) {
+    subscriber.onSubscribe(new Flow.Subscription() {
+      @Override
+      public void request(long n) {}
+
+      @Override
+      public void cancel() {}
+    });
+    subscriber.onError(why);
   }
 
   /**

@@ -63,7 +63,7 @@ public class StreamBenchmark {
   static final int CHUNKS = 1000;
   static final ChatRequest REQUEST = ChatRequest.ofUser("Tell me a story.");
 
-  /** A model whose stream hands over prepared chunks, one per request, on the requesting thread. */
+  /** A model whose stream hands over prepared chunks as they are asked for, on the asking thread. */
   static final class MemoryModel implements ModelClient {
     final List<ChatChunk> chunks = new ArrayList<>();
 
@@ -86,34 +86,7 @@ public class StreamBenchmark {
 
     @Override
     public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
-      return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
-        int next;
-        long demand;
-        boolean emitting;
-
-        @Override
-        public void request(long n) {
-          demand += n;
-          if (emitting) {
-            return;
-          }
-          emitting = true;
-          while (demand > 0 && next < chunks.size()) {
-            demand--;
-            subscriber.onNext(chunks.get(next++));
-          }
-          if (next == chunks.size()) {
-            next++;
-            subscriber.onComplete();
-          }
-          emitting = false;
-        }
-
-        @Override
-        public void cancel() {
-          next = chunks.size() + 1;
-        }
-      });
+      return ChatChunk.publisher(chunks);
     }
   }
 

@@ -174,9 +174,6 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
     lastChunkAt = now;
     try {
       take(chunk);
-    } catch (SluiceException e) {
-      fail(e);
-      return;
     } catch (RuntimeException e) {
       fail(Failures.fromStep(e));
       return;
@@ -259,9 +256,6 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
             + "''s stream ended without saying why the model stopped: the answer is incomplete", null, null);
       }
       answer = answer(released.toString(), used());
-    } catch (SluiceException e) {
-      fail(e);
-      return;
     } catch (RuntimeException e) {
       fail(Failures.fromStep(e));
       return;

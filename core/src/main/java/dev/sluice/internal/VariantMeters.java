@@ -83,9 +83,7 @@ public final class VariantMeters {
   public void recordFirstChunk(long nanos) {
     Timer t = firstChunk;
     if (t == null) {
-      t = Timer.builder(TIME_TO_FIRST_CHUNK).description("Time from sending a streamed request to its first chunk")
-          .tags(genAiBase).register(registry);
-      firstChunk = t;
+      firstChunk = t = genAiTimer(TIME_TO_FIRST_CHUNK, "Time from sending a streamed request to its first chunk");
     }
     t.record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -94,11 +92,14 @@ public final class VariantMeters {
   public void recordChunkGap(long nanos) {
     Timer t = chunkGap;
     if (t == null) {
-      t = Timer.builder(TIME_PER_OUTPUT_CHUNK).description("Time between the chunks of a streamed answer")
-          .tags(genAiBase).register(registry);
-      chunkGap = t;
+      chunkGap = t = genAiTimer(TIME_PER_OUTPUT_CHUNK, "Time between the chunks of a streamed answer");
     }
     t.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A GenAI timer of this variant, registered on first use (Micrometer returns the same one if two threads race). */
+  private Timer genAiTimer(String name, String description) {
+    return Timer.builder(name).description(description).tags(genAiBase).register(registry);
   }
 
   /** The variant these meters are for. */

@@ -49,6 +49,14 @@ public record ChatChunk(String text, String refusal, List<ToolCallDelta> toolCal
         whole.responseModel());
   }
 
+  /**
+   * These chunks as a stream, for a {@link ModelClient#stream} whose answer is at hand (a cache, a
+   * test, an adapter): each subscriber gets them all, in order, as it asks for them.
+   */
+  public static java.util.concurrent.Flow.Publisher<ChatChunk> publisher(List<ChatChunk> chunks) {
+    return new dev.sluice.internal.ListedStream<>(chunks);
+  }
+
   /** The characters of text and refusal this chunk adds. */
   public int chars() {
     return text.length() + refusal.length();

@@ -14,6 +14,7 @@ import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.simulated.SimulatedFailure;
 import dev.sluice.simulated.SimulatedModelClient;
+import dev.sluice.streaming.ChunkReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -68,40 +69,12 @@ class LlmRouteStreamingTest {
   }
 
   static List<Object> collect(Flow.Publisher<?> p) {
-    List<Object> out = new CopyOnWriteArrayList<>();
-    Throwable[] failure = new Throwable[1];
-    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-    p.subscribe(new Flow.Subscriber<Object>() {
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        s.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(Object item) {
-        out.add(item);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        failure[0] = t;
-        ended.countDown();
-      }
-
-      @Override
-      public void onComplete() {
-        ended.countDown();
-      }
-    });
-    try {
-      assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the stream ended").isTrue();
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
+    ChunkReader<Object> reader = ChunkReader.all();
+    p.subscribe(reader);
+    if (reader.await().failure.get() != null) {
+      throw new AssertionError("the stream failed", reader.failure.get());
     }
-    if (failure[0] != null) {
-      throw new AssertionError("the stream failed", failure[0]);
-    }
-    return out;
+    return reader.items;
   }
 
   @Test

@@ -42,9 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -393,43 +391,22 @@ class HostileStreamTest {
     steps.add(done());
     SseServer s = new SseServer(steps);
     Sluice sl = sluice(s);
-    AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-    List<ChatChunk> got = new CopyOnWriteArrayList<>();
-    AtomicReference<Throwable> ended = new AtomicReference<>();
+    ChunkReader<ChatChunk> reader = ChunkReader.manual();
     SluiceStream stream = sl.stream("r", ChatRequest.ofUser("q"), Subject.of("u"));
-    stream.subscribe(new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription sub) {
-        subscription.set(sub);
-        sub.request(5);
-      }
-
-      @Override
-      public void onNext(ChatChunk item) {
-        got.add(item);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        ended.set(t);
-      }
-
-      @Override
-      public void onComplete() {
-        ended.set(new AssertionError("completed"));
-      }
-    });
+    stream.subscribe(reader);
+    reader.subscription.request(5);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (got.size() < 5 && System.nanoTime() < deadline) {
+    while (reader.items.size() < 5 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     Thread.sleep(1_000);
 
-    assertThat(got).hasSize(5);
-    assertThat(ended.get()).as("a slow reader is not timed out").isNull();
+    assertThat(reader.items).hasSize(5);
+    assertThat(reader.failure.get()).as("a slow reader is not timed out").isNull();
+    assertThat(reader.complete).isFalse();
     // Socket buffers on both sides hold some megabytes; the rest stays with the server.
     assertThat(s.written()).as("events the server could write").isLessThan(events / 2);
-    subscription.get().cancel();
+    reader.subscription.cancel();
     connectionsClosed();
     assertThat(stream.response()).failsWithin(Duration.ofSeconds(5));
     ledgerSettled();

@@ -24,8 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Streamed calls on simulated time: timing, demand, deadline, cancellation and breakers, with no thread and no sleep. */
@@ -51,50 +49,18 @@ class SimulatedStreamTest {
         .streamTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1)).build();
   }
 
-  /** A subscriber that requests only when told. */
-  static final class Reader implements Flow.Subscriber<ChatChunk> {
-    final List<ChatChunk> chunks = new CopyOnWriteArrayList<>();
-    final AtomicReference<Throwable> failure = new AtomicReference<>();
-    volatile boolean complete;
-    volatile Flow.Subscription subscription;
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-    }
-
-    @Override
-    public void onNext(ChatChunk item) {
-      chunks.add(item);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      failure.set(t);
-    }
-
-    @Override
-    public void onComplete() {
-      complete = true;
-    }
-
-    String text() {
-      return chunks.stream().map(ChatChunk::text).reduce("", String::concat);
-    }
-  }
-
   @Test
   void chunksArriveOnTheLatencyModelsScheduleAndTheFirstChunkIsAQuarterOfTheLatency() {
     Sluice s = sluice(model().build(), policy());
     SluiceStream stream = s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u"));
-    Reader r = new Reader();
+    ChunkReader<ChatChunk> r = ChunkReader.manual();
     stream.subscribe(r);
     r.subscription.request(Long.MAX_VALUE);
 
     time.advance(Duration.ofMillis(199));
-    assertThat(r.chunks).isEmpty();
+    assertThat(r.items).isEmpty();
     time.advance(Duration.ofMillis(2));
-    assertThat(r.chunks).hasSize(1);
+    assertThat(r.items).hasSize(1);
     time.advance(Duration.ofMillis(600));
 
     assertThat(r.complete).isTrue();
@@ -109,16 +75,16 @@ class SimulatedStreamTest {
   void aReaderThatTakesItsTimeIsNotIdleTimedOutButTheDeadlineStillBindsTheWholeStream() {
     // Longer than the read-ahead, so the model is still writing while the reader dawdles.
     Sluice s = sluice(model().text("word ".repeat(100)).build(), policy());
-    Reader r = new Reader();
+    ChunkReader<ChatChunk> r = ChunkReader.manual();
     s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u")).subscribe(r);
     r.subscription.request(1);
     time.advance(Duration.ofSeconds(20));
 
-    assertThat(r.chunks).hasSize(1);
+    assertThat(r.items).hasSize(1);
     assertThat(r.failure.get()).as("idle timeout counts the model's silence, not the reader's").isNull();
     r.subscription.request(2);
     time.advance(Duration.ofMillis(100));
-    assertThat(r.chunks).hasSize(3);
+    assertThat(r.items).hasSize(3);
 
     time.advance(Duration.ofSeconds(11));
     assertThat(r.failure.get()).isInstanceOf(StreamInterruptedException.class);
@@ -130,11 +96,11 @@ class SimulatedStreamTest {
   @Test
   void aStallAfterHalfTheChunksEndsAtTheIdleTimeout() {
     Sluice s = sluice(model().failure(SimulatedFailure.STREAM_STALL, 1.0).build(), policy());
-    Reader r = new Reader();
+    ChunkReader<ChatChunk> r = ChunkReader.manual();
     s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u")).subscribe(r);
     r.subscription.request(Long.MAX_VALUE);
     time.advance(Duration.ofMillis(600));
-    int before = r.chunks.size();
+    int before = r.items.size();
     assertThat(before).isPositive();
 
     // The last chunk came at 425 ms (200 ms to the first, then 75 ms apart); the idle timeout is 1 s.
@@ -150,7 +116,7 @@ class SimulatedStreamTest {
   @Test
   void cancellingTheSubscriptionCancelsTheCallAndItsStream() {
     Sluice s = sluice(model().build(), policy());
-    Reader r = new Reader();
+    ChunkReader<ChatChunk> r = ChunkReader.manual();
     SluiceStream stream = s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u"));
     stream.subscribe(r);
     r.subscription.request(Long.MAX_VALUE);
@@ -168,8 +134,8 @@ class SimulatedStreamTest {
   void aStreamIsOneCallAndCanBeSubscribedToOnce() {
     Sluice s = sluice(model().noLatency().build(), policy());
     SluiceStream stream = s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u"));
-    Reader first = new Reader();
-    Reader second = new Reader();
+    ChunkReader<ChatChunk> first = ChunkReader.manual();
+    ChunkReader<ChatChunk> second = ChunkReader.manual();
     stream.subscribe(first);
     stream.subscribe(second);
     first.subscription.request(Long.MAX_VALUE);
@@ -184,18 +150,18 @@ class SimulatedStreamTest {
         .circuitBreaker(50, 4, Duration.ofSeconds(30)).breakerMinimumCalls(4).build();
     Sluice s = sluice(model().noLatency().failure(SimulatedFailure.STREAM_CUT, 1.0).build(), p);
     for (int i = 0; i < 4; i++) {
-      Reader r = new Reader();
+      ChunkReader<ChatChunk> r = ChunkReader.manual();
       s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u")).subscribe(r);
       r.subscription.request(Long.MAX_VALUE);
       assertThat(r.failure.get()).isInstanceOf(StreamInterruptedException.class);
     }
-    Reader r = new Reader();
+    ChunkReader<ChatChunk> r = ChunkReader.manual();
     SluiceStream stream = s.stream("r", ChatRequest.ofUser("hi"), Subject.of("u"));
     stream.subscribe(r);
     r.subscription.request(1);
 
     assertThat(r.failure.get()).as("nothing was delivered: the call's own failure").isInstanceOf(CircuitOpenException.class);
-    assertThat(r.chunks).isEmpty();
+    assertThat(r.items).isEmpty();
     assertThat(stream.response()).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(CircuitOpenException.class);
   }

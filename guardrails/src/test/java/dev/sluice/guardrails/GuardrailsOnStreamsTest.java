@@ -57,35 +57,7 @@ class GuardrailsOnStreamsTest {
         List<ChatChunk> chunks = new ArrayList<>();
         pieces.apply(request).forEach(p -> chunks.add(ChatChunk.text(p)));
         chunks.add(ChatChunk.end(FinishReason.STOP, TokenUsage.of(10, 10)));
-        return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
-          int next;
-          long demand;
-          boolean emitting;
-          boolean cancelled;
-
-          @Override
-          public void request(long n) {
-            demand += n;
-            if (emitting) {
-              return;
-            }
-            emitting = true;
-            while (demand > 0 && next < chunks.size() && !cancelled) {
-              demand--;
-              subscriber.onNext(chunks.get(next++));
-            }
-            if (next == chunks.size() && !cancelled) {
-              next++;
-              subscriber.onComplete();
-            }
-            emitting = false;
-          }
-
-          @Override
-          public void cancel() {
-            cancelled = true;
-          }
-        });
+        return ChatChunk.publisher(chunks);
       }
     };
   }

@@ -14,6 +14,7 @@ import dev.sluice.annotation.LlmRoute;
 import dev.sluice.annotation.RoutingKey;
 import dev.sluice.annotation.SubjectAttribute;
 import dev.sluice.internal.Failures;
+import dev.sluice.internal.MappedStream;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
@@ -191,7 +192,8 @@ public final class MethodPlan {
     Invocation invocation = new Invocation(args, request, target);
     if (kind == Kind.TEXT_STREAM || kind == Kind.CHUNK_STREAM) {
       SluiceStream stream = caller.stream(route, request, subject(args), invocation);
-      return kind == Kind.CHUNK_STREAM ? stream : new TextStream(stream);
+      // A text stream: the chunks' text; chunks without text (the end, tool calls) are skipped.
+      return kind == Kind.CHUNK_STREAM ? stream : new MappedStream<ChatChunk, String>(stream, c -> c.text().isEmpty() ? null : c.text());
     }
     CompletableFuture<SluiceResponse> pending = caller.call(route, request, subject(args), invocation);
     if (async) {
