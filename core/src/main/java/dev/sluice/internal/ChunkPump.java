@@ -43,7 +43,6 @@ public final class ChunkPump<T> implements Flow.Subscription {
   private volatile boolean cancelled;
   /** Set once the subscriber has been told the stream ended (only the draining thread writes it). */
   private boolean ended;
-  private long delivered;
 
   public ChunkPump(Flow.Subscriber<? super T> subscriber, Producer producer) {
     this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
@@ -69,7 +68,6 @@ public final class ChunkPump<T> implements Flow.Subscription {
     // The common case, a subscriber that wants it and no one draining: hand it over without queueing it.
     if (drains.compareAndSet(0, 1)) {
       if (!ended && !cancelled && failure == null && waiting.isEmpty() && demand.get() > 0) {
-        delivered++;
         if (demand.get() != Long.MAX_VALUE) {
           demand.decrementAndGet();
         }
@@ -109,16 +107,6 @@ public final class ChunkPump<T> implements Flow.Subscription {
   /** Whether the stream has ended (completed, failed or cancelled). */
   public boolean isDone() {
     return done || cancelled;
-  }
-
-  /** Items handed to the subscriber so far. */
-  public long delivered() {
-    return delivered;
-  }
-
-  /** Items offered but not yet handed over. */
-  public int waiting() {
-    return waiting.size();
   }
 
   /** Whether the subscriber wants items now and none are waiting. */
@@ -208,7 +196,6 @@ public final class ChunkPump<T> implements Flow.Subscription {
       if (next == null) {
         break;
       }
-      delivered++;
       given++;
       subscriber.onNext(next);
       if (failure != null) {

@@ -55,11 +55,6 @@ public final class StreamOut implements ChunkPump.Producer {
     return committed;
   }
 
-  /** Whether the caller cancelled. */
-  public boolean isCancelled() {
-    return pump.isCancelled();
-  }
-
   /** An attempt starts: what an earlier, failed attempt held is dropped. */
   synchronized void begin(AttemptStream a) {
     attempt = a;

@@ -178,7 +178,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
       HttpResponse.BodyHandler<Object> handler = info -> {
         String type = info.headers().firstValue("content-type").orElse("");
         if (info.statusCode() >= 200 && info.statusCode() < 300 && type.startsWith("text/event-stream")) {
-          SseStream sse = new SseStream(pump, maxResponseBytes, provider, JSON, OpenAiCompatibleClient::usage);
+          SseStream sse = new SseStream(pump, maxResponseBytes, provider, JSON, OpenAiCompatibleClient::usage, time);
           body = sse;
           if (pump.isCancelled()) {
             sse.stop();

@@ -8,6 +8,7 @@ import dev.sluice.model.FinishReason;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.model.ToolCallDelta;
 import dev.sluice.outcome.ModelCallException;
+import dev.sluice.time.TimeSource;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -44,6 +45,7 @@ final class SseStream implements HttpResponse.BodySubscriber<Object> {
   private final String provider;
   private final ObjectMapper json;
   private final Function<JsonNode, TokenUsage> usage;
+  private final TimeSource time;
   private final CompletableFuture<Object> body = new CompletableFuture<>();
   private final AtomicBoolean outstanding = new AtomicBoolean();
   private volatile Flow.@Nullable Subscription subscription;
@@ -57,7 +59,9 @@ final class SseStream implements HttpResponse.BodySubscriber<Object> {
   private boolean finished;
   private volatile boolean over;
 
-  SseStream(ChunkPump<ChatChunk> pump, long limit, String provider, ObjectMapper json, Function<JsonNode, TokenUsage> usage) {
+  SseStream(ChunkPump<ChatChunk> pump, long limit, String provider, ObjectMapper json, Function<JsonNode, TokenUsage> usage,
+      TimeSource time) {
+    this.time = time;
     this.pump = pump;
     this.limit = limit;
     this.provider = provider;
@@ -160,6 +164,9 @@ final class SseStream implements HttpResponse.BodySubscriber<Object> {
     events++;
     if (event.equals("[DONE]")) {
       over = true;
+      // A server ends its body right after [DONE], and the connection goes back to the pool; one
+      // that does not is cut off after a grace period, so no connection is held forever.
+      time.schedule(AFTER_DONE, this::closeIfOpen);
       if (finished) {
         pump.complete();
       } else {
@@ -244,6 +251,7 @@ final class SseStream implements HttpResponse.BodySubscriber<Object> {
 
   @Override
   public void onError(Throwable t) {
+    bodyEnded = true;
     if (!over) {
       over = true;
       pump.fail(new ModelCallException(ModelCallException.Kind.CONNECTION, 200, provider + "'s stream broke after " + events
@@ -252,8 +260,21 @@ final class SseStream implements HttpResponse.BodySubscriber<Object> {
     body.complete(STREAMED);
   }
 
+  /** How long a body may go on after {@code [DONE]} before its connection is closed. */
+  static final java.time.Duration AFTER_DONE = java.time.Duration.ofSeconds(2);
+
+  private volatile boolean bodyEnded;
+
+  private void closeIfOpen() {
+    Flow.Subscription s = subscription;
+    if (!bodyEnded && s != null) {
+      s.cancel();
+    }
+  }
+
   @Override
   public void onComplete() {
+    bodyEnded = true;
     if (!over) {
       over = true;
       if (lineLength > 0) {

@@ -244,6 +244,22 @@ class HostileStreamTest {
   }
 
   @Test
+  void aServerThatHoldsItsConnectionOpenAfterDoneIsCutOffAfterAGracePeriod() throws Exception {
+    List<SseServer.Step> steps = new ArrayList<>(answer("All done."));
+    steps.add(stall(10_000));
+    Sluice s = sluice(new SseServer(steps));
+    Received r = read(s);
+
+    assertThat(r.failure()).isNull();
+    assertThat(r.text()).isEqualTo("All done.");
+    assertThat(r.millis()).as("the caller is not kept waiting").isLessThan(1_500);
+    int before = SseServer.STALLED_UNCLOSED.get();
+    connectionsClosed();
+    assertThat(SseServer.STALLED_UNCLOSED.get()).isEqualTo(before);
+    ledgerSettled();
+  }
+
+  @Test
   void aStreamThatEndsWithoutAFinishReasonIsCut() throws Exception {
     Sluice s = sluice(new SseServer(List.of(text("Half "), text("an answer"))));
     Received r = read(s);
