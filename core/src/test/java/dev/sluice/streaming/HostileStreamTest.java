@@ -68,14 +68,28 @@ class HostileStreamTest {
     if (server != null) {
       server.close();
     }
+    // Sluice's own threads end once it is closed: none is left waiting on a stream.
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (sluiceWorkers() > 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertThat(sluiceWorkers()).as("Sluice worker threads left running").isZero();
+  }
+
+  static long sluiceWorkers() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("sluice-worker-")).count();
   }
 
   Sluice sluice(SseServer s, Guardrails guardrails, int holdBack) {
+    return sluice(s, guardrails, holdBack, 2);
+  }
+
+  Sluice sluice(SseServer s, Guardrails guardrails, int holdBack, int maxAttempts) {
     this.server = s;
     OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(s.baseUrl()).maxResponseBytes(64L << 20).build();
     sluice = Sluice.builder()
         .route(Route.builder("r").baseline(Fixtures.variant("v1", client, "gpt-4o", "p1"))
-            .resilience(ResiliencePolicy.builder().maxAttempts(2).deadline(Duration.ofSeconds(20))
+            .resilience(ResiliencePolicy.builder().maxAttempts(maxAttempts).deadline(Duration.ofSeconds(20))
                 .streamTimeouts(Duration.ofMillis(TIMEOUT_MS), Duration.ofMillis(TIMEOUT_MS))
                 .backoff(Duration.ofMillis(1), 1, Duration.ofMillis(1), 0).build())
             .budget(BudgetPolicy.builder().cap(BudgetCap.tokens(BudgetScope.ROUTE, BudgetPeriod.DAY, 10_000_000)).build())
@@ -158,6 +172,46 @@ class HostileStreamTest {
     assertThat(server.served()).isEqualTo(2);
     connectionsClosed();
     assertThat(SseServer.STALLED_UNCLOSED.get()).isZero();
+    ledgerSettled();
+  }
+
+  @Test
+  void aServerThatSendsNotEvenAStatusLineIsRetriedAfterTheFirstChunkTimeout() throws Exception {
+    Sluice s = sluice(new SseServer(List.of(SseServer.silence(10_000)), answer("Second try.")));
+    Received r = read(s);
+
+    assertThat(r.failure()).isNull();
+    assertThat(r.text()).isEqualTo("Second try.");
+    assertThat(r.millis()).isBetween(TIMEOUT_MS, 5_000L);
+    connectionsClosed();
+    ledgerSettled();
+  }
+
+  @Test
+  void anHttpErrorBeforeTheStreamIsRetriedAsAWholeCallsIs() throws Exception {
+    Sluice s = sluice(new SseServer(
+        List.of(SseServer.status(429, "{\"error\":{\"message\":\"slow down\",\"code\":\"rate_limit\"}}", "Retry-After: 0")),
+        List.of(SseServer.status(503, "{\"error\":{\"message\":\"overloaded\"}}")),
+        answer("Third time.")), Guardrails.NONE, 0, 3);
+    Received r = read(s);
+
+    assertThat(r.failure()).isNull();
+    assertThat(r.text()).isEqualTo("Third time.");
+    assertThat(server.served()).isEqualTo(3);
+    assertThat(audit.get(0).attempts()).isEqualTo(3);
+    ledgerSettled();
+  }
+
+  @Test
+  void anHttpErrorIsTheCallsOwnFailureWhenNothingWasDelivered() throws Exception {
+    Sluice s = sluice(new SseServer(List.of(SseServer.status(401, "{\"error\":{\"message\":\"bad key sk-...\"}}"))));
+    Received r = read(s);
+
+    assertThat(r.text()).isEmpty();
+    assertThat(r.failure()).isInstanceOf(ModelCallException.class).isNotInstanceOf(StreamInterruptedException.class);
+    assertThat(((ModelCallException) r.failure()).status()).isEqualTo(401);
+    assertThat(r.failure().getMessage()).doesNotContain("bad key");
+    assertThat(server.served()).as("a client error is not retried").isEqualTo(1);
     ledgerSettled();
   }
 

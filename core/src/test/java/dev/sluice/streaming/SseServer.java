@@ -25,6 +25,39 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SseServer implements AutoCloseable {
 
+  /** A script's first step in place of the usual 200 event-stream head: another answer, or none. */
+  interface Head extends Step {
+    /** Writes the head (and maybe a whole answer); false to end the connection here. */
+    boolean send(OutputStream out, Socket socket) throws IOException, InterruptedException;
+
+    @Override
+    default boolean run(OutputStream out, Socket socket) {
+      throw new IllegalStateException("a head is the first step of a script");
+    }
+  }
+
+  /** An HTTP error with a JSON body, and the end of the connection. */
+  static Head status(int status, String json, String... headers) {
+    return (out, socket) -> {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      StringBuilder head = new StringBuilder("HTTP/1.1 " + status + " Error\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length + "\r\nConnection: close\r\n");
+      for (String h : headers) {
+        head.append(h).append("\r\n");
+      }
+      out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      return false;
+    };
+  }
+
+  /** Not a byte, not even a status line: waits for the client to give up (see {@link #stall}). */
+  static Head silence(long millis) {
+    Step wait = stall(millis);
+    return (out, socket) -> wait.run(out, socket);
+  }
+
   /** One step of a script: write, wait, or end the connection. */
   interface Step {
     /** Returns false to end the connection here without a proper end of body (a cut). */
@@ -97,8 +130,16 @@ final class SseServer implements AutoCloseable {
       int n = served.getAndIncrement();
       List<Step> script = scripts.get(Math.min(n, scripts.size() - 1));
       OutputStream out = s.getOutputStream();
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      if (!script.isEmpty() && script.get(0) instanceof Head head) {
+        if (!head.send(out, s)) {
+          return;
+        }
+        written.incrementAndGet();
+        script = script.subList(1, script.size());
+      } else {
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+      }
       out.flush();
       boolean whole = true;
       for (Step step : script) {
