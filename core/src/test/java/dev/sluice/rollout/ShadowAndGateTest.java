@@ -67,6 +67,25 @@ class ShadowAndGateTest {
   }
 
   @Test
+  void aStreamedCallDuringShadowIsNeverHeldByItsHangingShadow() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    ScriptedModel base = new ScriptedModel(time, List.of(), ScriptedModel.ok(Duration.ofMillis(100), "served"));
+    ScriptedModel cand = new ScriptedModel(time, List.of(), ScriptedModel.hang());
+    Sluice s = shadowing(base, cand, time, new ShadowPolicy(2, 4, Duration.ofSeconds(5), 0, null));
+
+    dev.sluice.streaming.ChunkReader<dev.sluice.model.ChatChunk> reader = dev.sluice.streaming.ChunkReader.all();
+    dev.sluice.SluiceStream stream = s.stream("r", ChatRequest.ofUser("q"), Subject.of("u"));
+    stream.subscribe(reader);
+    time.advance(Duration.ofMillis(100));
+
+    assertThat(reader.complete).as("the stream ended while its shadow still hangs").isTrue();
+    assertThat(reader.text()).isEqualTo("served");
+    assertThat(stream.response().get(1, TimeUnit.SECONDS).latency()).isEqualTo(Duration.ofMillis(100));
+    time.advance(Duration.ofSeconds(6));
+    assertThat(s.rollout("r").shadowStats().failures()).as("the shadow ran, and timed out on its own").isEqualTo(1);
+  }
+
+  @Test
   void shadowAnswersAreComparedAboveTheNoiseFloor() throws Exception {
     ManualTimeSource time = new ManualTimeSource();
     var base = SimulatedModelClient.builder().seed(1).timeSource(time).noLatency()
