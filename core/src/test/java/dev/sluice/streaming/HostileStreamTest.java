@@ -60,6 +60,10 @@ class HostileStreamTest {
   SseServer server;
   Sluice sluice;
 
+  /** Sluice's work runs here, so the test can see that none is left running or waiting when a case ends. */
+  final java.util.concurrent.ThreadPoolExecutor workers = new java.util.concurrent.ThreadPoolExecutor(2, 2, 1, TimeUnit.SECONDS,
+      new java.util.concurrent.LinkedBlockingQueue<>());
+
   @AfterEach
   void close() throws Exception {
     if (sluice != null) {
@@ -68,16 +72,13 @@ class HostileStreamTest {
     if (server != null) {
       server.close();
     }
-    // Sluice's own threads end once it is closed: none is left waiting on a stream.
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (sluiceWorkers() > 0 && System.nanoTime() < end) {
+    while ((workers.getActiveCount() > 0 || !workers.getQueue().isEmpty()) && System.nanoTime() < end) {
       Thread.sleep(10);
     }
-    assertThat(sluiceWorkers()).as("Sluice worker threads left running").isZero();
-  }
-
-  static long sluiceWorkers() {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("sluice-worker-")).count();
+    assertThat(workers.getActiveCount()).as("Sluice work still running").isZero();
+    assertThat(workers.getQueue()).as("Sluice work still waiting").isEmpty();
+    workers.shutdown();
   }
 
   Sluice sluice(SseServer s, Guardrails guardrails, int holdBack) {
@@ -98,6 +99,7 @@ class HostileStreamTest {
             .build())
         .meterRegistry(registry)
         .auditSink(audit::add)
+        .executor(workers)
         .build();
     return sluice;
   }
