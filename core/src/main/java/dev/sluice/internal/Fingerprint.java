@@ -28,6 +28,14 @@ public final class Fingerprint {
       h = (h ^ 0x1e) * FNV_PRIME;
       h = update(h, m.content());
       h = (h ^ 0x1f) * FNV_PRIME;
+      if (m.toolCallId() != null) {
+        h = update(h, m.toolCallId());
+        h = (h ^ 0x1d) * FNV_PRIME;
+      }
+      for (var c : m.toolCalls()) {
+        h = update(update(update(h, c.id()), c.name()), c.argumentsJson());
+        h = (h ^ 0x1c) * FNV_PRIME;
+      }
     }
     return hex(mix(h));
   }

@@ -18,6 +18,8 @@ import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
 import dev.sluice.time.TimeSource;
 import java.util.LinkedHashMap;
+import dev.sluice.model.ToolCall;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +130,15 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
       fallback.put("link", f.link());
       fallback.put("primary_outcome", f.primaryOutcome().tag());
       fallback.put("reason", f.reason());
+    }
+    if (response != null && !response.toolCalls().isEmpty()) {
+      // What the model asked tools to do: names and argument sizes; the arguments are the user's business.
+      List<Map<String, Object>> calls = new ArrayList<>(response.toolCalls().size());
+      for (ToolCall c : response.toolCalls()) {
+        calls.add(includeText ? Map.of("name", c.name(), "argument_chars", c.argumentsJson().length(), "arguments", c.argumentsJson())
+            : Map.of("name", c.name(), "argument_chars", c.argumentsJson().length()));
+      }
+      call.detail("tool_calls", calls);
     }
     Map<String, String> err = null;
     if (error != null) {

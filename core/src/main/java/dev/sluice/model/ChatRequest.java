@@ -105,7 +105,7 @@ public final class ChatRequest {
   public long inputChars() {
     long n = 0;
     for (ChatMessage m : messages) {
-      n += m.content().length();
+      n += m.chars();
     }
     for (ToolDefinition t : tools) {
       n += t.name().length() + t.description().length() + t.parametersSchema().length();
@@ -166,6 +166,16 @@ public final class ChatRequest {
 
     public Builder user(String text) {
       return message(ChatMessage.user(text));
+    }
+
+    /** The assistant's turn that asked for these tool calls (several for parallel calls), with its text if any. */
+    public Builder assistant(String text, List<ToolCall> toolCalls) {
+      return message(ChatMessage.assistant(text, toolCalls));
+    }
+
+    /** A tool's result, answering the tool call with this id. */
+    public Builder toolResult(String toolCallId, String content) {
+      return message(ChatMessage.tool(toolCallId, content));
     }
 
     public Builder assistant(String text) {

@@ -267,7 +267,22 @@ public final class OpenAiCompatibleClient implements ModelClient {
     root.put("model", model);
     ArrayNode messages = root.putArray("messages");
     for (ChatMessage m : request.messages()) {
-      messages.addObject().put("role", m.role().wireName()).put("content", m.content());
+      ObjectNode msg = messages.addObject().put("role", m.role().wireName());
+      if (m.toolCalls().isEmpty() || !m.content().isEmpty()) {
+        msg.put("content", m.content());
+      } else {
+        msg.putNull("content"); // an assistant turn that only calls tools
+      }
+      if (m.toolCallId() != null) {
+        msg.put("tool_call_id", m.toolCallId());
+      }
+      if (!m.toolCalls().isEmpty()) {
+        ArrayNode calls = msg.putArray("tool_calls");
+        for (ToolCall c : m.toolCalls()) {
+          calls.addObject().put("id", c.id()).put("type", "function").putObject("function")
+              .put("name", c.name()).put("arguments", c.argumentsJson());
+        }
+      }
     }
     ModelParameters p = request.parameters();
     if (p.temperature() != null) root.put("temperature", p.temperature());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.model.ChatMessage;
+import dev.sluice.model.ToolCall;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.Role;
 import java.io.BufferedReader;
@@ -69,10 +70,22 @@ public record GoldenCase(String id, ChatRequest request, @Nullable String exact,
     ChatRequest.Builder b = ChatRequest.builder();
     for (JsonNode m : messages) {
       String role = m.path("role").asText("user").toUpperCase(Locale.ROOT);
+      Role r;
       try {
-        b.message(new ChatMessage(Role.valueOf(role), m.path("content").asText("")));
+        r = Role.valueOf(role);
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigurationException(where + ".messages.role", role.toLowerCase(Locale.ROOT), "system, user, assistant or tool");
+      }
+      List<ToolCall> calls = new ArrayList<>();
+      for (JsonNode c : m.path("tool_calls")) {
+        calls.add(new ToolCall(c.path("id").asText(""), c.path("function").path("name").asText(""),
+            c.path("function").path("arguments").asText("")));
+      }
+      String toolCallId = m.path("tool_call_id").isTextual() ? m.path("tool_call_id").asText() : null;
+      try {
+        b.message(new ChatMessage(r, m.path("content").asText(""), toolCallId, calls));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigurationException(where + ".messages", String.valueOf(e.getMessage()));
       }
     }
     JsonNode c = n.path("checks");

@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ToolCall;
 import dev.sluice.model.ToolDefinition;
 import dev.sluice.model.Role;
 import java.util.List;
@@ -102,6 +103,12 @@ public final class TokenCounter {
     long n = PRIMING;
     for (ChatMessage m : messages) {
       n += PER_MESSAGE + (m.role() == Role.SYSTEM ? countSystem(model, m.content()) : count(model, m.content()));
+      if (m.toolCallId() != null) {
+        n += count(model, m.toolCallId());
+      }
+      for (ToolCall c : m.toolCalls()) {
+        n += PER_TOOL + count(model, c.id()) + count(model, c.name()) + count(model, c.argumentsJson());
+      }
     }
     return n;
   }
@@ -161,6 +168,12 @@ public final class TokenCounter {
     long n = PRIMING;
     for (ChatMessage m : messages) {
       n += PER_MESSAGE + utf8Length(m.content());
+      if (m.toolCallId() != null) {
+        n += utf8Length(m.toolCallId());
+      }
+      for (ToolCall c : m.toolCalls()) {
+        n += PER_TOOL + utf8Length(c.id()) + utf8Length(c.name()) + utf8Length(c.argumentsJson());
+      }
     }
     return n;
   }

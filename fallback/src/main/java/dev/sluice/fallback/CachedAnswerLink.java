@@ -119,6 +119,19 @@ public final class CachedAnswerLink implements FallbackLink {
         sha.update((byte) 0);
         sha.update(m.content().strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
+        // A tool turn is what it answers and what it asked: ids, names and arguments exactly.
+        if (m.toolCallId() != null) {
+          sha.update(m.toolCallId().getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 1);
+        }
+        for (var call : m.toolCalls()) {
+          sha.update((call.id() + "\u0000" + call.name() + "\u0000" + call.argumentsJson()).getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 2);
+        }
+      }
+      for (var tool : request.tools()) {
+        sha.update((tool.name() + "\u0000" + tool.parametersSchema()).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 3);
       }
       sha.update(request.responseFormat().toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest());

@@ -67,7 +67,7 @@ public final class InputGuardrailStep implements StateStep {
         }
       }
       if (text != m.content()) {
-        messages.set(i, new ChatMessage(m.role(), text));
+        messages.set(i, m.withContent(text));
       }
     }
     if (call.nanosLeft(time.nanoTime()) <= 0) {
