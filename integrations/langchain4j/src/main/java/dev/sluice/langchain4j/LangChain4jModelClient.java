@@ -1,0 +1,162 @@
+package dev.sluice.langchain4j;
+
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.ContentFilteredException;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.sluice.langchain4j.internal.Messages;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ChatResponse;
+import dev.sluice.model.ModelClient;
+import dev.sluice.outcome.ModelCallException;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Any LangChain4j {@link ChatModel} as a Sluice variant's client, so every provider LangChain4j
+ * supports (Anthropic, Gemini, Bedrock, Ollama, ...) can be a variant with usage, cost and labels:
+ *
+ * <pre>{@code
+ * ChatModel claude = AnthropicChatModel.builder().apiKey(key).modelName("claude-sonnet-4-5").maxRetries(0).build();
+ * Variant v = Variant.builder("v2").client(LangChain4jModelClient.of(claude, "anthropic")).model("claude-sonnet-4-5").build();
+ * }</pre>
+ *
+ * <p>The variant's request (its model, system prompt, parameters, tools, response format, tool
+ * turns) becomes LangChain4j's; the answer's text, tool calls, usage and finish reason come back.
+ * Turn the model's own retries off ({@code maxRetries(0)}): Sluice retries, within the call's
+ * deadline and retry budget. A LangChain4j model blocks, so each call runs on an executor (by
+ * default a shared pool of daemon threads that end when idle); cancelling the call (a timeout)
+ * interrupts it, which aborts the HTTP request of models whose client honours interruption.
+ * LangChain4j's exceptions become {@link ModelCallException}s of the matching kind (a rate limit
+ * retried, a bad request not).
+ */
+public final class LangChain4jModelClient implements ModelClient {
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final ExecutorService SHARED = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "sluice-langchain4j-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final ChatModel model;
+  private final String provider;
+  private final Executor executor;
+
+  private LangChain4jModelClient(ChatModel model, String provider, Executor executor) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  /** The model, reported as {@code gen_ai.provider.name} {@code provider} (e.g. {@code anthropic}, {@code openai}). */
+  public static LangChain4jModelClient of(ChatModel model, String provider) {
+    return new LangChain4jModelClient(model, provider, SHARED);
+  }
+
+  /** The same, running calls on the application's executor. */
+  public static LangChain4jModelClient of(ChatModel model, String provider, Executor executor) {
+    return new LangChain4jModelClient(model, provider, executor);
+  }
+
+  @Override
+  public String provider() {
+    return provider;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
+    String requestModel = Objects.requireNonNullElse(request.model(), "unknown");
+    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+    FutureTask<Void> task = new FutureTask<>(() -> {
+      try {
+        var lc4j = Messages.toLangChain4j(request);
+        result.complete(Messages.toSluice(model.chat(lc4j), provider, requestModel));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(failure(e));
+      } catch (Throwable t) {
+        // Never leave the call waiting for an answer nobody will give.
+        result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0, "LangChain4j model failed: " + t, null, t));
+      }
+      return null;
+    });
+    // Cancelling the call interrupts the model's thread.
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        task.cancel(true);
+      }
+    });
+    try {
+      executor.execute(task);
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
+          "the executor refused the call to " + provider + ": " + rejected, null, rejected));
+    }
+    return result;
+  }
+
+  /** LangChain4j's exception as a model call failure of the matching kind; the provider's text kept out of the message. */
+  static ModelCallException failure(RuntimeException e) {
+    if (e instanceof ModelCallException m) {
+      return m;
+    }
+    ModelCallException.Kind kind;
+    int status = e instanceof HttpException h ? h.statusCode() : 0;
+    if (e instanceof RateLimitException) {
+      kind = ModelCallException.Kind.RATE_LIMITED;
+    } else if (e instanceof TimeoutException) {
+      kind = ModelCallException.Kind.ATTEMPT_TIMEOUT;
+    } else if (e instanceof InternalServerException) {
+      kind = ModelCallException.Kind.SERVER_ERROR;
+    } else if (e instanceof AuthenticationException || e instanceof InvalidRequestException || e instanceof ModelNotFoundException
+        || e instanceof ContentFilteredException) {
+      kind = contextLength(e) ? ModelCallException.Kind.CONTEXT_LENGTH : ModelCallException.Kind.CLIENT_ERROR;
+    } else if (status > 0) {
+      kind = ModelCallException.kindOfStatus(status);
+    } else if (causedBy(e, IOException.class)) {
+      kind = ModelCallException.Kind.CONNECTION;
+    } else if (causedBy(e, InterruptedException.class)) {
+      kind = ModelCallException.Kind.ATTEMPT_TIMEOUT;
+    } else {
+      kind = ModelCallException.Kind.OTHER;
+    }
+    return new ModelCallException(kind, status, "LangChain4j model failed: " + e.getClass().getSimpleName()
+        + (status > 0 ? " (HTTP " + status + ")" : "") + "; its text is in ModelCallException.providerMessage()", null, e)
+        .withProviderMessage(String.valueOf(e.getMessage()));
+  }
+
+  private static boolean contextLength(RuntimeException e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return m.contains("context_length_exceeded") || m.contains("maximum context length") || m.contains("context window");
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "LangChain4jModelClient[" + provider + " " + model.getClass().getSimpleName() + "]";
+  }
+}

@@ -1,0 +1,84 @@
+package dev.sluice.langchain4j;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.sluice.Sluice;
+import dev.sluice.SluiceResponse;
+import dev.sluice.langchain4j.internal.Messages;
+import dev.sluice.subject.Subject;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A LangChain4j {@link ChatModel} that answers through a Sluice route: the route's rollout picks
+ * the variant (its model, system prompt and parameters), and retries, breakers, budgets,
+ * guardrails, fallbacks, labels, meters and the judge apply. AI Services and other LangChain4j code
+ * get Sluice by swapping this one bean in for their model:
+ *
+ * <pre>{@code
+ * ChatModel model = SluiceChatModel.builder(sluice, "support-answer").build();
+ * Assistant assistant = AiServices.create(Assistant.class, model);
+ *
+ * try (var bound = Subject.bind(Subject.builder().routingKey(userId).tenant(tenant).build())) {
+ *   String answer = assistant.chat(question);       // assigned, limited and labelled for this user
+ * }
+ * }</pre>
+ *
+ * <p><b>Who a call is for.</b> By default the subject bound with {@link Subject#bind} around the call
+ * (anonymous without one: a rollout then buckets every call alike); or give a function of the
+ * request with {@link Builder#subject}. The request's model name is ignored: the route's variant
+ * decides the model. Failures are Sluice's exceptions ({@code SluiceException} and its
+ * subclasses), which say why.
+ */
+public final class SluiceChatModel implements ChatModel {
+
+  private final Sluice sluice;
+  private final String route;
+  private final Function<ChatRequest, Subject> subject;
+
+  private SluiceChatModel(Builder b) {
+    this.sluice = b.sluice;
+    this.route = b.route;
+    this.subject = b.subject;
+  }
+
+  /** A model over {@code route} of {@code sluice}; the route must exist. */
+  public static Builder builder(Sluice sluice, String route) {
+    Objects.requireNonNull(sluice, "sluice").route(Objects.requireNonNull(route, "route"));
+    return new Builder(sluice, route);
+  }
+
+  @Override
+  public ChatResponse doChat(ChatRequest request) {
+    SluiceResponse response = sluice.call(route, Messages.toSluice(request), Objects.requireNonNull(subject.apply(request), "subject"));
+    return Messages.toLangChain4j(response);
+  }
+
+  @Override
+  public String toString() {
+    return "SluiceChatModel[" + route + "]";
+  }
+
+  /** Builds a {@link SluiceChatModel}. */
+  public static final class Builder {
+    private final Sluice sluice;
+    private final String route;
+    private Function<ChatRequest, Subject> subject = r -> Subject.bound().orElse(Subject.anonymous());
+
+    private Builder(Sluice sluice, String route) {
+      this.sluice = sluice;
+      this.route = route;
+    }
+
+    /** Who each call is for, from its request; default the subject bound with {@link Subject#bind}, else anonymous. */
+    public Builder subject(Function<ChatRequest, Subject> subject) {
+      this.subject = Objects.requireNonNull(subject, "subject");
+      return this;
+    }
+
+    public SluiceChatModel build() {
+      return new SluiceChatModel(this);
+    }
+  }
+}
