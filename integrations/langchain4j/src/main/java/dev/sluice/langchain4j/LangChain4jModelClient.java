@@ -9,6 +9,15 @@ import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.sluice.model.ChatChunk;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import dev.sluice.langchain4j.internal.Messages;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
@@ -53,24 +62,127 @@ public final class LangChain4jModelClient implements ModelClient {
   });
 
   private final ChatModel model;
+  private final @Nullable StreamingChatModel streaming;
   private final String provider;
   private final Executor executor;
 
-  private LangChain4jModelClient(ChatModel model, String provider, Executor executor) {
+  private LangChain4jModelClient(ChatModel model, @Nullable StreamingChatModel streaming, String provider, Executor executor) {
     this.model = Objects.requireNonNull(model, "model");
+    this.streaming = streaming;
     this.provider = Objects.requireNonNull(provider, "provider");
     this.executor = Objects.requireNonNull(executor, "executor");
   }
 
   /** The model, reported as {@code gen_ai.provider.name} {@code provider} (e.g. {@code anthropic}, {@code openai}). */
   public static LangChain4jModelClient of(ChatModel model, String provider) {
-    return new LangChain4jModelClient(model, provider, SHARED);
+    return new LangChain4jModelClient(model, null, provider, SHARED);
   }
 
   /** The same, running calls on the application's executor. */
   public static LangChain4jModelClient of(ChatModel model, String provider, Executor executor) {
-    return new LangChain4jModelClient(model, provider, executor);
+    return new LangChain4jModelClient(model, null, provider, executor);
   }
+
+  /**
+   * A model with its streaming twin (e.g. {@code OpenAiChatModel} and {@code OpenAiStreamingChatModel}
+   * for the same deployment): whole calls go to {@code model}, streamed calls to {@code streaming}.
+   */
+  public static LangChain4jModelClient of(ChatModel model, StreamingChatModel streaming, String provider) {
+    return new LangChain4jModelClient(model, Objects.requireNonNull(streaming, "streaming"), provider, SHARED);
+  }
+
+  /**
+   * With a streaming model, its partial responses as chunks, then the complete response's tool
+   * calls, finish reason and usage; without one, the whole answer as one chunk. LangChain4j pushes
+   * partial responses without waiting for demand: they wait in a buffer of {@value #STREAM_BUFFER}
+   * chunks, and when it is full the model's thread waits, which slows its reading. Cancelling the
+   * subscription cancels LangChain4j's stream at its next partial response.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    StreamingChatModel s = streaming;
+    if (s == null) {
+      return ModelClient.super.stream(request);
+    }
+    String requestModel = Objects.requireNonNullElse(request.model(), "unknown");
+    return subscriber -> {
+      SubmissionPublisher<ChatChunk> out = new SubmissionPublisher<>(executor, STREAM_BUFFER);
+      AtomicBoolean cancelled = new AtomicBoolean();
+      out.subscribe(new Flow.Subscriber<ChatChunk>() {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+          subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+              subscription.request(n);
+            }
+
+            @Override
+            public void cancel() {
+              cancelled.set(true);
+              subscription.cancel();
+              out.close();
+            }
+          });
+        }
+
+        @Override
+        public void onNext(ChatChunk item) {
+          subscriber.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          subscriber.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+          subscriber.onComplete();
+        }
+      });
+      try {
+        s.chat(Messages.toLangChain4j(request), new StreamingChatResponseHandler() {
+          @Override
+          public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+            if (cancelled.get()) {
+              context.streamingHandle().cancel();
+              return;
+            }
+            if (!partial.text().isEmpty()) {
+              try {
+                out.submit(ChatChunk.text(partial.text()));
+              } catch (IllegalStateException closedByACancel) {
+                context.streamingHandle().cancel();
+              }
+            }
+          }
+
+          @Override
+          public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse complete) {
+            ChatResponse whole = Messages.toSluice(complete, provider, requestModel);
+            ChatChunk all = ChatChunk.of(whole);
+            // The text came in the partials; the rest (tool calls, finish reason, usage) comes now.
+            if (!out.isClosed()) {
+              out.submit(new ChatChunk("", "", all.toolCalls(), all.finishReason(), all.usage(), all.responseModel()));
+              out.close();
+            }
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            out.closeExceptionally(error instanceof RuntimeException e ? failure(e)
+                : new ModelCallException(ModelCallException.Kind.OTHER, 0, "LangChain4j stream failed: " + error, null, error));
+          }
+        });
+      } catch (RuntimeException e) {
+        out.closeExceptionally(failure(e));
+      }
+    };
+  }
+
+  /** Chunks a LangChain4j stream may push ahead of its reader before its thread waits. */
+  static final int STREAM_BUFFER = 256;
 
   @Override
   public String provider() {

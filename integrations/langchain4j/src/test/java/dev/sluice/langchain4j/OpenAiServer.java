@@ -25,7 +25,7 @@ final class OpenAiServer implements AutoCloseable {
       requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       Reply r = script.get(Math.min(served.getAndIncrement(), script.size() - 1));
       byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("Content-Type", r.body().startsWith("data:") ? "text/event-stream" : "application/json");
       exchange.sendResponseHeaders(r.status(), body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
@@ -49,6 +49,22 @@ final class OpenAiServer implements AutoCloseable {
         + "\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"" + id + "\",\"type\":\"function\",\"function\":"
         + "{\"name\":\"" + name + "\",\"arguments\":" + quote(argumentsJson) + "}}]},\"finish_reason\":\"tool_calls\"}],"
         + "\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":10,\"total_tokens\":60}}");
+  }
+
+  /** A streamed answer: its words as events, then the finish reason, the usage and [DONE]. */
+  static Reply stream(String text, int in, int out) {
+    StringBuilder b = new StringBuilder();
+    for (String word : text.split("(?<= )")) {
+      b.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,")
+          .append("\"delta\":{\"content\":").append(quote(word)).append("},\"finish_reason\":null}]}\n\n");
+    }
+    b.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,")
+        .append("\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+    b.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[],")
+        .append("\"usage\":{\"prompt_tokens\":").append(in).append(",\"completion_tokens\":").append(out).append(",\"total_tokens\":")
+        .append(in + out).append("}}\n\n");
+    b.append("data: [DONE]\n\n");
+    return new Reply(200, b.toString());
   }
 
   static Reply error(int status) {

@@ -54,6 +54,34 @@ class StreamingTest {
   }
 
   @Test
+  void aLangChain4jStreamingModelIsAStreamingVariant() throws Exception {
+    try (OpenAiServer server = new OpenAiServer(List.of(OpenAiServer.error(503), OpenAiServer.stream("Open Settings, then Security.", 20, 7)))) {
+      var chat = dev.langchain4j.model.openai.OpenAiChatModel.builder().baseUrl(server.baseUrl()).apiKey("k").modelName("gpt-4o-mini")
+          .maxRetries(0).build();
+      var streaming = dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder().baseUrl(server.baseUrl()).apiKey("k")
+          .modelName("gpt-4o-mini").build();
+      Sluice sluice = Sluice.builder()
+          .route(Route.builder("support").baseline(Variant.builder("v1").client(LangChain4jModelClient.of(chat, streaming, "openai"))
+              .model("gpt-4o-mini").build())
+              .resilience(dev.sluice.resilience.ResiliencePolicy.builder().maxAttempts(2)
+                  .backoff(Duration.ofMillis(1), 1, Duration.ofMillis(1), 0).build()).build())
+          .meterRegistry(new SimpleMeterRegistry()).auditSink(audit::add).build();
+
+      dev.sluice.SluiceStream stream = sluice.stream("support", dev.sluice.model.ChatRequest.ofUser("reset?"), dev.sluice.subject.Subject.of("u"));
+      List<String> texts = new CopyOnWriteArrayList<>();
+      stream.forEach(c -> texts.add(c.text()));
+      dev.sluice.SluiceResponse done = stream.response().get(10, TimeUnit.SECONDS);
+
+      assertThat(String.join("", texts)).isEqualTo("Open Settings, then Security.");
+      assertThat(texts.stream().filter(t -> !t.isEmpty()).count()).as("word by word, not one chunk").isGreaterThan(2);
+      assertThat(done.attempts()).as("the 503 before the stream was retried").isEqualTo(2);
+      assertThat(done.usage().outputTokens()).isPositive();
+      assertThat(server.requests.get(1)).containsPattern("\"stream\"\\s*:\\s*true");
+      sluice.close();
+    }
+  }
+
+  @Test
   void aStreamCutAfterItsFirstChunkEndsWithSluicesErrorNotACompleteResponse() throws Exception {
     Assistant a = assistant(SimulatedModelClient.builder().latency(Duration.ofMillis(50), Duration.ofMillis(80))
         .text("one two three four five six").failure(SimulatedFailure.STREAM_CUT, 1.0).build());
