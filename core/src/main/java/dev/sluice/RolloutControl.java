@@ -97,18 +97,33 @@ public final class RolloutControl {
 
   // ---- the call path -------------------------------------------------------------------------
 
+  private final java.util.Set<String> warnedPins = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private void unknownPin(String variant) {
+    if (warnedPins.size() < 64 && warnedPins.add(variant)) {
+      org.slf4j.LoggerFactory.getLogger(RolloutControl.class).warn("route {} is pinned to variant '{}', which it does not have "
+          + "(its variants: {}); the pin is ignored", route.name(), variant.length() > 64 ? variant.substring(0, 64) + "..." : variant,
+          route.variants().keySet());
+    }
+  }
+
   /**
    * The variant for this call and what to do with it: serve it, or, under the kill switch, serve
    * the baseline, go to the fallback chain, or reject the call when the route has no chain.
    */
   public Assignment assign(Subject subject) {
-    Toggles t = toggles.get(route.name());
+    Toggles t = toggles.get(route.name(), subject);
     Snapshot s = snapshot;
     String stage = s.stageName;
     if (t.killed()) {
       Assignment.Action action = !t.killToFallback() ? Assignment.Action.KILL_TO_BASELINE
           : route.fallback().isEmpty() ? Assignment.Action.REJECT : Assignment.Action.KILL_TO_FALLBACK;
       return new Assignment(route.baseline(), false, "killed", stage, action);
+    }
+    if (t.pinned() != null && !route.variants().containsKey(t.pinned())) {
+      // A pin from a flag service may name a variant this route does not have: ignored, not a failed call.
+      unknownPin(t.pinned());
+      t = t.withPinned(null);
     }
     if (t.pinned() != null) {
       Variant v = route.variant(t.pinned());

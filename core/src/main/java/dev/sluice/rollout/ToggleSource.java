@@ -1,5 +1,7 @@
 package dev.sluice.rollout;
 
+import dev.sluice.subject.Subject;
+
 import dev.sluice.RolloutControl;
 
 /**
@@ -11,6 +13,14 @@ public interface ToggleSource {
 
   /** The route's toggles now; {@link Toggles#NONE} if none were set. */
   Toggles get(String route);
+
+  /**
+   * The route's toggles for a call of this subject: a flag service may target a tenant, region or
+   * user. The default ignores the subject. Called on every call: no I/O.
+   */
+  default Toggles get(String route, Subject subject) {
+    return get(route);
+  }
 
   /** Sets the route's toggles. */
   void set(String route, Toggles toggles);
