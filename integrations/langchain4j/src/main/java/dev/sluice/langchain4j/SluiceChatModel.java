@@ -27,7 +27,7 @@ import java.util.function.Function;
  *
  * <p><b>Who a call is for.</b> By default the subject bound with {@link Subject#bind} around the call
  * (anonymous without one: a rollout then buckets every call alike); or give a function of the
- * request with {@link Builder#subject}. The request's model name is ignored: the route's variant
+ * request with {@link RoutedModelBuilder#subject}. The request's model name is ignored: the route's variant
  * decides the model. Failures are Sluice's exceptions ({@code SluiceException} and its
  * subclasses), which say why.
  */
@@ -37,16 +37,20 @@ public final class SluiceChatModel implements ChatModel {
   private final String route;
   private final Function<ChatRequest, Subject> subject;
 
-  private SluiceChatModel(Builder b) {
-    this.sluice = b.sluice;
-    this.route = b.route;
-    this.subject = b.subject;
+  private SluiceChatModel(Sluice sluice, String route, Function<ChatRequest, Subject> subject) {
+    this.sluice = sluice;
+    this.route = route;
+    this.subject = subject;
   }
 
   /** A model over {@code route} of {@code sluice}; the route must exist. */
-  public static Builder builder(Sluice sluice, String route) {
-    Objects.requireNonNull(sluice, "sluice").route(Objects.requireNonNull(route, "route"));
-    return new Builder(sluice, route);
+  public static RoutedModelBuilder<SluiceChatModel> builder(Sluice sluice, String route) {
+    return new RoutedModelBuilder<>(sluice, route) {
+      @Override
+      public SluiceChatModel build() {
+        return new SluiceChatModel(this.sluice, this.route, this.subject);
+      }
+    };
   }
 
   @Override
@@ -58,27 +62,5 @@ public final class SluiceChatModel implements ChatModel {
   @Override
   public String toString() {
     return "SluiceChatModel[" + route + "]";
-  }
-
-  /** Builds a {@link SluiceChatModel}. */
-  public static final class Builder {
-    private final Sluice sluice;
-    private final String route;
-    private Function<ChatRequest, Subject> subject = r -> Subject.bound().orElse(Subject.anonymous());
-
-    private Builder(Sluice sluice, String route) {
-      this.sluice = sluice;
-      this.route = route;
-    }
-
-    /** Who each call is for, from its request; default the subject bound with {@link Subject#bind}, else anonymous. */
-    public Builder subject(Function<ChatRequest, Subject> subject) {
-      this.subject = Objects.requireNonNull(subject, "subject");
-      return this;
-    }
-
-    public SluiceChatModel build() {
-      return new SluiceChatModel(this);
-    }
   }
 }

@@ -38,10 +38,14 @@ public final class SluiceStreamingChatModel implements StreamingChatModel {
     this.subject = subject;
   }
 
-  /** A streaming model over {@code route} of {@code sluice}; the route must exist. */
-  public static Builder builder(Sluice sluice, String route) {
-    Objects.requireNonNull(sluice, "sluice").route(Objects.requireNonNull(route, "route"));
-    return new Builder(sluice, route);
+  /** A model over {@code route} of {@code sluice}; the route must exist. */
+  public static RoutedModelBuilder<SluiceStreamingChatModel> builder(Sluice sluice, String route) {
+    return new RoutedModelBuilder<>(sluice, route) {
+      @Override
+      public SluiceStreamingChatModel build() {
+        return new SluiceStreamingChatModel(this.sluice, this.route, this.subject);
+      }
+    };
   }
 
   @Override
@@ -76,27 +80,5 @@ public final class SluiceStreamingChatModel implements StreamingChatModel {
   @Override
   public String toString() {
     return "SluiceStreamingChatModel[" + route + "]";
-  }
-
-  /** Builds a {@link SluiceStreamingChatModel}. */
-  public static final class Builder {
-    private final Sluice sluice;
-    private final String route;
-    private Function<ChatRequest, Subject> subject = r -> Subject.bound().orElse(Subject.anonymous());
-
-    private Builder(Sluice sluice, String route) {
-      this.sluice = sluice;
-      this.route = route;
-    }
-
-    /** Who each call is for, from its request; default the subject bound with {@link Subject#bind}, else anonymous. */
-    public Builder subject(Function<ChatRequest, Subject> subject) {
-      this.subject = Objects.requireNonNull(subject, "subject");
-      return this;
-    }
-
-    public SluiceStreamingChatModel build() {
-      return new SluiceStreamingChatModel(sluice, route, subject);
-    }
   }
 }
