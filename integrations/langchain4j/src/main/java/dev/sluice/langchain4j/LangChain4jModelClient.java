@@ -21,18 +21,12 @@ import org.jspecify.annotations.Nullable;
 import dev.sluice.langchain4j.internal.Messages;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
-import dev.sluice.model.ModelClient;
+import dev.sluice.model.BlockingModelClient;
 import dev.sluice.outcome.ModelCallException;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Any LangChain4j {@link ChatModel} as a Sluice variant's client, so every provider LangChain4j
@@ -52,35 +46,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * LangChain4j's exceptions become {@link ModelCallException}s of the matching kind (a rate limit
  * retried, a bad request not).
  */
-public final class LangChain4jModelClient implements ModelClient {
-
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ExecutorService SHARED = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "sluice-langchain4j-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+public final class LangChain4jModelClient extends BlockingModelClient {
 
   private final ChatModel model;
   private final @Nullable StreamingChatModel streaming;
-  private final String provider;
-  private final Executor executor;
 
-  private LangChain4jModelClient(ChatModel model, @Nullable StreamingChatModel streaming, String provider, Executor executor) {
+  private LangChain4jModelClient(ChatModel model, @Nullable StreamingChatModel streaming, String provider) {
+    super(provider);
     this.model = Objects.requireNonNull(model, "model");
     this.streaming = streaming;
-    this.provider = Objects.requireNonNull(provider, "provider");
-    this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  private LangChain4jModelClient(ChatModel model, String provider, Executor executor) {
+    super(provider, executor);
+    this.model = Objects.requireNonNull(model, "model");
+    this.streaming = null;
   }
 
   /** The model, reported as {@code gen_ai.provider.name} {@code provider} (e.g. {@code anthropic}, {@code openai}). */
   public static LangChain4jModelClient of(ChatModel model, String provider) {
-    return new LangChain4jModelClient(model, null, provider, SHARED);
+    return new LangChain4jModelClient(model, null, provider);
   }
 
   /** The same, running calls on the application's executor. */
   public static LangChain4jModelClient of(ChatModel model, String provider, Executor executor) {
-    return new LangChain4jModelClient(model, null, provider, executor);
+    return new LangChain4jModelClient(model, provider, executor);
   }
 
   /**
@@ -88,7 +78,7 @@ public final class LangChain4jModelClient implements ModelClient {
    * for the same deployment): whole calls go to {@code model}, streamed calls to {@code streaming}.
    */
   public static LangChain4jModelClient of(ChatModel model, StreamingChatModel streaming, String provider) {
-    return new LangChain4jModelClient(model, Objects.requireNonNull(streaming, "streaming"), provider, SHARED);
+    return new LangChain4jModelClient(model, Objects.requireNonNull(streaming, "streaming"), provider);
   }
 
   /**
@@ -102,11 +92,11 @@ public final class LangChain4jModelClient implements ModelClient {
   public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
     StreamingChatModel s = streaming;
     if (s == null) {
-      return ModelClient.super.stream(request);
+      return super.stream(request);
     }
     String requestModel = Objects.requireNonNullElse(request.model(), "unknown");
     return subscriber -> {
-      SubmissionPublisher<ChatChunk> out = new SubmissionPublisher<>(executor, STREAM_BUFFER);
+      SubmissionPublisher<ChatChunk> out = new SubmissionPublisher<>(executor(), STREAM_BUFFER);
       AtomicBoolean cancelled = new AtomicBoolean();
       out.subscribe(new Flow.Subscriber<ChatChunk>() {
         @Override
@@ -160,7 +150,7 @@ public final class LangChain4jModelClient implements ModelClient {
 
           @Override
           public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse complete) {
-            ChatResponse whole = Messages.toSluice(complete, provider, requestModel);
+            ChatResponse whole = Messages.toSluice(complete, provider(), requestModel);
             ChatChunk all = ChatChunk.of(whole);
             // The text came in the partials; the rest (tool calls, finish reason, usage) comes now.
             if (!out.isClosed()) {
@@ -185,43 +175,13 @@ public final class LangChain4jModelClient implements ModelClient {
   static final int STREAM_BUFFER = 256;
 
   @Override
-  public String provider() {
-    return provider;
-  }
-
-  @Override
-  public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
-    String requestModel = Objects.requireNonNullElse(request.model(), "unknown");
-    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-    FutureTask<Void> task = new FutureTask<>(() -> {
-      try {
-        var lc4j = Messages.toLangChain4j(request);
-        result.complete(Messages.toSluice(model.chat(lc4j), provider, requestModel));
-      } catch (RuntimeException e) {
-        result.completeExceptionally(failure(e));
-      } catch (Throwable t) {
-        // Never leave the call waiting for an answer nobody will give.
-        result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0, "LangChain4j model failed: " + t, null, t));
-      }
-      return null;
-    });
-    // Cancelling the call interrupts the model's thread.
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        task.cancel(true);
-      }
-    });
-    try {
-      executor.execute(task);
-    } catch (RuntimeException rejected) {
-      result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
-          "the executor refused the call to " + provider + ": " + rejected, null, rejected));
-    }
-    return result;
+  protected ChatResponse call(ChatRequest request) {
+    return Messages.toSluice(model.chat(Messages.toLangChain4j(request)), provider(), Objects.requireNonNullElse(request.model(), "unknown"));
   }
 
   /** LangChain4j's exception as a model call failure of the matching kind; the provider's text kept out of the message. */
-  static ModelCallException failure(RuntimeException e) {
+  @Override
+  protected ModelCallException failure(RuntimeException e) {
     if (e instanceof ModelCallException m) {
       return m;
     }
@@ -255,20 +215,8 @@ public final class LangChain4jModelClient implements ModelClient {
     return m.contains("context_length_exceeded") || m.contains("maximum context length") || m.contains("context window");
   }
 
-  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
-  }
-
   @Override
   public String toString() {
-    return "LangChain4jModelClient[" + provider + " " + model.getClass().getSimpleName() + "]";
+    return "LangChain4jModelClient[" + provider() + " " + model.getClass().getSimpleName() + "]";
   }
 }

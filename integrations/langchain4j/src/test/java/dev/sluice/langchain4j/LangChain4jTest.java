@@ -1,5 +1,7 @@
 package dev.sluice.langchain4j;
 
+import dev.sluice.testkit.ChatCompletionsStub;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,7 +50,7 @@ class LangChain4jTest {
   static final ObjectMapper JSON = new ObjectMapper();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
-  OpenAiServer server;
+  ChatCompletionsStub server;
   Sluice sluice;
 
   @AfterEach
@@ -62,7 +64,7 @@ class LangChain4jTest {
   }
 
   /** A route whose variant is LangChain4j's OpenAI model (its own retries off: Sluice retries). */
-  ChatModel routed(OpenAiServer s) {
+  ChatModel routed(ChatCompletionsStub s) {
     this.server = s;
     ChatModel openAi = OpenAiChatModel.builder().baseUrl(s.baseUrl()).apiKey("test-key").modelName("gpt-4o-mini").maxRetries(0)
         .timeout(Duration.ofSeconds(5)).build();
@@ -79,7 +81,7 @@ class LangChain4jTest {
 
   @Test
   void anAiServiceGetsRetriesUsageCostLabelsAndMetersFromOneBean() throws Exception {
-    ChatModel model = routed(new OpenAiServer(List.of(OpenAiServer.error(429), OpenAiServer.text("Open Settings, then Security.", 20, 8))));
+    ChatModel model = routed(new ChatCompletionsStub(List.of(ChatCompletionsStub.error(429), ChatCompletionsStub.text("Open Settings, then Security.", 20, 8))));
     Assistant assistant = AiServices.create(Assistant.class, model);
 
     String answer;
@@ -88,8 +90,8 @@ class LangChain4jTest {
     }
 
     assertThat(answer).isEqualTo("Open Settings, then Security.");
-    assertThat(server.requests).as("the 429 was retried by Sluice").hasSize(2);
-    JsonNode sent = JSON.readTree(server.requests.get(1));
+    assertThat(server.requests()).as("the 429 was retried by Sluice").hasSize(2);
+    JsonNode sent = JSON.readTree(server.requests().get(1));
     assertThat(sent.path("messages").get(0).path("content").asText()).as("the variant's system prompt").isEqualTo("You are a terse support agent.");
     assertThat(sent.path("model").asText()).isEqualTo("gpt-4o-mini");
     AuditEvent e = audit.get(0);
@@ -104,18 +106,18 @@ class LangChain4jTest {
 
   @Test
   void toolCallsGoBothWaysThroughSluice() throws Exception {
-    ChatModel model = routed(new OpenAiServer(List.of(OpenAiServer.toolCall("call_1", "lookupOrder", "{\"id\":\"A-17\"}"),
-        OpenAiServer.text("A-17 has shipped.", 70, 6))));
+    ChatModel model = routed(new ChatCompletionsStub(List.of(ChatCompletionsStub.toolCall("call_1", "lookupOrder", "{\"id\":\"A-17\"}"),
+        ChatCompletionsStub.text("A-17 has shipped.", 70, 6))));
     Orders orders = new Orders();
     Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(orders).build();
 
     assertThat(assistant.chat("Where is order A-17?")).isEqualTo("A-17 has shipped.");
     assertThat(orders.looked).containsExactly("A-17");
-    JsonNode first = JSON.readTree(server.requests.get(0));
+    JsonNode first = JSON.readTree(server.requests().get(0));
     assertThat(first.path("tools").get(0).path("function").path("name").asText()).isEqualTo("lookupOrder");
     assertThat(first.path("tools").get(0).path("function").path("parameters").path("properties").has("id"))
         .as("the tool's schema survives both translations").isTrue();
-    JsonNode second = JSON.readTree(server.requests.get(1)).path("messages");
+    JsonNode second = JSON.readTree(server.requests().get(1)).path("messages");
     JsonNode assistantTurn = second.get(second.size() - 2);
     assertThat(assistantTurn.path("tool_calls").get(0).path("id").asText()).isEqualTo("call_1");
     JsonNode toolTurn = second.get(second.size() - 1);
@@ -127,12 +129,12 @@ class LangChain4jTest {
 
   @Test
   void whenEveryAttemptFailsTheServiceSeesSluicesException() throws Exception {
-    ChatModel model = routed(new OpenAiServer(List.of(OpenAiServer.error(503))));
+    ChatModel model = routed(new ChatCompletionsStub(List.of(ChatCompletionsStub.error(503))));
     Assistant assistant = AiServices.create(Assistant.class, model);
 
     assertThatThrownBy(() -> assistant.chat("hello")).isInstanceOf(ModelCallException.class)
         .satisfies(t -> assertThat(((ModelCallException) t).kind()).isEqualTo(ModelCallException.Kind.SERVER_ERROR));
-    assertThat(server.requests).hasSize(3);
+    assertThat(server.requests()).hasSize(3);
     assertThat(audit.get(0).outcome()).isEqualTo("error");
   }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.langchain4j;
 
+import dev.sluice.testkit.ChatCompletionsStub;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -55,7 +57,7 @@ class StreamingTest {
 
   @Test
   void aLangChain4jStreamingModelIsAStreamingVariant() throws Exception {
-    try (OpenAiServer server = new OpenAiServer(List.of(OpenAiServer.error(503), OpenAiServer.stream("Open Settings, then Security.", 20, 7)))) {
+    try (ChatCompletionsStub server = new ChatCompletionsStub(List.of(ChatCompletionsStub.error(503), ChatCompletionsStub.stream("Open Settings, then Security.", 20, 7)))) {
       var chat = dev.langchain4j.model.openai.OpenAiChatModel.builder().baseUrl(server.baseUrl()).apiKey("k").modelName("gpt-4o-mini")
           .maxRetries(0).build();
       var streaming = dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder().baseUrl(server.baseUrl()).apiKey("k")
@@ -76,7 +78,7 @@ class StreamingTest {
       assertThat(texts.stream().filter(t -> !t.isEmpty()).count()).as("word by word, not one chunk").isGreaterThan(2);
       assertThat(done.attempts()).as("the 503 before the stream was retried").isEqualTo(2);
       assertThat(done.usage().outputTokens()).isPositive();
-      assertThat(server.requests.get(1)).containsPattern("\"stream\"\\s*:\\s*true");
+      assertThat(server.requests().get(1)).containsPattern("\"stream\"\\s*:\\s*true");
       sluice.close();
     }
   }

@@ -1,5 +1,7 @@
 package dev.sluice.springai;
 
+import dev.sluice.testkit.ChatCompletionsStub;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +48,7 @@ class SpringAiTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
   final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
-  OpenAiServer server;
+  ChatCompletionsStub server;
   Sluice sluice;
 
   @AfterEach
@@ -71,10 +73,10 @@ class SpringAiTest {
   }
 
   /** Spring AI's OpenAI model against the server, its own retries off (Sluice retries). */
-  ModelClient openAi(OpenAiServer s) {
+  ModelClient openAi(ChatCompletionsStub s) {
     this.server = s;
     OpenAiChatModel model = OpenAiChatModel.builder()
-        .openAiApi(OpenAiApi.builder().baseUrl("http://127.0.0.1:" + s.server.getAddress().getPort()).apiKey("test-key").build())
+        .openAiApi(OpenAiApi.builder().baseUrl("http://127.0.0.1:" + s.port()).apiKey("test-key").build())
         .defaultOptions(OpenAiChatOptions.builder().model("gpt-4o-mini").build())
         .retryTemplate(RetryTemplate.builder().maxAttempts(1).build())
         .build();
@@ -83,7 +85,7 @@ class SpringAiTest {
 
   @Test
   void aChatClientGetsRetriesUsageCostAndLabelsFromOneBean() throws Exception {
-    ChatClient chat = client(openAi(new OpenAiServer(List.of(OpenAiServer.error(503), OpenAiServer.text("Open Settings, then Security.", 20, 8)))));
+    ChatClient chat = client(openAi(new ChatCompletionsStub(List.of(ChatCompletionsStub.error(503), ChatCompletionsStub.text("Open Settings, then Security.", 20, 8)))));
 
     String answer;
     try (var bound = Subject.bind(Subject.builder().routingKey("user-42").tenant("acme").build())) {
@@ -91,7 +93,7 @@ class SpringAiTest {
     }
 
     assertThat(answer).isEqualTo("Open Settings, then Security.");
-    assertThat(server.requests).as("the 503 was retried by Sluice").hasSize(2);
+    assertThat(server.requests()).as("the 503 was retried by Sluice").hasSize(2);
     AuditEvent e = audit.get(0);
     assertThat(e.attempts()).isEqualTo(2);
     assertThat(e.usage()).containsEntry("input", 20L).containsEntry("output", 8L);
@@ -102,15 +104,15 @@ class SpringAiTest {
 
   @Test
   void toolsAreRunBySpringAiAndTheirResultsGoBackThroughTheRoute() throws Exception {
-    ChatClient chat = client(openAi(new OpenAiServer(List.of(OpenAiServer.toolCall("call_1", "lookupOrder", "{\"id\":\"A-17\"}"),
-        OpenAiServer.text("A-17 has shipped.", 70, 6)))));
+    ChatClient chat = client(openAi(new ChatCompletionsStub(List.of(ChatCompletionsStub.toolCall("call_1", "lookupOrder", "{\"id\":\"A-17\"}"),
+        ChatCompletionsStub.text("A-17 has shipped.", 70, 6)))));
     Orders orders = new Orders();
 
     assertThat(chat.prompt().user("Where is order A-17?").tools(orders).call().content()).isEqualTo("A-17 has shipped.");
     assertThat(orders.looked).containsExactly("A-17");
-    JsonNode first = JSON.readTree(server.requests.get(0));
+    JsonNode first = JSON.readTree(server.requests().get(0));
     assertThat(first.path("tools").get(0).path("function").path("name").asText()).isEqualTo("lookupOrder");
-    JsonNode second = JSON.readTree(server.requests.get(1)).path("messages");
+    JsonNode second = JSON.readTree(server.requests().get(1)).path("messages");
     JsonNode toolTurn = second.get(second.size() - 1);
     assertThat(toolTurn.path("role").asText()).isEqualTo("tool");
     assertThat(toolTurn.path("tool_call_id").asText()).isEqualTo("call_1");

@@ -1,0 +1,110 @@
+package dev.sluice.model;
+
+import dev.sluice.outcome.ModelCallException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link ModelClient} over a model whose SDK blocks (LangChain4j's and Spring AI's models, most
+ * vendor SDKs): each call runs on an executor, and cancelling the call (a timeout, the caller)
+ * interrupts its thread, which aborts the request of SDKs that honour interruption. Subclasses
+ * say how to call the model and how its exceptions map to {@link ModelCallException}s.
+ *
+ * <pre>{@code
+ * final class MyVendorClient extends BlockingModelClient {
+ *   MyVendorClient() { super("my-vendor"); }
+ *   protected ChatResponse call(ChatRequest request) { return translate(sdk.complete(translate(request))); }
+ *   protected ModelCallException failure(RuntimeException e) { return ...; }
+ * }
+ * }</pre>
+ */
+public abstract class BlockingModelClient implements ModelClient {
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  /** The default executor: daemon threads, made as calls need them, ended after a minute idle. */
+  private static final ExecutorService SHARED = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "sluice-blocking-model-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final String provider;
+  private final Executor executor;
+
+  /** Calls run on a shared pool of daemon threads. */
+  protected BlockingModelClient(String provider) {
+    this(provider, SHARED);
+  }
+
+  /** Calls run on the application's executor. */
+  protected BlockingModelClient(String provider, Executor executor) {
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  /** The model's answer to the request, blocking; throws what the SDK throws. */
+  protected abstract ChatResponse call(ChatRequest request);
+
+  /** What the SDK threw, as a model call failure of the matching kind (the provider's text kept out of the message). */
+  protected abstract ModelCallException failure(RuntimeException e);
+
+  /** The executor calls run on. */
+  protected Executor executor() {
+    return executor;
+  }
+
+  @Override
+  public String provider() {
+    return provider;
+  }
+
+  @Override
+  public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
+    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+    FutureTask<Void> task = new FutureTask<>(() -> {
+      try {
+        result.complete(call(request));
+      } catch (ModelCallException e) {
+        result.completeExceptionally(e);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(failure(e));
+      } catch (Throwable t) {
+        // Never leave the call waiting for an answer nobody will give.
+        result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0, provider + " model failed: " + t, null, t));
+      }
+      return null;
+    });
+    // Cancelling the call interrupts the model's thread.
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        task.cancel(true);
+      }
+    });
+    try {
+      executor.execute(task);
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
+          "the executor refused the call to " + provider + ": " + rejected, null, rejected));
+    }
+    return result;
+  }
+
+  /** Whether {@code e} or one of its causes is a {@code type}: for mapping wrapped I/O failures and interrupts. */
+  protected static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}
