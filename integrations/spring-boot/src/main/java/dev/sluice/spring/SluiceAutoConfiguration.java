@@ -3,6 +3,7 @@ package dev.sluice.spring;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.Sluice;
 import dev.sluice.config.ClientResolver;
+import dev.sluice.spring.internal.ChatModelBeans;
 import dev.sluice.config.RouteCustomizer;
 import dev.sluice.config.SluiceConfiguration;
 import dev.sluice.model.ModelClient;
@@ -28,7 +29,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * sluice.routes} and without a {@code Sluice} bean it does nothing.
  *
  * <p>Variants configured with {@code client: {ref: name}} use the {@link ModelClient} bean of that
- * name; {@link RouteCustomizer} beans add guardrails and hand-offs; {@link
+ * name, or the Spring AI or LangChain4j {@code ChatModel} bean of that name (wrapped, when
+ * {@code sluice-spring-ai} or {@code sluice-langchain4j} is on the class path); {@link RouteCustomizer} beans add guardrails and hand-offs; {@link
  * SluiceBuilderCustomizer} beans set the rest of the builder.
  */
 @AutoConfiguration(afterName = {
@@ -56,12 +58,19 @@ public class SluiceAutoConfiguration {
 
   private static ClientResolver clients(ListableBeanFactory beans) {
     return name -> {
+      Object bean;
       try {
-        return beans.getBean(name, ModelClient.class);
+        bean = beans.getBean(name);
       } catch (NoSuchBeanDefinitionException e) {
-        throw new InvalidConfigurationException("client.ref", name,
-            "the name of a ModelClient bean " + new TreeSet<>(List.of(beans.getBeanNamesForType(ModelClient.class))));
+        bean = null;
       }
+      ModelClient client = bean == null ? null : ChatModelBeans.client(bean);
+      if (client == null) {
+        throw new InvalidConfigurationException("client.ref", name, "the name of a ModelClient bean "
+            + new TreeSet<>(List.of(beans.getBeanNamesForType(ModelClient.class)))
+            + " (or of a Spring AI or LangChain4j ChatModel bean, with sluice-spring-ai or sluice-langchain4j on the class path)");
+      }
+      return client;
     };
   }
 }

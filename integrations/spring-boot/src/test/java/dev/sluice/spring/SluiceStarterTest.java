@@ -88,6 +88,39 @@ class SluiceStarterTest {
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Sluice.class).doesNotHaveBean(SluiceEndpoint.class));
   }
 
+  /** A Spring AI model bean, as Spring AI's auto-configuration would make one. */
+  static final class HouseChatModel implements org.springframework.ai.chat.model.ChatModel {
+    final List<org.springframework.ai.chat.prompt.Prompt> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public org.springframework.ai.chat.model.ChatResponse call(org.springframework.ai.chat.prompt.Prompt prompt) {
+      prompts.add(prompt);
+      return new org.springframework.ai.chat.model.ChatResponse(List.of(new org.springframework.ai.chat.model.Generation(
+          new org.springframework.ai.chat.messages.AssistantMessage("From Spring AI."))),
+          org.springframework.ai.chat.metadata.ChatResponseMetadata.builder().model("gpt-4o-mini")
+              .usage(new org.springframework.ai.chat.metadata.DefaultUsage(11, 4)).build());
+    }
+  }
+
+  @Test
+  void aVariantsClientMayBeASpringAiChatModelBean() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class))
+        .withBean("springAiModel", HouseChatModel.class)
+        .withBean(SimpleMeterRegistry.class)
+        .withPropertyValues("sluice.evaluate-every=0s", "sluice.routes[0].name=ask", "sluice.routes[0].variants[0].id=v1",
+            "sluice.routes[0].variants[0].model=gpt-4o-mini", "sluice.routes[0].variants[0].client.ref=springAiModel")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          Sluice sluice = context.getBean(Sluice.class);
+          var answer = sluice.call("ask", dev.sluice.model.ChatRequest.ofUser("hi"), dev.sluice.subject.Subject.of("u"));
+          assertThat(answer.text()).isEqualTo("From Spring AI.");
+          assertThat(answer.usage().inputTokens()).isEqualTo(11);
+          assertThat(sluice.route("ask").baseline().client().provider()).as("from the class: HouseChatModel").isEqualTo("house");
+          assertThat(context.getBean(HouseChatModel.class).prompts).hasSize(1);
+        });
+  }
+
   @Test
   void aMethodReturningAFluxStreamsThroughTheRoute() {
     runner.withBean(Beans.StreamingAssistant.class).run(context -> {
