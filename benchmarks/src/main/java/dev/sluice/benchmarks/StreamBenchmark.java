@@ -81,7 +81,10 @@ public class StreamBenchmark {
 
     @Override
     public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
-      return CompletableFuture.failedFuture(new UnsupportedOperationException("streams only"));
+      // The same answer whole: its text and the last chunk's usage.
+      StringBuilder text = new StringBuilder();
+      chunks.forEach(c -> text.append(c.text()));
+      return CompletableFuture.completedFuture(ChatResponse.of(text.toString(), TokenUsage.of(20, CHUNKS), "bench", "gpt-4o-mini"));
     }
 
     @Override

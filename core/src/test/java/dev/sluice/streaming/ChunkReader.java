@@ -43,6 +43,24 @@ public final class ChunkReader<T> implements Flow.Subscriber<T> {
   @Override
   public void onNext(T item) {
     items.add(item);
+    synchronized (this) {
+      notifyAll();
+    }
+  }
+
+  /** Waits (up to ten seconds) until at least {@code n} items have come; returns this. */
+  public synchronized ChunkReader<T> awaitItems(int n) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long left;
+    try {
+      while (items.size() < n && (left = end - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    return this;
   }
 
   @Override

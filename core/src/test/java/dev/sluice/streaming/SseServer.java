@@ -102,12 +102,35 @@ final class SseServer implements AutoCloseable {
   }
 
   /** Waits up to {@code millis} for every connection to be closed by the client; returns how many are still open. */
-  int awaitClosed(long millis) throws InterruptedException {
+  synchronized int awaitClosed(long millis) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (open.get() > 0 && System.nanoTime() < end) {
-      Thread.sleep(10);
+    long left;
+    while (open.get() > 0 && (left = end - System.nanoTime()) > 0) {
+      TimeUnit.NANOSECONDS.timedWait(this, left);
     }
     return open.get();
+  }
+
+  /**
+   * Waits until the server has got through no script step for {@code quietMillis} (it is blocked
+   * writing to a socket nobody reads, or done), at most {@code maxMillis}; returns the steps it got
+   * through.
+   */
+  synchronized int awaitQuiet(long quietMillis, long maxMillis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+    while (System.nanoTime() < end) {
+      int before = written.get();
+      TimeUnit.MILLISECONDS.timedWait(this, quietMillis);
+      if (written.get() == before) {
+        break;
+      }
+    }
+    return written.get();
+  }
+
+  /** Wakes whoever waits for the connections or the steps to change. */
+  private synchronized void changed() {
+    notifyAll();
   }
 
   private void accept() {
@@ -135,6 +158,7 @@ final class SseServer implements AutoCloseable {
           return;
         }
         written.incrementAndGet();
+        changed();
         script = script.subList(1, script.size());
       } else {
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
@@ -148,6 +172,7 @@ final class SseServer implements AutoCloseable {
           break;
         }
         written.incrementAndGet();
+        changed();
       }
       if (whole) {
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -157,6 +182,7 @@ final class SseServer implements AutoCloseable {
       // the client went away: that is what several tests want
     } finally {
       open.decrementAndGet();
+      changed();
     }
   }
 
@@ -202,13 +228,6 @@ final class SseServer implements AutoCloseable {
       out.write(b);
       out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      return true;
-    };
-  }
-
-  static Step sleep(long millis) {
-    return (out, socket) -> {
-      Thread.sleep(millis);
       return true;
     };
   }
