@@ -2,6 +2,9 @@ package dev.sluice.langchain4j;
 
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.sluice.Sluice;
+import dev.sluice.SluiceResponse;
+import dev.sluice.SluiceStream;
+import dev.sluice.langchain4j.internal.Messages;
 import dev.sluice.subject.Subject;
 import java.util.Objects;
 import java.util.function.Function;
@@ -14,9 +17,9 @@ import java.util.function.Function;
  */
 public abstract class RoutedModelBuilder<M> {
 
-  final Sluice sluice;
-  final String route;
-  Function<ChatRequest, Subject> subject = r -> Subject.bound().orElse(Subject.anonymous());
+  private final Sluice sluice;
+  private final String route;
+  private Function<ChatRequest, Subject> subject = r -> Subject.bound().orElse(Subject.anonymous());
 
   RoutedModelBuilder(Sluice sluice, String route) {
     Objects.requireNonNull(sluice, "sluice").route(Objects.requireNonNull(route, "route"));
@@ -32,4 +35,24 @@ public abstract class RoutedModelBuilder<M> {
 
   /** The model. */
   public abstract M build();
+
+  /** The route as the models call it. */
+  RouteCalls calls() {
+    return new RouteCalls(sluice, route, subject);
+  }
+
+  /** A LangChain4j request through the route, whole or streamed, for the subject the request is for. */
+  record RouteCalls(Sluice sluice, String route, Function<ChatRequest, Subject> subject) {
+    SluiceResponse call(ChatRequest request) {
+      return sluice.call(route, Messages.toSluice(request), who(request));
+    }
+
+    SluiceStream stream(ChatRequest request) {
+      return sluice.stream(route, Messages.toSluice(request), who(request));
+    }
+
+    private Subject who(ChatRequest request) {
+      return Objects.requireNonNull(subject.apply(request), "subject");
+    }
+  }
 }

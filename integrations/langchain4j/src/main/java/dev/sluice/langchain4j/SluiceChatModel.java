@@ -4,11 +4,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.sluice.Sluice;
-import dev.sluice.SluiceResponse;
 import dev.sluice.langchain4j.internal.Messages;
-import dev.sluice.subject.Subject;
-import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * A LangChain4j {@link ChatModel} that answers through a Sluice route: the route's rollout picks
@@ -33,14 +29,10 @@ import java.util.function.Function;
  */
 public final class SluiceChatModel implements ChatModel {
 
-  private final Sluice sluice;
-  private final String route;
-  private final Function<ChatRequest, Subject> subject;
+  private final RoutedModelBuilder.RouteCalls route;
 
-  private SluiceChatModel(Sluice sluice, String route, Function<ChatRequest, Subject> subject) {
-    this.sluice = sluice;
+  private SluiceChatModel(RoutedModelBuilder.RouteCalls route) {
     this.route = route;
-    this.subject = subject;
   }
 
   /** A model over {@code route} of {@code sluice}; the route must exist. */
@@ -48,19 +40,18 @@ public final class SluiceChatModel implements ChatModel {
     return new RoutedModelBuilder<>(sluice, route) {
       @Override
       public SluiceChatModel build() {
-        return new SluiceChatModel(this.sluice, this.route, this.subject);
+        return new SluiceChatModel(calls());
       }
     };
   }
 
   @Override
   public ChatResponse doChat(ChatRequest request) {
-    SluiceResponse response = sluice.call(route, Messages.toSluice(request), Objects.requireNonNull(subject.apply(request), "subject"));
-    return Messages.toLangChain4j(response);
+    return Messages.toLangChain4j(route.call(request));
   }
 
   @Override
   public String toString() {
-    return "SluiceChatModel[" + route + "]";
+    return "SluiceChatModel[" + route.route() + "]";
   }
 }

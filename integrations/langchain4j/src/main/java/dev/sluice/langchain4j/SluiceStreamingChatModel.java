@@ -7,10 +7,7 @@ import dev.sluice.Sluice;
 import dev.sluice.SluiceStream;
 import dev.sluice.langchain4j.internal.Messages;
 import dev.sluice.model.ChatChunk;
-import dev.sluice.subject.Subject;
-import java.util.Objects;
 import java.util.concurrent.Flow;
-import java.util.function.Function;
 
 /**
  * A LangChain4j {@link StreamingChatModel} that streams through a Sluice route: the same pipeline
@@ -28,14 +25,10 @@ import java.util.function.Function;
  */
 public final class SluiceStreamingChatModel implements StreamingChatModel {
 
-  private final Sluice sluice;
-  private final String route;
-  private final Function<ChatRequest, Subject> subject;
+  private final RoutedModelBuilder.RouteCalls route;
 
-  private SluiceStreamingChatModel(Sluice sluice, String route, Function<ChatRequest, Subject> subject) {
-    this.sluice = sluice;
+  private SluiceStreamingChatModel(RoutedModelBuilder.RouteCalls route) {
     this.route = route;
-    this.subject = subject;
   }
 
   /** A model over {@code route} of {@code sluice}; the route must exist. */
@@ -43,14 +36,14 @@ public final class SluiceStreamingChatModel implements StreamingChatModel {
     return new RoutedModelBuilder<>(sluice, route) {
       @Override
       public SluiceStreamingChatModel build() {
-        return new SluiceStreamingChatModel(this.sluice, this.route, this.subject);
+        return new SluiceStreamingChatModel(calls());
       }
     };
   }
 
   @Override
   public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
-    SluiceStream stream = sluice.stream(route, Messages.toSluice(request), Objects.requireNonNull(subject.apply(request), "subject"));
+    SluiceStream stream = route.stream(request);
     stream.subscribe(new Flow.Subscriber<ChatChunk>() {
       @Override
       public void onSubscribe(Flow.Subscription s) {
@@ -79,6 +72,6 @@ public final class SluiceStreamingChatModel implements StreamingChatModel {
 
   @Override
   public String toString() {
-    return "SluiceStreamingChatModel[" + route + "]";
+    return "SluiceStreamingChatModel[" + route.route() + "]";
   }
 }
