@@ -6,6 +6,8 @@
 module dev.sluice.core {
   requires transitive org.jspecify;
   requires transitive micrometer.core;
+  requires transitive micrometer.observation;
+  requires micrometer.commons;
   requires transitive com.fasterxml.jackson.databind;
   requires transitive io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.core;

@@ -94,7 +94,7 @@ public final class Sluice implements AutoCloseable {
   private Sluice(Builder b) {
     this.workers = Workers.of(b.executor, b.time);
     this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, b.callListeners,
-        workers);
+        workers, b.observations);
     this.gauges = new OwnedGauges(b.meters);
     this.breakers = new Breakers(b.time, gauges);
     this.shadowLauncher = ShadowLauncher.of(b.shadow, b.shadowExecutor);
@@ -450,6 +450,7 @@ public final class Sluice implements AutoCloseable {
     private final List<StepFactory> steps = new ArrayList<>();
     private TimeSource time = TimeSource.system();
     private MeterRegistry meters = Metrics.globalRegistry;
+    private io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.NOOP;
     private @Nullable PriceTable prices;
     private AuditSink audit = AuditSink.slf4j();
     private boolean auditText;
@@ -574,6 +575,16 @@ public final class Sluice implements AutoCloseable {
     /** Where meters go; default Micrometer's global registry. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meters = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Where the observations of calls and model requests go: with a tracing bridge (Micrometer
+     * Tracing to OpenTelemetry or Brave) each becomes a span with the GenAI attributes and the
+     * route, variant and version labels. Default none ({@code ObservationRegistry.NOOP}).
+     */
+    public Builder observationRegistry(io.micrometer.observation.ObservationRegistry registry) {
+      this.observations = Objects.requireNonNull(registry, "observationRegistry");
       return this;
     }
 

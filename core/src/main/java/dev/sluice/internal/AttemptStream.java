@@ -48,6 +48,8 @@ public final class AttemptStream extends CompletableFuture<ChatResponse> impleme
   static final int MAX_CHARS = 8 * 1024 * 1024;
 
   final VariantMeters meters;
+  /** The request's observation, set once before the stream begins. */
+  volatile io.micrometer.observation.Observation observation = io.micrometer.observation.Observation.NOOP;
   final long start;
   /** The call's usage when the attempt started: a body's whole calls through its client count there. */
   final TokenUsage usageBefore;

@@ -15,6 +15,16 @@ public final class MeterNames {
   public static final String RESPONSE_MODEL = "gen_ai.response.model";
   public static final String TOKEN_TYPE = "gen_ai.token.type";
   public static final String ERROR_TYPE = "error.type";
+  public static final String SERVER_ADDRESS = "server.address";
+  public static final String SERVER_PORT = "server.port";
+  public static final String REQUEST_STREAM = "gen_ai.request.stream";
+  public static final String REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens";
+  public static final String REQUEST_TEMPERATURE = "gen_ai.request.temperature";
+  public static final String REQUEST_TOP_P = "gen_ai.request.top_p";
+  public static final String REQUEST_SEED = "gen_ai.request.seed";
+  public static final String RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
+  public static final String USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
+  public static final String USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
 
   public static final String CALLS = "sluice.calls";
   public static final String CALL_DURATION = "sluice.call.duration";

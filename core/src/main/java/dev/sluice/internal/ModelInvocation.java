@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import dev.sluice.internal.guardrail.StreamWindow;
 import org.jspecify.annotations.Nullable;
+import io.micrometer.observation.Observation;
 import java.util.concurrent.CompletionStage;
 import dev.sluice.model.TokenUsage;
 import org.slf4j.Logger;
@@ -42,9 +43,12 @@ public final class ModelInvocation implements StateChain {
   private final StreamWindow.@Nullable Factory windows;
   private final Streamed streamed = new Streamed();
 
-  public ModelInvocation(RouteMeters meters, PriceTable prices, TimeSource time, CallMdc.Frames mdc, Executor executor,
+  private final CallObservations observations;
+
+  public ModelInvocation(RouteMeters meters, CallObservations observations, PriceTable prices, TimeSource time, CallMdc.Frames mdc, Executor executor,
       StreamWindow.@Nullable Factory windows) {
     this.mdc = mdc;
+    this.observations = observations;
     this.executor = executor;
     this.windows = windows;
     this.meters = meters;
@@ -73,7 +77,8 @@ public final class ModelInvocation implements StateChain {
   /** One streamed request: its chunks go to the caller as the call commits to them; the attempt ends with the whole answer. */
   private CompletionStage<ChatResponse> stream(CallState call, Variant variant, ChatRequest prepared, StreamOut out) {
     AttemptStream attempt = attemptStream(call, variant, prepared, out, false);
-    try (CallMdc ignored = CallMdc.open(call, mdc)) {
+    attempt.observation = observations.startAttempt(call, variant, prepared, true);
+    try (CallMdc ignored = CallMdc.open(call, mdc); Observation.Scope scope = attempt.observation.openScope()) {
       attempt.begin(variant.client().stream(prepared));
     } catch (SluiceException e) {
       attempt.fail(e);
@@ -103,6 +108,7 @@ public final class ModelInvocation implements StateChain {
       if (call.usage() != attempt.usageBefore) {
         SluiceException e = failure(call, failure);
         attempt.meters.recordModelFailure(errorType(e), time.nanoTime() - attempt.start);
+        CallObservations.failed(attempt.observation, errorType(e), e);
         return e;
       }
       return streamed.failed(call, attempt, 0, failure);
@@ -143,7 +149,9 @@ public final class ModelInvocation implements StateChain {
   private final class Streamed implements Stages.Handler<ChatResponse, AttemptStream> {
     @Override
     public ChatResponse answered(CallState call, AttemptStream attempt, long unused, ChatResponse response) {
-      return ModelInvocation.this.answered(call, attempt.meters.variant(), attempt.meters, response, time.nanoTime() - attempt.start);
+      ChatResponse r = ModelInvocation.this.answered(call, attempt.meters.variant(), attempt.meters, response, time.nanoTime() - attempt.start);
+      CallObservations.answered(attempt.observation, r);
+      return r;
     }
 
     @Override
@@ -156,6 +164,7 @@ public final class ModelInvocation implements StateChain {
         call.detail("stream_billed", "for the text received before the stream broke");
       }
       attempt.meters.recordModelFailure(errorType(e), nanos);
+      CallObservations.failed(attempt.observation, errorType(e), e);
       return e;
     }
   }
@@ -163,30 +172,37 @@ public final class ModelInvocation implements StateChain {
   /** One request to the variant's model, aborted with the attempt, counted on the call. */
   private CompletableFuture<ChatResponse> exchange(CallState call, Variant variant, ChatRequest prepared) {
     long start = time.nanoTime();
+    Exchange exchange = new Exchange(meters.of(variant), observations.startAttempt(call, variant, prepared, false));
     CompletableFuture<ChatResponse> answer;
-    try (CallMdc ignored = CallMdc.open(call, mdc)) {
+    try (CallMdc ignored = CallMdc.open(call, mdc); Observation.Scope scope = exchange.observation().openScope()) {
       answer = variant.client().chatAsync(prepared).toCompletableFuture();
     } catch (Throwable t) {
       answer = CompletableFuture.failedFuture(t);
     }
     call.inFlight(answer);
-    return Stages.handle(answer, call, meters.of(variant), start, exchanged).toCompletableFuture();
+    return Stages.handle(answer, call, exchange, start, exchanged).toCompletableFuture();
   }
 
   /** One request's answer counted on the call (usage, cost, GenAI meters), or its failure on the meters. */
-  private final class Exchanged implements Stages.Handler<ChatResponse, VariantMeters> {
+  private final class Exchanged implements Stages.Handler<ChatResponse, Exchange> {
     @Override
-    public ChatResponse answered(CallState call, VariantMeters vm, long start, ChatResponse response) {
-      return ModelInvocation.this.answered(call, vm.variant(), vm, response, time.nanoTime() - start);
+    public ChatResponse answered(CallState call, Exchange x, long start, ChatResponse response) {
+      ChatResponse r = ModelInvocation.this.answered(call, x.meters().variant(), x.meters(), response, time.nanoTime() - start);
+      CallObservations.answered(x.observation(), r);
+      return r;
     }
 
     @Override
-    public RuntimeException failed(CallState call, VariantMeters vm, long start, Throwable failure) {
+    public RuntimeException failed(CallState call, Exchange x, long start, Throwable failure) {
       SluiceException e = failure(call, failure);
-      vm.recordModelFailure(errorType(e), time.nanoTime() - start);
+      x.meters().recordModelFailure(errorType(e), time.nanoTime() - start);
+      CallObservations.failed(x.observation(), errorType(e), e);
       return e;
     }
   }
+
+  /** One request's meters and observation. */
+  private record Exchange(VariantMeters meters, Observation observation) {}
 
   /**
    * Counts an answer's usage and cost on the call and records its GenAI meters. Usage no request

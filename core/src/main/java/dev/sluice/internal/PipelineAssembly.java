@@ -38,7 +38,8 @@ public final class PipelineAssembly {
       RolloutControl rollout, ShadowPolicy shadow, ShadowLauncher launcher) {
     RouteMeters meters = new RouteMeters(env.meters(), route);
     CallMdc.Frames mdc = new CallMdc.Frames(route);
-    List<StateStepFactory> factories = new ArrayList<>(builtIn(meters, mdc, breakers, budgets, rollout, shadow, launcher));
+    CallObservations observations = new CallObservations(env.observations());
+    List<StateStepFactory> factories = new ArrayList<>(builtIn(meters, observations, mdc, breakers, budgets, rollout, shadow, launcher));
     for (StepFactory application : applicationSteps) {
       factories.add(new ApplicationStep(application));
     }
@@ -48,15 +49,15 @@ public final class PipelineAssembly {
       Optional<StateStep> step = f.create(route, env);
       step.ifPresent(steps::add);
     }
-    return new CallPipeline(route, steps, new ModelInvocation(meters, env.prices(), env.time(), mdc, env.executor(),
+    return new CallPipeline(route, steps, new ModelInvocation(meters, observations, env.prices(), env.time(), mdc, env.executor(),
         StreamWindow.factory(route, env.meters())));
   }
 
-  private static List<StateStepFactory> builtIn(RouteMeters meters, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,
+  private static List<StateStepFactory> builtIn(RouteMeters meters, CallObservations observations, CallMdc.Frames mdc, Breakers breakers, Budgets budgets, RolloutControl rollout,
       ShadowPolicy shadow, ShadowLauncher launcher) {
     return List.of(
         budgets.stepFactory(),
-        factory(Phase.RECORD, (route, env) -> new RecordStep(meters, env.time(), env.audit(), env.includeTextInAudit(), env.listeners(), mdc)),
+        factory(Phase.RECORD, (route, env) -> new RecordStep(meters, observations, env.time(), env.audit(), env.includeTextInAudit(), env.listeners(), mdc)),
         factory(Phase.RECORD, (route, env) -> new InputLimitStep(route)),
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
         factory(Phase.LABELS, (route, env) -> new LabelsStep(mdc)),

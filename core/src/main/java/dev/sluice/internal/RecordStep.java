@@ -42,9 +42,12 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
   private final List<CallListener> listeners;
   private final CallMdc.Frames mdc;
 
-  public RecordStep(RouteMeters meters, TimeSource time, AuditSink audit, boolean includeText, List<CallListener> listeners,
+  private final CallObservations observations;
+
+  public RecordStep(RouteMeters meters, CallObservations observations, TimeSource time, AuditSink audit, boolean includeText, List<CallListener> listeners,
       CallMdc.Frames mdc) {
     this.mdc = mdc;
+    this.observations = observations;
     this.meters = meters;
     this.time = time;
     this.audit = audit;
@@ -56,7 +59,8 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
   public CompletionStage<ChatResponse> apply(CallState call, StateChain next) {
     // The call's MDC from the start; the labels step adds the variant when it is assigned. A call
     // answered or failed at once (a full budget, a blocked prompt) is recorded while it is still set.
-    try (CallMdc ignored = CallMdc.open(call, mdc)) {
+    io.micrometer.observation.Observation observation = observations.startCall(call);
+    try (CallMdc ignored = CallMdc.open(call, mdc); io.micrometer.observation.Observation.Scope scope = observation.openScope()) {
       return Stages.after(next.proceed(call), call, mdc, 0, this);
     }
   }
@@ -82,6 +86,11 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
         meters.of(variant).recordCall(outcome, fallback == null ? MeterNames.NONE : fallback.kind(), latency, call.cost());
       } catch (RuntimeException e) {
         log.warn("could not record the meters of call {}", call.callId(), e);
+      }
+      try {
+        observations.stopCall(call, variant, outcome, fallback == null ? null : fallback.kind(), error);
+      } catch (RuntimeException e) {
+        log.warn("could not end the observation of call {}", call.callId(), e);
       }
       AuditEvent event = null;
       try {

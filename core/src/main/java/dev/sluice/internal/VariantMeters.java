@@ -47,12 +47,7 @@ public final class VariantMeters {
       t = t.and(e.getKey(), e.getValue());
     }
     this.base = t;
-    this.genAiBase = Tags.of(
-        OPERATION_NAME, "chat",
-        PROVIDER_NAME, variant.client().provider(),
-        REQUEST_MODEL, variant.model(),
-        ROUTE, route.name(),
-        VARIANT, variant.id());
+    this.genAiBase = genAiTags(route, variant);
     for (Outcome o : Outcome.values()) {
       if (o != Outcome.FALLBACK) {
         calls.put(o, callCounter(o, NONE));
@@ -63,6 +58,29 @@ public final class VariantMeters {
         .tags(base).register(registry);
     this.costUnknown = Counter.builder(COST_UNKNOWN).description("Calls whose cost is unknown: a model with no price")
         .tags(base).register(registry);
+  }
+
+  /**
+   * The GenAI attributes every model-call meter of a variant has: operation, provider, requested
+   * model, the server's address and port when its client names one, and Sluice's route and variant.
+   */
+  static Tags genAiTags(Route route, Variant variant) {
+    Tags t = Tags.of(
+        OPERATION_NAME, "chat",
+        PROVIDER_NAME, variant.client().provider(),
+        REQUEST_MODEL, variant.model(),
+        ROUTE, route.name(),
+        VARIANT, variant.id());
+    java.net.URI endpoint = variant.client().endpoint().orElse(null);
+    if (endpoint != null && endpoint.getHost() != null) {
+      t = t.and(SERVER_ADDRESS, endpoint.getHost()).and(SERVER_PORT, Integer.toString(port(endpoint)));
+    }
+    return t;
+  }
+
+  /** The endpoint's port, or its scheme's default one. */
+  static int port(java.net.URI endpoint) {
+    return endpoint.getPort() >= 0 ? endpoint.getPort() : "http".equalsIgnoreCase(endpoint.getScheme()) ? 80 : 443;
   }
 
   private Counter callCounter(Outcome outcome, String fallbackKind) {
@@ -99,7 +117,7 @@ public final class VariantMeters {
 
   /** A GenAI timer of this variant, registered on first use (Micrometer returns the same one if two threads race). */
   private Timer genAiTimer(String name, String description) {
-    return Timer.builder(name).description(description).tags(genAiBase).register(registry);
+    return Timer.builder(name).description(description).tags(genAiBase).serviceLevelObjectives(SECONDS_BUCKETS).register(registry);
   }
 
   /** The variant these meters are for. */
@@ -145,34 +163,51 @@ public final class VariantMeters {
   static final int RESPONSE_MODELS = 16;
   static final String OTHER = "other";
 
-  /** Records one model attempt that failed with this bounded error type. */
+  /**
+   * Records one model attempt that failed with this bounded error type. A failed attempt has an
+   * {@code error.type} and no {@code gen_ai.response.model} (there was no response), as the
+   * conventions ask: the same meter name then has two sets of tag keys, which Micrometer's
+   * Prometheus registry accepts from 1.17 on.
+   */
   public void recordModelFailure(String errorType, long nanos) {
-    failedCalls.computeIfAbsent(errorType, e -> operationTimer(NONE, e)).record(nanos, TimeUnit.NANOSECONDS);
+    failedCalls.computeIfAbsent(errorType, e -> operationTimer(genAiBase.and(ERROR_TYPE, e))).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   private ModelCallMeters modelCallMeters(String responseModel) {
     Tags t = genAiBase.and(RESPONSE_MODEL, responseModel);
-    return new ModelCallMeters(
-        operationTimer(responseModel, NONE),
-        tokenSummary(t, "input"),
-        tokenSummary(t, "output"));
+    return new ModelCallMeters(operationTimer(t), tokenSummary(t, "input"), tokenSummary(t, "output"));
   }
 
-  private Timer operationTimer(String responseModel, String errorType) {
+  private Timer operationTimer(Tags tags) {
     return Timer.builder(OPERATION_DURATION).description("GenAI operation duration")
-        .tags(genAiBase).tag(RESPONSE_MODEL, responseModel).tag(ERROR_TYPE, errorType).register(registry);
+        .tags(tags).serviceLevelObjectives(SECONDS_BUCKETS).register(registry);
   }
 
+  /**
+   * The token-usage histogram. No base unit: Micrometer would append it to the Prometheus name
+   * ({@code gen_ai_client_token_usage_tokens}); the conventions' unit {@code {token}} is an
+   * annotation, and the name the conventions give is {@code gen_ai_client_token_usage}.
+   */
   private DistributionSummary tokenSummary(Tags t, String type) {
-    return DistributionSummary.builder(TOKEN_USAGE).baseUnit("{token}").description("Measures number of input and output tokens used")
-        .tags(t).tag(TOKEN_TYPE, type).register(registry);
+    return DistributionSummary.builder(TOKEN_USAGE).description("Number of input and output tokens used, in tokens")
+        .tags(t).tag(TOKEN_TYPE, type).serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
   }
 
+  /** The conventions' bucket boundaries for durations, in seconds: 0.01 doubling to 81.92. */
+  static final java.time.Duration[] SECONDS_BUCKETS = java.util.stream.IntStream.range(0, 14)
+      .mapToObj(i -> java.time.Duration.ofMillis(10L << i)).toArray(java.time.Duration[]::new);
+
+  /** The conventions' bucket boundaries for token counts: 1 to 4^13, by powers of four. */
+  static final double[] TOKEN_BUCKETS = java.util.stream.IntStream.range(0, 14).mapToDouble(i -> Math.pow(4, i)).toArray();
+
+  /** An answer's meters; usage the provider did not report is not recorded (no 0 sample). */
   private record ModelCallMeters(Timer duration, DistributionSummary input, DistributionSummary output) {
     void record(ChatResponse r, long nanos) {
       duration.record(nanos, TimeUnit.NANOSECONDS);
-      input.record(r.usage().inputTokens());
-      output.record(r.usage().outputTokens());
+      if (r.usage().reported()) {
+        input.record(r.usage().inputTokens());
+        output.record(r.usage().outputTokens());
+      }
     }
   }
 }

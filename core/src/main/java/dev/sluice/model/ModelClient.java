@@ -24,6 +24,16 @@ public interface ModelClient {
   /** The provider's name as {@code gen_ai.provider.name}, e.g. {@code openai}, {@code simulated}. */
   String provider();
 
+  /**
+   * The server this client sends requests to, for the {@code server.address} and {@code server.port}
+   * attributes of meters and spans; empty (the default) for a model in this process or behind a
+   * client that does not say. Only the scheme, host and port are read: a path or user info is never
+   * recorded.
+   */
+  default java.util.Optional<java.net.URI> endpoint() {
+    return java.util.Optional.empty();
+  }
+
   /** Sends the request; completes with the answer or with a {@link SluiceException}. */
   CompletionStage<ChatResponse> chatAsync(ChatRequest request);
 

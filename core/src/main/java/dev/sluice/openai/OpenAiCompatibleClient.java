@@ -426,6 +426,11 @@ public final class OpenAiCompatibleClient implements ModelClient {
   }
 
   @Override
+  public java.util.Optional<URI> endpoint() {
+    return java.util.Optional.of(endpoint);
+  }
+
+  @Override
   public String toString() {
     return "OpenAiCompatibleClient[" + provider + " " + endpoint + "]";
   }

@@ -10,6 +10,7 @@ import dev.sluice.model.ModelClient;
 import dev.sluice.spring.internal.PropertyTree;
 import dev.sluice.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
 import java.util.TreeSet;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -24,7 +25,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Builds the {@link Sluice} bean from {@code sluice:} in {@code application.yml} (the schema of
  * {@link SluiceConfiguration}: routes, variants, policies, budgets, rollout notes), binds its
- * metrics to the application's {@link MeterRegistry}, and routes {@code @LlmRoute} methods of
+ * metrics to the application's {@link MeterRegistry} and observations (spans, with a tracing bridge)
+ * to its {@link ObservationRegistry}, and routes {@code @LlmRoute} methods of
  * beans. Backs off when the application defines its own {@code Sluice} bean; without {@code
  * sluice.routes} and without a {@code Sluice} bean it does nothing.
  *
@@ -35,17 +37,19 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
-    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"})
+    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration"})
 public class SluiceAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   @ConditionalOnProperty(prefix = "sluice", name = "routes[0].name")
   public Sluice sluice(ConfigurableEnvironment environment, ListableBeanFactory beans, ObjectProvider<MeterRegistry> registry,
-      ObjectProvider<RouteCustomizer> routeCustomizers, ObjectProvider<SluiceBuilderCustomizer> builderCustomizers) {
+      ObjectProvider<ObservationRegistry> observations, ObjectProvider<RouteCustomizer> routeCustomizers, ObjectProvider<SluiceBuilderCustomizer> builderCustomizers) {
     Sluice.Builder builder = SluiceConfiguration.fromTree(PropertyTree.read(environment, "sluice"), clients(beans),
         List.copyOf(routeCustomizers.orderedStream().toList()), TimeSource.system(), environment::getProperty);
     registry.ifAvailable(builder::meterRegistry);
+    observations.ifAvailable(builder::observationRegistry);
     builderCustomizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }

@@ -71,6 +71,27 @@ class SluiceStarterTest {
   }
 
   @Test
+  void callsAreObservedOnTheApplicationsObservationRegistry() {
+    java.util.List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.create();
+    observations.observationConfig().observationHandler(new io.micrometer.observation.ObservationHandler<>() {
+      @Override
+      public void onStop(io.micrometer.observation.Observation.Context context) {
+        observed.add(context.getName() + " " + context.getContextualName());
+      }
+
+      @Override
+      public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+        return true;
+      }
+    });
+    runner.withBean(io.micrometer.observation.ObservationRegistry.class, () -> observations).run(context -> {
+      context.getBean(Sluice.class).call("support-answer", ChatRequest.ofUser("How do I reset my password?"), Subject.of("u1"));
+      assertThat(observed).contains("sluice.call sluice support-answer").anyMatch(o -> o.startsWith("gen_ai.client.operation chat "));
+    });
+  }
+
+  @Test
   void itBacksOffWhenTheApplicationDefinesItsOwnSluice() {
     runner.withBean("mySluice", Sluice.class, () -> Sluice.builder()
             .route(dev.sluice.Route.builder("support-answer").baseline(dev.sluice.release.Variant.builder("mine")
