@@ -34,7 +34,7 @@ class BoundariesTest {
   /** The module a class was compiled in, from where it was read (a module's target folder or its jar). */
   static String module(JavaClass c) {
     String uri = c.getSource().map(s -> s.getUri().toString()).orElse("");
-    for (String m : List.of("core", "guardrails", "fallback", "testkit", "spring-boot-starter", "langchain4j", "openfeature", "spring-ai")) {
+    for (String m : List.of("core", "guardrails", "fallback", "testkit", "spring-boot-starter", "langchain4j", "openfeature", "spring-ai", "openai-java")) {
       if (uri.contains("/sluice-" + m + "-") || uri.contains("/" + m.replace("-starter", "") + "/target/")) {
         return m;
       }
@@ -50,7 +50,7 @@ class BoundariesTest {
   void everyLibraryModuleIsChecked() {
     Set<String> modules = new TreeSet<>();
     SLUICE.forEach(c -> modules.add(module(c)));
-    assertThat(modules).containsExactly("core", "fallback", "guardrails", "langchain4j", "openfeature", "spring-ai", "spring-boot-starter", "testkit");
+    assertThat(modules).containsExactly("core", "fallback", "guardrails", "langchain4j", "openai-java", "openfeature", "spring-ai", "spring-boot-starter", "testkit");
   }
 
   @Test
