@@ -90,7 +90,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
         .version(HttpClient.Version.HTTP_1_1)
         .build();
     this.headers = Map.copyOf(b.headers);
-    this.maxTokensField = b.maxTokensField;
+    this.maxTokensField = b.maxTokensField != null ? b.maxTokensField : "ollama".equals(b.provider) ? "max_tokens" : "max_completion_tokens";
     this.time = b.time;
     this.maxResponseBytes = b.maxResponseBytes;
     this.bodyHandler = BoundedBody.handler(b.maxResponseBytes, Math.min(b.maxResponseBytes, MAX_ERROR_BODY_BYTES), provider);
@@ -448,7 +448,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
     private @Nullable HttpClient http;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private String maxTokensField = "max_tokens";
+    private @Nullable String maxTokensField;
     private TimeSource time = TimeSource.system();
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
@@ -509,7 +509,12 @@ public final class OpenAiCompatibleClient implements ModelClient {
       return this;
     }
 
-    /** {@code max_tokens} (default, widest support) or {@code max_completion_tokens} (OpenAI's reasoning models). */
+    /**
+     * The field the output-token limit is sent in: {@code max_completion_tokens} (the default: the
+     * current name in OpenAI's API, the only one its reasoning models take; Azure OpenAI and most
+     * compatible servers read it too) or {@code max_tokens} (deprecated by OpenAI; the default
+     * for provider {@code ollama}, which documents only this one and ignores the other).
+     */
     public Builder maxTokensField(String field) {
       if (!field.equals("max_tokens") && !field.equals("max_completion_tokens")) {
         throw new InvalidConfigurationException("openai.maxTokensField", field, "max_tokens or max_completion_tokens");

@@ -110,7 +110,8 @@ class OpenAiCompatibleClientTest {
     assertThat(r.cost().usd()).isEqualByComparingTo("0.0000285");
     JsonNode sent = JSON.readTree(server.requestBodies.get(0));
     assertThat(sent.path("model").asText()).isEqualTo("gpt-4o-mini");
-    assertThat(sent.path("max_tokens").asInt()).isEqualTo(200);
+    assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(200);
+    assertThat(sent.has("max_tokens")).as("the deprecated name is not sent as well").isFalse();
     assertThat(sent.path("temperature").asDouble()).isEqualTo(0.3);
     assertThat(sent.path("messages").get(0).path("role").asText()).isEqualTo("user");
     assertThat(server.authHeaders.get(0)).isEqualTo("Bearer sk-test");
@@ -132,6 +133,16 @@ class OpenAiCompatibleClientTest {
     assertThat(sent.at("/response_format/json_schema/schema/type").asText()).isEqualTo("object");
     assertThat(sent.at("/tools/0/function/name").asText()).isEqualTo("lookup_order");
     assertThat(server.authHeaders.get(0)).isEqualTo("null");
+  }
+
+  @Test
+  void ollamaGetsTheOutputLimitInTheOnlyFieldItDocuments() throws Exception {
+    FaultServer server = server(List.of(), json(200, completion("ok", "stop", 1, 1, 0)));
+    OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).provider("ollama").build()
+        .chat(ChatRequest.builder().model("llama3.2").user("x").parameters(ModelParameters.builder().maxOutputTokens(64).build()).build());
+    JsonNode sent = JSON.readTree(server.requestBodies.get(0));
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(64);
+    assertThat(sent.has("max_completion_tokens")).isFalse();
   }
 
   @Test
