@@ -178,10 +178,32 @@ public final class SluiceConfiguration {
    */
   public static Sluice.Builder fromTree(JsonNode root, ClientResolver clients, List<RouteCustomizer> customizers, TimeSource time,
       Function<String, String> environment) {
-    return new SluiceConfiguration(Objects.requireNonNull(clients, "clients"), List.copyOf(customizers), time, environment).builder(root);
+    // A copy: field names spelled another way are renamed to the schema's as they are read.
+    JsonNode tree = root == null ? null : root.deepCopy();
+    return new SluiceConfiguration(Objects.requireNonNull(clients, "clients"), List.copyOf(customizers), time, environment).builder(tree);
   }
 
-  private Sluice.Builder builder(JsonNode root) {
+  /**
+   * The Sluice a configuration file describes, built: the file of {@link #read}, or a Spring Boot
+   * {@code application.yml} whose {@code sluice:} section holds it (the README's Spring YAML builds
+   * the same Sluice with or without Spring). Clients are the file's own ({@code simulated},
+   * {@code openai}, ...); {@code api_key_env} reads the process environment.
+   */
+  public static Sluice load(java.nio.file.Path file) throws IOException {
+    return load(file, ClientResolver.none());
+  }
+
+  /** The same, with {@code client: {ref: name}} resolved by {@code clients}. */
+  public static Sluice load(java.nio.file.Path file, ClientResolver clients) throws IOException {
+    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return read(in, clients).build();
+    }
+  }
+
+  private Sluice.Builder builder(@org.jspecify.annotations.Nullable JsonNode document) {
+    // An application.yml: Sluice's section, beside whatever else the application configures.
+    JsonNode root = document != null && document.isObject() && document.has("sluice") && !document.has("routes")
+        ? document.get("sluice") : document;
     if (root == null || !root.isObject()) {
       throw new InvalidConfigurationException("sluice configuration", "must be an object with routes");
     }

@@ -30,14 +30,52 @@ public final class ConfigNodes {
     return path.isEmpty() ? field : path + "." + field;
   }
 
-  /** Fails on the first field of {@code n} not in {@code known}, naming the {@code what} it is not a field of. */
+  /**
+   * Fails on the first field of {@code n} not in {@code known}, naming the {@code what} it is not a
+   * field of. A field spelled another way (kebab-case {@code max-attempts}, camelCase {@code
+   * maxAttempts}, or {@code maxattempts} as Spring reads {@code SLUICE_..._MAXATTEMPTS} from the
+   * environment) is renamed in place to the schema's snake_case spelling; the same field set twice
+   * under two spellings is a mistake.
+   */
   public static void onlyKnown(JsonNode n, Set<String> known, String path, String what) {
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!known.contains(f)) {
+    java.util.List<String> fields = new java.util.ArrayList<>();
+    n.fieldNames().forEachRemaining(fields::add);
+    for (String f : fields) {
+      if (known.contains(f)) {
+        continue;
+      }
+      String spelled = n instanceof com.fasterxml.jackson.databind.node.ObjectNode ? relaxed(f, known) : null;
+      if (spelled == null) {
         throw new InvalidConfigurationException(path(path, f), "is not a field of " + what + "; known fields: " + new TreeSet<>(known));
       }
+      if (n.has(spelled)) {
+        throw new InvalidConfigurationException(path(path, f), "is " + spelled + " spelled another way, and both are set");
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) n;
+      o.set(spelled, o.remove(f));
     }
+  }
+
+  /** The known field {@code f} is a spelling of, ignoring case, dashes and underscores; null if none. */
+  private static @Nullable String relaxed(String f, Set<String> known) {
+    String uniform = uniform(f);
+    for (String k : known) {
+      if (uniform(k).equals(uniform)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  private static String uniform(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length() && i < 256; i++) {
+      char c = name.charAt(i);
+      if (c != '-' && c != '_') {
+        b.append(Character.toLowerCase(c));
+      }
+    }
+    return b.toString();
   }
 
   /** The object at {@code field}, failing if it is there but not an object. */

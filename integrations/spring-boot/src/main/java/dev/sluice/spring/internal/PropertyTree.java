@@ -6,54 +6,60 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
 
 /**
  * The properties under a prefix as the tree Sluice's configuration reader takes: {@code
  * sluice.routes[0].rollout.stages[1].min-calls} becomes {@code routes[0].rollout.stages[1].min_calls}.
- * Values come from {@link ConfigurableEnvironment#getProperty}, so placeholders resolve and the
- * highest-precedence source wins. Kebab-case keys are read as the schema's snake_case, except
- * header names.
+ * Names are read as Spring Boot binds them ({@link ConfigurationPropertySources}), so an environment
+ * variable such as {@code SLUICE_ROUTES_0_RESILIENCE_MAXATTEMPTS} overrides {@code
+ * sluice.routes[0].resilience.max-attempts} of {@code application.yml}, list entries included; the
+ * highest-precedence source wins and placeholders resolve. Kebab-case keys are read as the
+ * schema's snake_case, except header names; other spellings (the environment's {@code maxattempts})
+ * the configuration reader matches to the schema's.
  */
 public final class PropertyTree {
 
-  private static final Pattern TOKEN = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)\\]");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private PropertyTree() {}
 
   public static ObjectNode read(ConfigurableEnvironment env, String prefix) {
-    Set<String> names = new TreeSet<>();
-    for (PropertySource<?> source : env.getPropertySources()) {
-      if (source instanceof EnumerablePropertySource<?> e) {
-        for (String name : e.getPropertyNames()) {
-          if (name.startsWith(prefix + ".")) {
-            names.add(name);
+    ConfigurationPropertyName root = ConfigurationPropertyName.of(prefix);
+    // Highest precedence first; a name set in two sources (in any spelling Spring treats as equal) keeps the first.
+    Map<ConfigurationPropertyName, Object> values = new LinkedHashMap<>();
+    for (ConfigurationPropertySource source : ConfigurationPropertySources.get(env)) {
+      if (source instanceof IterableConfigurationPropertySource iterable) {
+        iterable.filter(root::isAncestorOf).stream().forEach(name -> {
+          if (!values.containsKey(name)) {
+            ConfigurationProperty property = iterable.getConfigurationProperty(name);
+            if (property != null && property.getValue() != null) {
+              values.put(name, property.getValue());
+            }
           }
-        }
+        });
       }
     }
-    ObjectNode root = NODES.objectNode();
-    for (String name : names) {
-      String value = env.getProperty(name);
-      if (value != null) {
-        put(root, tokens(name.substring(prefix.length() + 1)), value);
-      }
-    }
-    return root;
+    ObjectNode tree = NODES.objectNode();
+    new TreeMap<>(values).forEach((name, value) -> put(tree, tokens(name, root.getNumberOfElements()),
+        env.resolvePlaceholders(String.valueOf(value))));
+    return tree;
   }
 
-  private static List<Object> tokens(String path) {
+  /** The name's elements after the prefix, as written (a header's case kept): keys as strings, list indexes as integers. */
+  private static List<Object> tokens(ConfigurationPropertyName name, int from) {
     List<Object> out = new ArrayList<>();
-    Matcher m = TOKEN.matcher(path);
-    while (m.find()) {
-      out.add(m.group(1) != null ? m.group(1) : (Object) Integer.valueOf(m.group(2)));
+    for (int i = from; i < name.getNumberOfElements(); i++) {
+      out.add(name.isNumericIndex(i) ? (Object) Integer.valueOf(name.getElement(i, ConfigurationPropertyName.Form.UNIFORM))
+          : name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
     }
     return out;
   }
