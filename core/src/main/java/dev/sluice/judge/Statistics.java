@@ -111,6 +111,6 @@ public final class Statistics {
     return (candidate - ec) * (candidate - ec) / ec + (baseline - eb) * (baseline - eb) / eb;
   }
 
-  /** Chi-square (1 dof) above which p < 0.001. */
+  /** Chi-square (1 dof) above which {@code p < 0.001}. */
   public static final double CHI2_P001 = 10.828;
 }

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Prompt-injection and jailbreak detection by heuristics: a case-insensitive phrase grammar that
- * lets filler words sit between the key words ("ignore <all of your> previous <safety>
+ * lets filler words sit between the key words ("ignore &lt;all of your&gt; previous &lt;safety&gt;
  * instructions"), chat-template markers, the DAN / developer-mode / persona families, role
  * overrides, policy-evasion phrasing, and a detector of gibberish adversarial suffixes (GCG).
  * Each family adds its weight once; a text scoring at least the threshold (default 1.0) is blocked.

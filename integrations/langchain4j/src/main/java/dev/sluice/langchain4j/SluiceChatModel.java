@@ -21,7 +21,7 @@ import dev.sluice.langchain4j.internal.Messages;
  * }
  * }</pre>
  *
- * <p><b>Who a call is for.</b> By default the subject bound with {@link Subject#bind} around the call
+ * <p><b>Who a call is for.</b> By default the subject bound with {@link dev.sluice.subject.Subject#bind} around the call
  * (anonymous without one: a rollout then buckets every call alike); or give a function of the
  * request with {@link RoutedModelBuilder#subject}. The request's model name is ignored: the route's variant
  * decides the model. Failures are Sluice's exceptions ({@code SluiceException} and its
