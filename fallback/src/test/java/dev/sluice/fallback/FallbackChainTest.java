@@ -96,7 +96,7 @@ class FallbackChainTest {
     });
     assertThat(registry.get("sluice.calls").tag("outcome", "fallback").tag("fallback", "backup_variant").counter().count()).isEqualTo(1);
     assertThat(registry.get("sluice.fallbacks").tag("kind", "backup_variant").tag("trigger", "model_error").counter().count()).isEqualTo(1);
-    assertThat(registry.get("gen_ai.client.operation.duration").tag("variant", "backup").tag("error.type", "none").timer().count()).isEqualTo(1);
+    assertThat(registry.get("gen_ai.client.operation.duration").tag("variant", "backup").tag("gen_ai.response.model", "gpt-4o-mini").timer().count()).isEqualTo(1);
     assertThat(events).singleElement().satisfies(e -> {
       assertThat(e.outcome()).isEqualTo("fallback");
       assertThat(e.fallback()).containsEntry("kind", "backup_variant");
