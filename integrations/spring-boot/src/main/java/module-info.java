@@ -14,6 +14,8 @@ module dev.sluice.spring {
   requires transitive spring.boot.actuator;
   requires transitive spring.boot.actuator.autoconfigure;
   requires static reactor.core;
+  requires static dev.sluice.springai;
+  requires static spring.ai.model;
   requires static org.reactivestreams;
 
   exports dev.sluice.spring;

@@ -46,7 +46,9 @@ public class SluiceAutoConfiguration {
   @ConditionalOnProperty(prefix = "sluice", name = "routes[0].name")
   public Sluice sluice(ConfigurableEnvironment environment, ListableBeanFactory beans, ObjectProvider<MeterRegistry> registry,
       ObjectProvider<ObservationRegistry> observations, ObjectProvider<RouteCustomizer> routeCustomizers, ObjectProvider<SluiceBuilderCustomizer> builderCustomizers) {
-    Sluice.Builder builder = SluiceConfiguration.fromTree(PropertyTree.read(environment, "sluice"), clients(beans),
+    com.fasterxml.jackson.databind.node.ObjectNode tree = PropertyTree.read(environment, "sluice");
+    tree.remove("spring_ai"); // the starter's own (SluiceSpringAiAutoConfiguration), not Sluice's schema
+    Sluice.Builder builder = SluiceConfiguration.fromTree(tree, clients(beans),
         List.copyOf(routeCustomizers.orderedStream().toList()), TimeSource.system(), environment::getProperty);
     registry.ifAvailable(builder::meterRegistry);
     observations.ifAvailable(builder::observationRegistry);

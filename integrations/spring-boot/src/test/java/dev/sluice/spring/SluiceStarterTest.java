@@ -44,7 +44,8 @@ class SluiceStarterTest {
   };
 
   final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceEndpointAutoConfiguration.class))
+      .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceEndpointAutoConfiguration.class,
+          SluiceSpringAiAutoConfiguration.class))
       .withInitializer(YAML)
       .withBean("houseModel", Beans.HouseModel.class)
       .withBean(SimpleMeterRegistry.class);
@@ -89,6 +90,23 @@ class SluiceStarterTest {
       context.getBean(Sluice.class).call("support-answer", ChatRequest.ofUser("How do I reset my password?"), Subject.of("u1"));
       assertThat(observed).contains("sluice.call sluice support-answer").anyMatch(o -> o.startsWith("gen_ai.client.operation chat "));
     });
+  }
+
+  @Test
+  void withARouteNamedTheStarterDeclaresThePrimarySpringAiChatModelOverIt() {
+    runner.withBean("vendorModel", HouseChatModel.class).withPropertyValues("sluice.spring-ai.route=support-answer").run(context -> {
+      assertThat(context).hasNotFailed();
+      org.springframework.ai.chat.model.ChatModel model = context.getBean(org.springframework.ai.chat.model.ChatModel.class);
+      assertThat(model).as("the primary ChatModel, beside the vendor's").isInstanceOf(dev.sluice.springai.SluiceSpringAiChatModel.class);
+      String answer;
+      try (var bound = Subject.bind(Subject.of("u1"))) {
+        answer = model.call("How do I reset my password?");
+      }
+      assertThat(answer).isEqualTo("Open Settings, then Security.");
+      assertThat(context.getBean(MeterRegistry.class).get("sluice.calls").tag("route", "support-answer").counters().stream()
+          .mapToDouble(c -> c.count()).sum()).isEqualTo(1);
+    });
+    runner.run(context -> assertThat(context).doesNotHaveBean(dev.sluice.springai.SluiceSpringAiChatModel.class));
   }
 
   @Test
