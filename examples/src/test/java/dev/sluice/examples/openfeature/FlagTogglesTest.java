@@ -20,6 +20,7 @@ class FlagTogglesTest {
     assertThat(run.audit()).filteredOn(e -> e.variant().equals("v8")).allSatisfy(e -> {
       assertThat(e.labels()).containsEntry("prompt_version", "support-v8");
       assertThat(e.costUsd()).isNotNull();
+      assertThat(e.usage().get("output")).isPositive();
     });
     assertThat(run.meters().get("sluice.calls").tag("outcome", "fallback").counter().count()).isEqualTo(4);
   }
