@@ -344,10 +344,10 @@ public final class RolloutControl {
   /**
    * Asks the stage gate for a verdict and acts on it: promote (if exposure is met), roll back, or
    * hold; past the stage's maximum duration applies the stage's action. Runs on a schedule and can
-   * be called at any time; does nothing while paused or rolled back.
+   * be called at any time; does nothing while paused (here, or by the toggle source) or rolled back.
    */
   public synchronized @Nullable Verdict evaluate() {
-    if (closed || plan == null || snapshot.state.rolledBack() || snapshot.state.paused()) {
+    if (closed || plan == null || snapshot.state.rolledBack() || snapshot.state.paused() || toggles.paused(route.name())) {
       return null;
     }
     Stage stage = Objects.requireNonNull(snapshot.stage);

@@ -22,6 +22,16 @@ public interface ToggleSource {
     return get(route);
   }
 
+  /**
+   * Whether something outside the process (a flag service) holds the route's rollout: while it does,
+   * the judge neither promotes nor rolls back, as with {@code RolloutControl.pause}, which is the
+   * local switch and is kept in the rollout's state. Called when the rollout is evaluated, not per
+   * call. The default: never.
+   */
+  default boolean paused(String route) {
+    return false;
+  }
+
   /** Sets the route's toggles. */
   void set(String route, Toggles toggles);
 }

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *       {@code fallback} (every call to the fallback chain), anything else or absent: off;
  *   <li>{@code sluice.support-answer.pin}, string: a variant id every call gets; empty or absent: none;
  *   <li>{@code sluice.support-answer.percent}, number 0 to 100: the candidate's share in place of the
- *       stage's; absent or negative: none.
+ *       stage's; absent or negative: none;
+ *   <li>{@code sluice.support-answer.pause}, boolean: true holds the rollout (the judge neither
+ *       promotes nor rolls back); absent or false: not held.
  * </ul>
  *
  * <p><b>Evaluation context</b>: the targeting key is the subject's routing key; each subject
@@ -107,6 +109,16 @@ public final class OpenFeatureToggleSource implements ToggleSource {
       log.warn("flag {} is {}; expected 0 to 100: ignored", key(route, "percent"), percent);
     }
     return t;
+  }
+
+  /**
+   * Whether flag {@code <prefix>.<route>.pause} (boolean) holds the rollout: the judge neither
+   * promotes nor rolls back while it is true. Evaluated when the rollout is evaluated, with an
+   * empty context (a rollout is not any one subject's); absent or a provider error: not held.
+   */
+  @Override
+  public boolean paused(String route) {
+    return client.getBooleanValue(key(route, "pause"), false, new MutableContext()) || local.paused(route);
   }
 
   private static MutableContext context(Subject subject) {

@@ -102,6 +102,25 @@ class OpenFeatureToggleSourceTest {
   }
 
   @Test
+  void aPauseFlagHoldsTheRolloutUntilItIsCleared() {
+    OpenFeatureAPI.getInstance().setProviderAndWait(domain, provider);
+    provider.updateFlag("sluice.r.pause", Flag.<Boolean>builder().variant("on", true).variant("off", false).defaultVariant("on").build());
+    sluice = Sluice.builder()
+        .route(Route.builder("r").baseline(variant("v1")).variant(variant("v2"))
+            .rollout(RolloutPlan.builder("r", "v2").stage(Stage.percent(50)).stage(Stage.full()).build()).build())
+        .toggleSource(OpenFeatureToggleSource.of(OpenFeatureAPI.getInstance().getClient(domain)))
+        .stageGate(p -> dev.sluice.rollout.Verdict.promote("every check passed"))
+        .meterRegistry(new SimpleMeterRegistry()).auditSink(e -> { }).build();
+
+    assertThat(sluice.rollout("r").evaluate()).as("held by the flag: no verdict acted on").isNull();
+    assertThat(sluice.rollout("r").state().stageIndex()).isZero();
+
+    provider.updateFlag("sluice.r.pause", Flag.<Boolean>builder().variant("on", true).variant("off", false).defaultVariant("off").build());
+    sluice.rollout("r").evaluate();
+    assertThat(sluice.rollout("r").state().stageIndex()).as("released: the promotion goes through").isEqualTo(1);
+  }
+
+  @Test
   void withoutFlagsTheLocalTogglesApplyAndAPinToAnUnknownVariantIsIgnored() {
     provider.updateFlag("sluice.r.percent", Flag.<Double>builder().variant("all", 100.0).defaultVariant("all").build());
     Sluice s = sluice();
