@@ -14,9 +14,8 @@ import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.sluice.model.ChatChunk;
+import dev.sluice.model.PushedChunks;
 import java.util.concurrent.Flow;
-import java.util.concurrent.SubmissionPublisher;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import dev.sluice.langchain4j.internal.Messages;
 import dev.sluice.model.ChatRequest;
@@ -95,80 +94,35 @@ public final class LangChain4jModelClient extends BlockingModelClient {
       return super.stream(request);
     }
     String requestModel = Objects.requireNonNullElse(request.model(), "unknown");
-    return subscriber -> {
-      SubmissionPublisher<ChatChunk> out = new SubmissionPublisher<>(executor(), STREAM_BUFFER);
-      AtomicBoolean cancelled = new AtomicBoolean();
-      out.subscribe(new Flow.Subscriber<ChatChunk>() {
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-          subscriber.onSubscribe(new Flow.Subscription() {
-            @Override
-            public void request(long n) {
-              subscription.request(n);
-            }
-
-            @Override
-            public void cancel() {
-              cancelled.set(true);
-              subscription.cancel();
-              out.close();
-            }
-          });
-        }
-
-        @Override
-        public void onNext(ChatChunk item) {
-          subscriber.onNext(item);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          subscriber.onError(t);
-        }
-
-        @Override
-        public void onComplete() {
-          subscriber.onComplete();
-        }
-      });
+    return PushedChunks.of(executor(), STREAM_BUFFER, sink -> {
       try {
         s.chat(Messages.toLangChain4j(request), new StreamingChatResponseHandler() {
           @Override
           public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-            if (cancelled.get()) {
+            if (sink.isCancelled() || (!partial.text().isEmpty() && !sink.push(ChatChunk.text(partial.text())))) {
               context.streamingHandle().cancel();
-              return;
-            }
-            if (!partial.text().isEmpty()) {
-              try {
-                out.submit(ChatChunk.text(partial.text()));
-              } catch (IllegalStateException closedByACancel) {
-                context.streamingHandle().cancel();
-              }
             }
           }
 
           @Override
           public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse complete) {
-            ChatResponse whole = Messages.toSluice(complete, provider(), requestModel);
-            ChatChunk all = ChatChunk.of(whole);
+            ChatChunk all = ChatChunk.of(Messages.toSluice(complete, provider(), requestModel));
             // The text came in the partials; the rest (tool calls, finish reason, usage) comes now.
-            if (!out.isClosed()) {
-              out.submit(new ChatChunk("", "", all.toolCalls(), all.finishReason(), all.usage(), all.responseModel()));
-              out.close();
+            if (sink.push(new ChatChunk("", "", all.toolCalls(), all.finishReason(), all.usage(), all.responseModel()))) {
+              sink.complete();
             }
           }
 
           @Override
           public void onError(Throwable error) {
-            out.closeExceptionally(error instanceof RuntimeException e ? failure(e)
+            sink.fail(error instanceof RuntimeException e ? failure(e)
                 : new ModelCallException(ModelCallException.Kind.OTHER, 0, "LangChain4j stream failed: " + error, null, error));
           }
         });
       } catch (RuntimeException e) {
-        out.closeExceptionally(failure(e));
+        sink.fail(failure(e));
       }
-    };
+    });
   }
 
   /** Chunks a LangChain4j stream may push ahead of its reader before its thread waits. */

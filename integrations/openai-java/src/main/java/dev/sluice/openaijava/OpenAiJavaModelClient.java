@@ -8,6 +8,7 @@ import dev.sluice.model.ChatChunk;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.ModelClient;
+import dev.sluice.model.PushedChunks;
 import dev.sluice.openaijava.internal.Failures;
 import dev.sluice.openaijava.internal.Requests;
 import dev.sluice.openaijava.internal.Responses;
@@ -21,9 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -135,96 +134,46 @@ public final class OpenAiJavaModelClient implements ModelClient {
    */
   @Override
   public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
-    return subscriber -> {
-      SubmissionPublisher<ChatChunk> out = new SubmissionPublisher<>(executor, STREAM_BUFFER);
-      AtomicReference<StreamResponse<ChatCompletionChunk>> open = new AtomicReference<>();
-      out.subscribe(new Relay(subscriber, () -> {
-        out.close();
-        StreamResponse<ChatCompletionChunk> s = open.getAndSet(null);
-        if (s != null) {
-          s.close();
-        }
-      }));
+    return PushedChunks.of(executor, STREAM_BUFFER, sink -> {
       try {
-        executor.execute(() -> read(request, out, open));
+        executor.execute(() -> read(request, sink));
       } catch (RuntimeException rejected) {
-        out.closeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
+        sink.fail(new ModelCallException(ModelCallException.Kind.OTHER, 0,
             "the executor refused the stream of " + provider + ": " + rejected, null, rejected));
       }
-    };
+    });
   }
 
-  /** Reads the SDK's stream into {@code out}, waiting while {@code out}'s buffer is full. */
-  private void read(ChatRequest request, SubmissionPublisher<ChatChunk> out,
-      AtomicReference<StreamResponse<ChatCompletionChunk>> open) {
+  /** Reads the SDK's stream into the sink, waiting while the reader is behind; a cancel closes the SDK's stream. */
+  private void read(ChatRequest request, PushedChunks.Sink sink) {
     boolean finished = false;
     try (StreamResponse<ChatCompletionChunk> response = client.chat().completions()
         .createStreaming(Requests.toStreamingParams(request))) {
-      open.set(response);
-      if (out.isClosed()) {
-        return;
-      }
+      sink.onCancel(response::close);
       try (Stream<ChatCompletionChunk> chunks = response.stream()) {
-        for (java.util.Iterator<ChatCompletionChunk> it = chunks.iterator(); it.hasNext() && !out.isClosed(); ) {
+        for (java.util.Iterator<ChatCompletionChunk> it = chunks.iterator(); it.hasNext(); ) {
           ChatChunk chunk = Responses.toSluice(it.next());
           finished |= chunk.finishReason() != null;
-          out.submit(chunk);
+          if (!sink.push(chunk)) {
+            return;
+          }
         }
       }
-      if (out.isClosed()) {
-        return;
-      }
-      if (!finished) {
-        out.closeExceptionally(new ModelCallException(ModelCallException.Kind.CONNECTION, 0,
-            "the " + provider + " stream ended without a finish reason", null, null));
+      if (finished) {
+        sink.complete();
       } else {
-        out.close();
+        sink.fail(new ModelCallException(ModelCallException.Kind.CONNECTION, 0,
+            "the " + provider + " stream ended without a finish reason", null, null));
       }
-    } catch (IllegalStateException closedByACancel) {
-      out.close();
     } catch (RuntimeException e) {
-      out.closeExceptionally(Failures.of(e, provider));
-    } finally {
-      open.set(null);
+      if (!sink.isCancelled()) {
+        sink.fail(Failures.of(e, provider));
+      }
     }
   }
 
   @Override
   public String toString() {
     return "OpenAiJavaModelClient[" + provider + "]";
-  }
-
-  /** Passes the SubmissionPublisher's signals on; a cancel from the reader also closes the SDK's stream. */
-  private record Relay(Flow.Subscriber<? super ChatChunk> subscriber, Runnable onCancel) implements Flow.Subscriber<ChatChunk> {
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      subscriber.onSubscribe(new Flow.Subscription() {
-        @Override
-        public void request(long n) {
-          subscription.request(n);
-        }
-
-        @Override
-        public void cancel() {
-          subscription.cancel();
-          onCancel.run();
-        }
-      });
-    }
-
-    @Override
-    public void onNext(ChatChunk item) {
-      subscriber.onNext(item);
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-      subscriber.onError(throwable);
-    }
-
-    @Override
-    public void onComplete() {
-      subscriber.onComplete();
-    }
   }
 }
