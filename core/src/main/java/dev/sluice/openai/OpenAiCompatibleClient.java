@@ -65,6 +65,8 @@ public final class OpenAiCompatibleClient implements ModelClient {
   private final HttpClient http;
   private final Map<String, String> headers;
   private final String maxTokensField;
+  private final boolean blockingSend;
+  private final java.util.concurrent.Executor executor;
   private final TimeSource time;
   private final HttpResponse.BodyHandler<byte[]> bodyHandler;
   private final long maxResponseBytes;
@@ -90,6 +92,8 @@ public final class OpenAiCompatibleClient implements ModelClient {
         .version(HttpClient.Version.HTTP_1_1)
         .build();
     this.headers = Map.copyOf(b.headers);
+    this.blockingSend = b.asyncSend != null ? !b.asyncSend : java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() <= 1;
+    this.executor = b.executor != null ? b.executor : SendThreads.SHARED;
     this.maxTokensField = b.maxTokensField != null ? b.maxTokensField : "ollama".equals(b.provider) ? "max_tokens" : "max_completion_tokens";
     this.time = b.time;
     this.maxResponseBytes = b.maxResponseBytes;
@@ -115,6 +119,9 @@ public final class OpenAiCompatibleClient implements ModelClient {
     } catch (ModelCallException e) {
       return CompletableFuture.failedFuture(e);
     }
+    if (blockingSend) {
+      return sendOnExecutor(http, model);
+    }
     CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(http, bodyHandler);
     CompletableFuture<ChatResponse> result = exchange.handle((response, failure) -> {
       if (failure != null) {
@@ -128,6 +135,40 @@ public final class OpenAiCompatibleClient implements ModelClient {
         exchange.cancel(true);
       }
     });
+    return result;
+  }
+
+  /**
+   * One exchange with the JDK client's blocking {@code send}, on a thread of {@link #executor}:
+   * its {@code sendAsync} hands every answer to {@code CompletableFuture}'s default executor, which
+   * on a host where the common pool has one thread (two CPUs or fewer) starts a new thread per
+   * call; {@code send} does not. Cancelling the result interrupts the thread, and the JDK client
+   * cancels the exchange of an interrupted {@code send}.
+   */
+  private CompletableFuture<ChatResponse> sendOnExecutor(HttpRequest request, String model) {
+    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+    java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+      try {
+        result.complete(toResponse(this.http.send(request, bodyHandler), model));
+      } catch (InterruptedException e) {
+        result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
+            "the call to " + provider + " was cancelled", null, e));
+      } catch (Throwable t) {
+        result.completeExceptionally(toException(t));
+      }
+      return null;
+    });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        task.cancel(true);
+      }
+    });
+    try {
+      executor.execute(task);
+    } catch (RuntimeException rejected) {
+      result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
+          "the executor refused the call to " + provider + ": " + rejected, null, rejected));
+    }
     return result;
   }
 
@@ -412,8 +453,11 @@ public final class OpenAiCompatibleClient implements ModelClient {
 
   private ModelCallException toException(Throwable failure) {
     Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (t instanceof ModelCallException m) {
-      return m;
+    // The JDK's send() wraps what a body subscriber threw (a too-large body, say) in an IOException.
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ModelCallException m) {
+        return m;
+      }
     }
     if (t instanceof java.net.http.HttpTimeoutException) {
       return new ModelCallException(ModelCallException.Kind.ATTEMPT_TIMEOUT, 0, provider + " timed out: " + t.getMessage(), null, t);
@@ -446,6 +490,8 @@ public final class OpenAiCompatibleClient implements ModelClient {
     private @Nullable String apiVersion;
     private String provider = "openai";
     private @Nullable HttpClient http;
+    private java.util.concurrent.@Nullable Executor executor;
+    private @Nullable Boolean asyncSend;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private final Map<String, String> headers = new LinkedHashMap<>();
     private @Nullable String maxTokensField;
@@ -494,6 +540,28 @@ public final class OpenAiCompatibleClient implements ModelClient {
     }
 
     /** Your own HttpClient (proxy, TLS, executor). */
+    /**
+     * Where whole calls wait for their answer (the JDK client's blocking {@code send}, one thread
+     * per call in flight); default a shared pool of daemon threads that end after a minute idle.
+     * Give a bounded pool to cap the threads, or a virtual-thread executor on Java 21.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Whether whole calls use the JDK client's {@code sendAsync} (no thread waits per call in
+     * flight) or its blocking {@code send} on {@link #executor} (a thread waits per call). By
+     * default: {@code send} where the common pool has a single thread (hosts of two CPUs or fewer),
+     * because there {@code sendAsync} starts a new thread for every answer (3 to 4 times fewer calls
+     * per second on loopback: docs/BENCHMARKS.md), and {@code sendAsync} elsewhere.
+     */
+    public Builder asyncSend(boolean async) {
+      this.asyncSend = async;
+      return this;
+    }
+
     public Builder httpClient(HttpClient http) {
       this.http = http;
       return this;

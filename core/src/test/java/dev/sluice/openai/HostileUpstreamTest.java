@@ -40,6 +40,11 @@ import org.junit.jupiter.api.Test;
  */
 class HostileUpstreamTest {
 
+  /** Whole calls with the JDK's blocking send on the client's executor; {@link HostileUpstreamAsyncTest} runs every test with sendAsync. */
+  OpenAiCompatibleClient.Builder builder() {
+    return OpenAiCompatibleClient.builder().asyncSend(false);
+  }
+
   static final String SECRET_PROMPT = "my card is 4111 1111 1111 1111 and my name is Alice Example";
 
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -100,7 +105,7 @@ class HostileUpstreamTest {
   void anEndlessBodyIsCutOffAtTheDefaultLimitAndNotRetried() throws Exception {
     AtomicLong written = new AtomicLong();
     FaultServer.Raw server = endless(written);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).build();
 
     assertThatThrownBy(() -> call(sluice(client, 3), prompt()))
         .isInstanceOfSatisfying(ModelCallException.class, e -> {
@@ -118,7 +123,7 @@ class HostileUpstreamTest {
   void aSmallerLimitIsEnforcedWhileReading() throws Exception {
     AtomicLong written = new AtomicLong();
     FaultServer.Raw server = endless(written);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).maxResponseBytes(64 * 1024).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).maxResponseBytes(64 * 1024).build();
     assertThatThrownBy(() -> call(sluice(client, 1), prompt()))
         .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
   }
@@ -128,7 +133,7 @@ class HostileUpstreamTest {
     String big = completion("x".repeat(200_000), "stop", 10, 10, 0);
     FaultServer server = new FaultServer(List.of(), json(200, big));
     servers.add(server);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).maxResponseBytes(64 * 1024).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).maxResponseBytes(64 * 1024).build();
     assertThatThrownBy(() -> call(sluice(client, 1), prompt()))
         .isInstanceOfSatisfying(ModelCallException.class, e -> {
           assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE);
@@ -140,7 +145,7 @@ class HostileUpstreamTest {
   void anAnswerUnderTheLimitIsRead() throws Exception {
     FaultServer server = new FaultServer(List.of(), json(200, completion("y".repeat(50_000), "stop", 10, 10, 0)));
     servers.add(server);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).maxResponseBytes(64 * 1024).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).maxResponseBytes(64 * 1024).build();
     assertThat(call(sluice(client, 1), prompt()).text()).hasSize(50_000);
   }
 
@@ -154,7 +159,7 @@ class HostileUpstreamTest {
     String error = "{\"error\":{\"message\":\"Invalid request: '" + SECRET_PROMPT + "' is not allowed\",\"code\":\"invalid_prompt\"}}";
     FaultServer server = new FaultServer(List.of(), json(400, error));
     servers.add(server);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).build();
     assertThatThrownBy(() -> call(sluice(client, 1), prompt()))
         .isInstanceOfSatisfying(ModelCallException.class, e -> {
           assertThat(e.getMessage()).doesNotContain("4111").doesNotContain("Alice").contains("HTTP 400").contains("invalid_prompt");
@@ -185,7 +190,7 @@ class HostileUpstreamTest {
       }
     });
     servers.add(server);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).build();
     assertThatThrownBy(() -> call(sluice(client, 1), prompt()))
         .isInstanceOfSatisfying(ModelCallException.class, e -> {
           assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
@@ -200,7 +205,7 @@ class HostileUpstreamTest {
         + "\"refusal\":\"I can't help with that.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7}}";
     FaultServer server = new FaultServer(List.of(), json(200, refusal));
     servers.add(server);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).build();
     SluiceResponse r = call(sluice(client, 3), prompt());
     assertThat(r.outcome()).isEqualTo(Outcome.REFUSED);
     assertThat(r.text()).isEqualTo("I can't help with that.");
@@ -217,7 +222,7 @@ class HostileUpstreamTest {
     String missing = "{\"model\":\"gpt-4o-mini\",\"choices\":[{\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}";
     FaultServer server = new FaultServer(List.of(json(200, negative)), json(200, missing));
     servers.add(server);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).build();
     Sluice s = sluice(client, 1);
     SluiceResponse first = call(s, prompt());
     assertThat(first.chatResponse().usage()).isEqualTo(TokenUsage.UNKNOWN);
@@ -229,7 +234,7 @@ class HostileUpstreamTest {
   void moreStopSequencesThanTheApiAcceptsAreRefusedBeforeSending() throws Exception {
     FaultServer server = new FaultServer(List.of(), json(200, completion("ok", "stop", 1, 1, 0)));
     servers.add(server);
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).build();
+    OpenAiCompatibleClient client = builder().baseUrl(server.baseUrl()).build();
     ChatRequest fiveStops = ChatRequest.builder().user("hi")
         .parameters(ModelParameters.builder().stop(List.of("a", "b", "c", "d", "e")).build()).build();
     assertThatThrownBy(() -> call(sluice(client, 3), fiveStops))

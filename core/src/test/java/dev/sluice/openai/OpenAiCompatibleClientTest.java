@@ -295,14 +295,19 @@ class OpenAiCompatibleClientTest {
     assertThat(modelCalls("bad_output")).isEqualTo(1);
   }
 
-  @Test
-  void aStormOfTimeoutsLeavesNoThreadRunningAndAbortsEveryRequest() throws Exception {
+  /** Both ways of sending a whole call: the JDK's sendAsync, and its blocking send on the client's executor. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "asyncSend={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aStormOfTimeoutsLeavesNoThreadRunningAndAbortsEveryRequest(boolean asyncSend) throws Exception {
     FaultServer.Raw server = raw(FaultServer.Raw::neverAnswer);
     java.util.concurrent.ThreadPoolExecutor clientThreads = new java.util.concurrent.ThreadPoolExecutor(
         0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>());
+    java.util.concurrent.ThreadPoolExecutor sendThreads = new java.util.concurrent.ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>());
     java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(clientThreads)
         .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).httpClient(http).build();
+    OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(server.baseUrl()).httpClient(http)
+        .asyncSend(asyncSend).executor(sendThreads).build();
     Sluice s = Sluice.builder()
         .route(Route.builder("r").baseline(Variant.builder("v1").client(client).model("gpt-4o-mini").build())
             .resilience(ResiliencePolicy.builder().maxAttempts(1).attemptTimeout(Duration.ofMillis(200))
@@ -333,6 +338,15 @@ class OpenAiCompatibleClientTest {
     assertThat(clientThreads.awaitTermination(10, TimeUnit.SECONDS)).as("no client thread still working").isTrue();
     assertThat(clientThreads.getActiveCount()).isZero();
     assertThat(clientThreads.getPoolSize()).as("client threads left after the storm").isZero();
+    // A blocking send waits on a thread of the client's executor per call in flight; every one was
+    // interrupted by its timeout, and none is still waiting.
+    if (asyncSend) {
+      assertThat(sendThreads.getLargestPoolSize()).as("send threads").isZero();
+    } else {
+      assertThat(sendThreads.getLargestPoolSize()).as("send threads (reused once a call timed out)").isBetween(1, n);
+    }
+    sendThreads.shutdown();
+    assertThat(sendThreads.awaitTermination(10, TimeUnit.SECONDS)).as("no send thread still waiting").isTrue();
     assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("sluice-timer")).count())
         .isLessThanOrEqualTo(1);
     assertThat(calls("timeout")).isEqualTo(n);
