@@ -38,6 +38,10 @@ public class GuardrailBenchmark {
   @Param({"invisible_text", "pii", "secrets", "prompt_injection"})
   public String guardrail;
 
+  /** The prompt's size in KB: the 1 KB support message, repeated (growth with size is what to watch). */
+  @Param({"1"})
+  public int kilobytes;
+
   private InputGuardrail check;
   private String text;
   private CallContext call;
@@ -46,7 +50,7 @@ public class GuardrailBenchmark {
   public void setUp() {
     check = Map.<String, InputGuardrail>of("invisible_text", new InvisibleText(), "pii", Pii.redacting(), "secrets", Secrets.redacting(),
         "prompt_injection", new PromptInjection()).get(guardrail);
-    text = CallOverheadBenchmark.kilobytePrompt();
+    text = CallOverheadBenchmark.kilobytePrompt().repeat(kilobytes);
     Route route = Route.builder("support").baseline(Variant.builder("v1").client(SimulatedModelClient.builder().build())
         .model("gpt-4o-mini").build()).build();
     call = route.detachedCall(ChatRequest.ofUser(text), Subject.of("u"));

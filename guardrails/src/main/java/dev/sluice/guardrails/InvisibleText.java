@@ -32,8 +32,22 @@ public final class InvisibleText implements InputGuardrail {
     return "invisible-text";
   }
 
+  /**
+   * Text below U+00A0 (ASCII and the C1 controls) is already NFKC and has no invisible character
+   * (controls are Cc, not Cf): it passes after one scan, without normalising or copying it.
+   */
   @Override
   public GuardrailResult check(String text, CallContext call) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0xA0) {
+        return checkNormalized(text);
+      }
+    }
+    return GuardrailResult.pass();
+  }
+
+  /** The full check: NFKC, then every code point's category. */
+  GuardrailResult checkNormalized(String text) {
     String normalized = Normalizer.normalize(text, Normalizer.Form.NFKC);
     StringBuilder out = new StringBuilder(normalized.length());
     int removed = 0;
