@@ -2,12 +2,10 @@ package dev.sluice.model;
 
 import dev.sluice.outcome.ModelCallException;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,33 +64,10 @@ public abstract class BlockingModelClient implements ModelClient {
 
   @Override
   public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
-    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-    FutureTask<Void> task = new FutureTask<>(() -> {
-      try {
-        result.complete(call(request));
-      } catch (ModelCallException e) {
-        result.completeExceptionally(e);
-      } catch (RuntimeException e) {
-        result.completeExceptionally(failure(e));
-      } catch (Throwable t) {
-        // Never leave the call waiting for an answer nobody will give.
-        result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0, provider + " model failed: " + t, null, t));
-      }
-      return null;
-    });
     // Cancelling the call interrupts the model's thread.
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        task.cancel(true);
-      }
-    });
-    try {
-      executor.execute(task);
-    } catch (RuntimeException rejected) {
-      result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
-          "the executor refused the call to " + provider + ": " + rejected, null, rejected));
-    }
-    return result;
+    return dev.sluice.internal.WaitingCall.on(executor, provider, () -> call(request), t -> t instanceof ModelCallException m ? m
+        : t instanceof RuntimeException e ? failure(e)
+        : new ModelCallException(ModelCallException.Kind.OTHER, 0, provider + " model failed: " + t, null, t));
   }
 
   /** Whether {@code e} or one of its causes is a {@code type}: for mapping wrapped I/O failures and interrupts. */

@@ -146,30 +146,10 @@ public final class OpenAiCompatibleClient implements ModelClient {
    * cancels the exchange of an interrupted {@code send}.
    */
   private CompletableFuture<ChatResponse> sendOnExecutor(HttpRequest request, String model) {
-    CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-    java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
-      try {
-        result.complete(toResponse(this.http.send(request, bodyHandler), model));
-      } catch (InterruptedException e) {
-        result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
-            "the call to " + provider + " was cancelled", null, e));
-      } catch (Throwable t) {
-        result.completeExceptionally(toException(t));
-      }
-      return null;
-    });
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        task.cancel(true);
-      }
-    });
-    try {
-      executor.execute(task);
-    } catch (RuntimeException rejected) {
-      result.completeExceptionally(new ModelCallException(ModelCallException.Kind.OTHER, 0,
-          "the executor refused the call to " + provider + ": " + rejected, null, rejected));
-    }
-    return result;
+    return dev.sluice.internal.WaitingCall.on(executor, provider, () -> toResponse(this.http.send(request, bodyHandler), model),
+        t -> t instanceof InterruptedException e
+            ? new ModelCallException(ModelCallException.Kind.OTHER, 0, "the call to " + provider + " was cancelled", null, e)
+            : toException(t));
   }
 
   /**
