@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * java -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.EndToEnd --upstream-ms 0 --seconds 5 --rounds 3 --concurrency 1,32
  * </pre>
  *
- * The CPU column is the whole process's (the mock server's included, the same for every row), so
+ * With {@code --serve-only true} it only runs the mock server and prints its base URL; another
+ * run with {@code --base-url URL} drives it from a separate process, so the CPU column is the
+ * driver's alone. Otherwise the CPU column is the whole process's (the mock server's included, the same for every row), so
  * the difference from the {@code jdk} row is what the client or Sluice adds.
  */
 public final class EndToEnd {
@@ -103,6 +105,15 @@ public final class EndToEnd {
     });
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    if (opts.containsKey("--serve-only")) {
+      // The mock server alone, for a driver in another process (--base-url): its CPU is then not the driver's.
+      System.out.println(base);
+      new java.util.concurrent.CountDownLatch(1).await();
+    }
+    if (opts.containsKey("--base-url")) {
+      server.stop(0);
+      base = opts.get("--base-url");
+    }
 
     HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     OpenAiCompatibleClient client = OpenAiCompatibleClient.builder().baseUrl(base).apiKey("sk-bench").build();
