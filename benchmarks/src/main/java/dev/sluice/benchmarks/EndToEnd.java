@@ -151,8 +151,8 @@ public final class EndToEnd {
 
     System.out.printf(Locale.ROOT, "upstream %d ms, %d s measured after %d s warm-up, %d CPUs, Java %s%n", upstreamMs, seconds, warmup,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    System.out.printf(Locale.ROOT, "%-18s %5s %10s %9s %9s %12s   (median of %d interleaved rounds)%n", "row", "conc", "calls/s",
-        "p50 us", "p99 us", "cpu us/call", rounds);
+    System.out.printf(Locale.ROOT, "%-18s %5s %10s %9s %9s %12s %14s   (median of %d interleaved rounds)%n", "row", "conc", "calls/s",
+        "p50 us", "p99 us", "cpu us/call", "threads/1k", rounds);
     for (int concurrency : concurrencies) {
       Map<String, List<Result>> results = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
@@ -165,8 +165,9 @@ public final class EndToEnd {
           results.computeIfAbsent(row, k -> new ArrayList<>()).add(run(caller, concurrency, seconds));
         }
       }
-      results.forEach((row, rs) -> System.out.printf(Locale.ROOT, "%-18s %5d %10.0f %9.0f %9.0f %12.1f%n", row, concurrency,
-          median(rs, Result::perSecond), median(rs, Result::p50Micros), median(rs, Result::p99Micros), median(rs, Result::cpuMicrosPerCall)));
+      results.forEach((row, rs) -> System.out.printf(Locale.ROOT, "%-18s %5d %10.0f %9.0f %9.0f %12.1f %14.1f%n", row, concurrency,
+          median(rs, Result::perSecond), median(rs, Result::p50Micros), median(rs, Result::p99Micros), median(rs, Result::cpuMicrosPerCall),
+          median(rs, Result::threadsPerThousandCalls)));
     }
     plain.close();
     guarded.close();
@@ -195,7 +196,11 @@ public final class EndToEnd {
         .build();
   }
 
-  record Result(long calls, double seconds, long[] latencies, long cpuNanos) {
+  record Result(long calls, double seconds, long[] latencies, long cpuNanos, long threadsStarted) {
+    double threadsPerThousandCalls() {
+      return calls == 0 ? 0 : threadsStarted * 1000.0 / calls;
+    }
+
     double perSecond() {
       return calls / seconds;
     }
@@ -243,6 +248,7 @@ public final class EndToEnd {
     }
     com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
+    long threads0 = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
     long t0 = System.nanoTime();
     threads.forEach(Thread::start);
     Thread.sleep(seconds * 1000L);
@@ -252,6 +258,7 @@ public final class EndToEnd {
     }
     long elapsed = System.nanoTime() - t0;
     long cpu = os.getProcessCpuTime() - cpu0;
+    long threadsStarted = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threads0 - concurrency;
     if (failure[0] != null) {
       throw new IllegalStateException("a call failed", failure[0]);
     }
@@ -266,7 +273,7 @@ public final class EndToEnd {
       at += counts[t];
     }
     Arrays.sort(all);
-    return new Result(total, elapsed / 1e9, all, cpu);
+    return new Result(total, elapsed / 1e9, all, cpu, threadsStarted);
   }
 
   private EndToEnd() {}
