@@ -206,7 +206,7 @@ class GenAiTelemetryTest {
   }
 
   @Test
-  void everyGenAiMeterAndSpanAttributeIsOneTheConventionsName() throws Exception {
+  void everyGenAiMeterAndSpanAttributeIsOneOfTheConventionsNames() throws Exception {
     FaultServer server = server(List.of(json(429, "{}"), json(200, OK)), GenAiTelemetryTest::streamedAnswer);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     SimpleTracer tracer = new SimpleTracer();
