@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * concurrency. Not JMH: a closed-loop driver, threads each making one call after another.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.EndToEnd --upstream-ms 0 --seconds 5 --rounds 3 --concurrency 1,32
+ * java -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.EndToEnd --upstream-ms 0 --seconds 5 --rounds 3 --concurrency 1,32 --json e2e.json
  * </pre>
  *
  * With {@code --serve-only true} it only runs the mock server and prints its base URL; another
@@ -153,6 +153,7 @@ public final class EndToEnd {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     System.out.printf(Locale.ROOT, "%-18s %5s %10s %9s %9s %12s %14s   (median of %d interleaved rounds)%n", "row", "conc", "calls/s",
         "p50 us", "p99 us", "cpu us/call", "threads/1k", rounds);
+    com.fasterxml.jackson.databind.node.ArrayNode json = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
     for (int concurrency : concurrencies) {
       Map<String, List<Result>> results = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
@@ -168,6 +169,21 @@ public final class EndToEnd {
       results.forEach((row, rs) -> System.out.printf(Locale.ROOT, "%-18s %5d %10.0f %9.0f %9.0f %12.1f %14.1f%n", row, concurrency,
           median(rs, Result::perSecond), median(rs, Result::p50Micros), median(rs, Result::p99Micros), median(rs, Result::cpuMicrosPerCall),
           median(rs, Result::threadsPerThousandCalls)));
+      results.forEach((row, rs) -> {
+        var r = json.addObject().put("row", row).put("concurrency", concurrency).put("upstreamMs", upstreamMs)
+            .put("callsPerSecond", median(rs, Result::perSecond)).put("p50Micros", median(rs, Result::p50Micros))
+            .put("p99Micros", median(rs, Result::p99Micros)).put("cpuMicrosPerCall", median(rs, Result::cpuMicrosPerCall))
+            .put("threadsPerThousandCalls", median(rs, Result::threadsPerThousandCalls));
+        var each = r.putArray("rounds");
+        for (Result x : rs) {
+          each.addObject().put("calls", x.calls()).put("seconds", x.seconds()).put("callsPerSecond", x.perSecond())
+              .put("p50Micros", x.p50Micros()).put("p99Micros", x.p99Micros()).put("cpuMicrosPerCall", x.cpuMicrosPerCall())
+              .put("threadsPerThousandCalls", x.threadsPerThousandCalls());
+        }
+      });
+    }
+    if (opts.containsKey("--json")) {
+      new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(new java.io.File(opts.get("--json")), json);
     }
     plain.close();
     guarded.close();
