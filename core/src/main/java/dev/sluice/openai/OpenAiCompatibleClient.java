@@ -534,7 +534,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
      * Whether whole calls use the JDK client's {@code sendAsync} (no thread waits per call in
      * flight) or its blocking {@code send} on {@link #executor} (a thread waits per call). By
      * default: {@code send} where the common pool has a single thread (hosts of two CPUs or fewer),
-     * because there {@code sendAsync} starts a new thread for every answer (3 to 4 times fewer calls
+     * because there {@code sendAsync} starts a new thread for every answer (2.6 to 3.3 times fewer calls
      * per second on loopback: docs/BENCHMARKS.md), and {@code sendAsync} elsewhere.
      */
     public Builder asyncSend(boolean async) {
