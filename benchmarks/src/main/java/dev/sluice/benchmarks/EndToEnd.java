@@ -47,7 +47,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * java -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.EndToEnd --upstream-ms 0 --seconds 5 --rounds 3 --concurrency 1,32 --json e2e.json
  * </pre>
  *
- * With {@code --serve-only true} it only runs the mock server and prints its base URL; another
+ * With {@code --gateway http://127.0.0.1:8787/v1} it adds a {@code gateway} row: the same blocking
+ * POST sent through an AI gateway (Portkey's headers) to the mock server; {@code --gateway-pid}
+ * adds the gateway process's CPU to that row's (the other rows' figures then include the idle
+ * gateway's, close to nothing). With {@code --serve-only true} it only runs the mock server and prints its base URL; another
  * run with {@code --base-url URL} drives it from a separate process, so the CPU column is the
  * driver's alone. Otherwise the CPU column is the whole process's (the mock server's included, the same for every row), so
  * the difference from the {@code jdk} row is what the client or Sluice adds.
@@ -143,6 +146,21 @@ public final class EndToEnd {
         throw new IllegalStateException("HTTP " + r.statusCode());
       }
     });
+    if (opts.containsKey("--gateway")) {
+      // A gateway hop (e.g. Portkey's, started with npx): the same blocking POST, sent to the gateway, which
+      // forwards it to the mock server. Its process's CPU is added when --gateway-pid names it.
+      URI viaGateway = URI.create(opts.get("--gateway") + "/chat/completions");
+      String upstream = base;
+      callers.put("gateway", () -> {
+        HttpResponse<byte[]> r = jdk.send(HttpRequest.newBuilder(viaGateway).header("Content-Type", "application/json")
+            .header("Authorization", "Bearer sk-bench").header("x-portkey-provider", "openai").header("x-portkey-custom-host", upstream)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+          throw new IllegalStateException("HTTP " + r.statusCode() + " from the gateway");
+        }
+      });
+      gatewayPid = opts.containsKey("--gateway-pid") ? Long.parseLong(opts.get("--gateway-pid")) : -1;
+    }
     callers.put("client", () -> client.chatAsync(request).toCompletableFuture().join());
     OpenAiCompatibleClient asyncClient = OpenAiCompatibleClient.builder().baseUrl(base).apiKey("sk-bench").asyncSend(true).build();
     callers.put("client-async", () -> asyncClient.chatAsync(request).toCompletableFuture().join());
@@ -190,6 +208,23 @@ public final class EndToEnd {
     server.stop(0);
     delays.shutdownNow();
     System.exit(0);
+  }
+
+  /** The gateway process's CPU (user + system) from /proc, when its pid was given; 0 otherwise. */
+  static long gatewayPid = -1;
+
+  static long gatewayCpuNanos() {
+    if (gatewayPid < 0) {
+      return 0;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + gatewayPid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+      return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read the CPU time of process " + gatewayPid, e);
+    }
   }
 
   static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
@@ -263,7 +298,7 @@ public final class EndToEnd {
       }, "driver-" + t));
     }
     com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpu0 = os.getProcessCpuTime();
+    long cpu0 = os.getProcessCpuTime() + gatewayCpuNanos();
     long threads0 = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
     long t0 = System.nanoTime();
     threads.forEach(Thread::start);
@@ -273,7 +308,7 @@ public final class EndToEnd {
       t.join();
     }
     long elapsed = System.nanoTime() - t0;
-    long cpu = os.getProcessCpuTime() - cpu0;
+    long cpu = os.getProcessCpuTime() + gatewayCpuNanos() - cpu0;
     long threadsStarted = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threads0 - concurrency;
     if (failure[0] != null) {
       throw new IllegalStateException("a call failed", failure[0]);
