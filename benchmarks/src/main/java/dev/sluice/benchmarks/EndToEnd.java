@@ -34,7 +34,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * End to end on 127.0.0.1: a mock chat-completions server (answering at once, or after a fixed
@@ -275,7 +277,8 @@ public final class EndToEnd {
     List<long[]> perThread = new ArrayList<>();
     int[] counts = new int[concurrency];
     List<Thread> threads = new ArrayList<>();
-    Throwable[] failure = new Throwable[1];
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch failed = new CountDownLatch(1);
     for (int t = 0; t < concurrency; t++) {
       long[] lat = new long[2_000_000];
       perThread.add(lat);
@@ -287,7 +290,8 @@ public final class EndToEnd {
           try {
             caller.call();
           } catch (Throwable e) {
-            failure[0] = e;
+            failure.compareAndSet(null, e);
+            failed.countDown();
             return;
           }
           if (n < lat.length) {
@@ -302,7 +306,8 @@ public final class EndToEnd {
     long threads0 = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
     long t0 = System.nanoTime();
     threads.forEach(Thread::start);
-    Thread.sleep(seconds * 1000L);
+    // The measurement window; a failed call ends it at once.
+    failed.await(seconds, TimeUnit.SECONDS);
     stop.set(true);
     for (Thread t : threads) {
       t.join();
@@ -310,8 +315,8 @@ public final class EndToEnd {
     long elapsed = System.nanoTime() - t0;
     long cpu = os.getProcessCpuTime() + gatewayCpuNanos() - cpu0;
     long threadsStarted = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threads0 - concurrency;
-    if (failure[0] != null) {
-      throw new IllegalStateException("a call failed", failure[0]);
+    if (failure.get() != null) {
+      throw new IllegalStateException("a call failed", failure.get());
     }
     long total = 0;
     for (int c : counts) {

@@ -4,9 +4,6 @@ import dev.sluice.outcome.ModelCallException;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link ModelClient} over a model whose SDK blocks (LangChain4j's and Spring AI's models, most
@@ -24,20 +21,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public abstract class BlockingModelClient implements ModelClient {
 
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  /** The default executor: daemon threads, made as calls need them, ended after a minute idle. */
-  private static final ExecutorService SHARED = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "sluice-blocking-model-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
-
   private final String provider;
   private final Executor executor;
 
-  /** Calls run on a shared pool of daemon threads. */
+  /** Calls run on the {@linkplain #waitingThreads() shared pool of daemon threads}. */
   protected BlockingModelClient(String provider) {
-    this(provider, SHARED);
+    this(provider, waitingThreads());
+  }
+
+  /**
+   * The pool Sluice's clients wait on by default, for integrations that block or read a stream on a
+   * thread: daemon threads, made as calls need them (one per call in flight, which a route's
+   * bulkheads bound), ended after a minute idle.
+   */
+  public static Executor waitingThreads() {
+    return dev.sluice.internal.DaemonPool.WAITING;
   }
 
   /** Calls run on the application's executor. */

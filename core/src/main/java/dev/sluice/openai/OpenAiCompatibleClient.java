@@ -93,7 +93,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
         .build();
     this.headers = Map.copyOf(b.headers);
     this.blockingSend = b.asyncSend != null ? !b.asyncSend : java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() <= 1;
-    this.executor = b.executor != null ? b.executor : SendThreads.SHARED;
+    this.executor = b.executor != null ? b.executor : dev.sluice.internal.DaemonPool.WAITING;
     this.maxTokensField = b.maxTokensField != null ? b.maxTokensField : "ollama".equals(b.provider) ? "max_tokens" : "max_completion_tokens";
     this.time = b.time;
     this.maxResponseBytes = b.maxResponseBytes;

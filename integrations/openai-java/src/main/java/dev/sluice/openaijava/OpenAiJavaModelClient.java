@@ -4,6 +4,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.sluice.model.BlockingModelClient;
 import dev.sluice.model.ChatChunk;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
@@ -19,10 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -46,7 +44,7 @@ import java.util.stream.Stream;
  * ends Sluice's attempt at once, but the SDK cannot abort its HTTP request from the future it
  * returns: set the SDK's {@code timeout} no longer than the route's attempt timeout so abandoned
  * requests end too. Streamed calls read the SDK's stream on a thread of the executor (by default
- * daemon threads that end when idle), at most {@value #STREAM_BUFFER} chunks ahead of the reader;
+ * {@link BlockingModelClient#waitingThreads()}), at most {@value #STREAM_BUFFER} chunks ahead of the reader;
  * cancelling closes the SDK's stream, which aborts its connection.
  *
  * <p>The SDK reads response bodies without a size limit; for an upstream that is not trusted,
@@ -56,13 +54,6 @@ public final class OpenAiJavaModelClient implements ModelClient {
 
   /** Chunks read ahead of a slow reader before the reading thread waits. */
   static final int STREAM_BUFFER = 64;
-
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ExecutorService SHARED = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "sluice-openai-java-stream-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
 
   private final OpenAIClient client;
   private final String provider;
@@ -78,7 +69,7 @@ public final class OpenAiJavaModelClient implements ModelClient {
 
   /** The SDK's client, reported as provider {@code openai}. */
   public static OpenAiJavaModelClient of(OpenAIClient client) {
-    return new OpenAiJavaModelClient(client, "openai", SHARED, Optional.empty());
+    return new OpenAiJavaModelClient(client, "openai", BlockingModelClient.waitingThreads(), Optional.empty());
   }
 
   /**

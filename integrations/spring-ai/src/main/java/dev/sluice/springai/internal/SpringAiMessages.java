@@ -163,8 +163,12 @@ public final class SpringAiMessages {
     return new Prompt(messages, o.build());
   }
 
-  /** A tool Sluice describes but does not run here: the caller runs it and sends the result back. */
-  private record DefinitionOnly(ToolDefinition tool) implements ToolCallback {
+  /**
+   * A tool Sluice describes but does not run here: the prompt's options turn Spring AI's internal
+   * tool execution off, so the model's tool calls come back in the answer for Sluice's caller to
+   * run. Spring AI takes tool definitions only as callbacks; this one refuses to be called.
+   */
+  record DefinitionOnly(ToolDefinition tool) implements ToolCallback {
     @Override
     public org.springframework.ai.tool.definition.ToolDefinition getToolDefinition() {
       return org.springframework.ai.tool.definition.ToolDefinition.builder().name(tool.name()).description(tool.description())
@@ -173,7 +177,8 @@ public final class SpringAiMessages {
 
     @Override
     public String call(String toolInput) {
-      throw new UnsupportedOperationException("tool " + tool.name() + " is run by Sluice's caller, not by the model client");
+      throw new IllegalStateException("tool " + tool.name() + " was called inside the Spring AI model, but Sluice turned internal "
+          + "tool execution off: the tool call goes back to Sluice's caller, who runs it");
     }
   }
 
