@@ -107,6 +107,13 @@ class SluiceStarterTest {
           .mapToDouble(c -> c.count()).sum()).isEqualTo(1);
     });
     runner.run(context -> assertThat(context).doesNotHaveBean(dev.sluice.springai.SluiceSpringAiChatModel.class));
+    try (Sluice own = Sluice.builder().route(dev.sluice.Route.builder("r").baseline(dev.sluice.release.Variant.builder("v")
+            .client(SimulatedModelClient.builder().build()).model("m").build()).build())
+        .meterRegistry(new SimpleMeterRegistry()).build()) {
+      var routed = dev.sluice.springai.SluiceSpringAiChatModel.builder(own, "r").build();
+      assertThatThrownBy(() -> dev.sluice.spring.internal.ChatModelBeans.client(routed))
+          .as("a variant cannot be Sluice's own model over a route").hasMessageContaining("vendor's model bean");
+    }
   }
 
   @Test

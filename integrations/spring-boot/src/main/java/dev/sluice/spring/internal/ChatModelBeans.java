@@ -47,6 +47,12 @@ public final class ChatModelBeans {
     if (bean instanceof ModelClient c) {
       return c;
     }
+    String type = bean.getClass().getName();
+    if (type.equals("dev.sluice.springai.SluiceSpringAiChatModel") || type.equals("dev.sluice.langchain4j.SluiceChatModel")) {
+      // A route's own model as one of its variants would call itself until the deadline.
+      throw new dev.sluice.outcome.InvalidConfigurationException("client.ref", bean.getClass().getSimpleName(),
+          "the vendor's model bean (e.g. openAiChatModel); this one is Sluice's own model over a route");
+    }
     for (Adapter a : ADAPTERS) {
       if (a.modelType().isInstance(bean)) {
         try {
