@@ -4,6 +4,7 @@ import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.InputGuardrail;
 import dev.sluice.pipeline.CallContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import com.google.re2j.Pattern;
@@ -23,60 +24,246 @@ import org.jspecify.annotations.Nullable;
 public final class PromptInjection implements InputGuardrail {
 
   /**
-   * One family of cues and its weight. {@code anchors} are literals at least one of which every
-   * match contains, so a text with none of them skips the pattern (most texts, most patterns):
-   * {@code String.indexOf} is far cheaper than trying every alternative at every position.
+   * One family of cues and its weight: the alternatives of {@link #pattern} as {@link Rule}s.
+   * {@code pattern} is the whole family, searched for from every position: the reference
+   * {@code InjectionAnchorsTest} holds the anchored search to.
    */
-  record Cue(String family, List<String> anchors, double weight, Pattern pattern) {
+  record Cue(String family, double weight, List<Rule> rules, Pattern pattern) {}
 
-    boolean matches(String lower) {
-      for (String a : anchors) {
-        if (lower.contains(a)) {
-          return pattern.matcher(lower).find();
-        }
+  /**
+   * One alternative of a cue. Every match starts with one of {@code starts} ({@code \b} and
+   * {@code ^} in front of it still see the character before) and contains one of {@code needs}
+   * (when there are any), so the pattern is tried only where the anchor automaton found a start,
+   * anchored there, and only in a text that holds a needed literal: the text is read once by the
+   * automaton, and by the pattern only a few characters at each start. A start written {@code ^##}
+   * begins its match at the line start before it when only white space lies between.
+   */
+  record Rule(List<String> starts, List<String> needs, String regex, Pattern atStart, Pattern afterOneCharacter) {
+
+    /** Whether a match starts at {@code start} of the folded text (negative: nowhere). */
+    boolean matchesAt(FoldedText text, int start) {
+      if (start < 0) {
+        return false;
       }
-      return false;
+      if (start == 0) {
+        return atStart.matcher(text).lookingAt();
+      }
+      // The character in front is read, not matched, so \b and ^ see it as a search would.
+      return afterOneCharacter.matcher(text.from(start - 1)).lookingAt();
     }
   }
+
+  /** Marks a start whose match begins at the line start before it, only white space between. */
+  private static final String AT_LINE_START = "^";
 
   private static final String GAP = "(?:[\\w'’,-]+\\s+){0,4}?";
 
   static final List<Cue> CUES = List.of(
-      cue("override", List.of("ignore", "disregard", "forget", "override", "bypass", "skip"), 1.0, "\\b(?:ignore|disregard|forget|override|bypass|skip)\\s+" + GAP
-          + "(?:previous|prior|above|earlier|preceding|all|any|your|the|those|these|initial|original)\\s+" + GAP
-          + "(?:instructions?|rules|guidelines|prompts?|directives|programming|restrictions|policies|constraints|commands|guidance|training)\\b"),
-      cue("dan", List.of("dan", "d.a", "da.n", "do anything now", "dude", "stan", "aim", "machiavellian", "evil confidant", "jailbr"), 1.0, "\\bd\\.?a\\.?n\\b|do anything now|\\bdude\\b|\\bstan\\b|anti-?dan|better-?dan|\\baim\\b|"
-          + "always intelligent and machiavellian|evil confidant|\\bjailbr(?:oken|eak|eaks|eaking)\\b"),
-      cue("developer_mode", List.of("mode"), 1.0, "developer mode|dev mode|god mode|unrestricted mode|\\bdan mode|maximum mode|opposite mode"),
-      cue("persona", List.of("you are", "you're", "from now on", "act as", "pretend", "role", "character", "immerse", "persona"), 0.6, "\\b(?:you are|you're) (?:now |going to |about to )?(?:be |act as |play |pretend|roleplay|become |simulate |immerse)"
-          + "|\\bfrom now on\\b|\\bact as (?:a|an|my|the)\\b|\\bpretend (?:to be|you are|that you)\\b|\\brole-?play(?:ing)? as\\b"
-          + "|stay in character|break(?:ing)? character|immerse yourself|the role of|\\bpersona\\b|\\bcharacter named\\b"),
-      cue("no_limits", List.of("filter", "restrict", "limit", "censor", "boundaries", "guidelines", "rules", "moral", "ethic", "warnings", "constraints", "principles", "unbound", "broken free", "confines"), 0.8, "\\b(?:no|without|free of|free from|zero) (?:any )?(?:ethical |moral )?(?:filters?|restrictions?|limits|limitations|censorship"
-          + "|boundaries|guidelines|rules|morals|ethics|warnings|constraints|principles)\\b|\\bunfiltered\\b|\\buncensored\\b|\\bamoral\\b"
-          + "|\\bunethical\\b|\\bunrestricted\\b|\\bunbound\\b|\\bunlimited power\\b|broken free|free from the (?:typical )?confines"),
-      cue("policy", List.of("polic", "follow", "abide", "adhere", "obey", "comply", "regardless", "illegal", "immoral", "unethical", "harmful"), 0.8, "(?:openai|anthropic|chatgpt)(?:'s|’s)? (?:content |usage )?polic(?:y|ies)|content polic(?:y|ies)"
-          + "|(?:doesn't|does not|don't|do not|never|won't|will not|not) (?:have to |need to )?(?:follow|abide by|adhere to|obey|comply with)"
-          + " (?:any |the |your |their )?(?:rules|guidelines|policies|restrictions|laws)"
-          + "|regardless of (?:how |its |the )?(?:content|legality|morality|ethics|immoral|illegal|dangerous)"
-          + "|(?:illegal|immoral|unethical|harmful),? (?:or |and )?(?:immoral|unethical|illegal|harmful)"),
-      cue("template", List.of("<|", "inst]", "<<sys>>", "##", "[system]", "system prompt"), 1.0, "<\\|im_start\\|>|<\\|im_end\\|>|<\\|system\\|>|<\\|assistant\\|>|\\[/?inst\\]|<<sys>>|<\\|endoftext\\|>"
-          + "|^\\s*#{2,3}\\s*(?:system|instruction)s?\\s*:?|\\[system\\](?:\\s|:)|\\bsystem prompt:"),
-      cue("dual_answer", List.of("[🔒", "[🔓", "response", "output", "answer", "paragraph", "respond"), 0.6, "\\[🔒|\\[🔓|(?:classic|normal|jailbreak|developer mode) (?:response|output|answer)"
-          + "|two (?:different |separate )?(?:responses|answers|paragraphs|outputs)|(?:respond|answer) (?:in|with) two"),
-      cue("simulation", List.of("hypothetical", "fictional", "simulat", "game"), 0.4, "\\bhypothetical(?:ly)?\\b|\\bfictional (?:world|scenario|universe)\\b|\\bsimulat(?:e|ion|or)\\b|\\bgame\\b.{0,40}\\brules\\b"),
-      cue("meta_ai", List.of("as an ai", "language model", "chat", "gpt", "openai", "llm"), 0.4, "\\bas an ai(?: language model)?\\b|\\blanguage model\\b|\\bchat ?gpt\\b|\\bgpt-?[34]\\b|\\bopenai\\b|\\bllm\\b"),
-      cue("prompt_leak", List.of("system prompt", "initial", "hidden instructions"), 0.8, "(?:reveal|print|show|repeat|output|tell me) " + GAP + "(?:system prompt|initial (?:prompt|instructions)|hidden instructions)"));
+      cue("override", 1.0,
+          rule("\\b(?:ignore|disregard|forget|override|bypass|skip)\\s+" + GAP
+              + "(?:previous|prior|above|earlier|preceding|all|any|your|the|those|these|initial|original)\\s+" + GAP
+              + "(?:instructions?|rules|guidelines|prompts?|directives|programming|restrictions|policies|constraints|commands|guidance|training)\\b",
+              List.of("ignore", "disregard", "forget", "override", "bypass", "skip"),
+              List.of("instruction", "rules", "guidelines", "prompt", "directives", "programming", "restrictions", "policies", "constraints",
+                  "commands", "guidance", "training"))),
+      cue("dan", 1.0,
+          rule("\\bd\\.?a\\.?n\\b", "dan", "d.a", "da.n"),
+          rule("do anything now", "do anything now"),
+          rule("\\bdude\\b", "dude"),
+          rule("\\bstan\\b", "stan"),
+          rule("anti-?dan", "antidan", "anti-dan"),
+          rule("better-?dan", "betterdan", "better-dan"),
+          rule("\\baim\\b", "aim"),
+          rule("always intelligent and machiavellian", "always intelligent and machiavellian"),
+          rule("evil confidant", "evil confidant"),
+          rule("\\bjailbr(?:oken|eak|eaks|eaking)\\b", "jailbr")),
+      cue("developer_mode", 1.0,
+          rule("developer mode|dev mode|god mode|unrestricted mode", "developer mode", "dev mode", "god mode", "unrestricted mode"),
+          rule("\\bdan mode", "dan mode"),
+          rule("maximum mode|opposite mode", "maximum mode", "opposite mode")),
+      cue("persona", 0.6,
+          rule("\\b(?:you are|you're) (?:now |going to |about to )?(?:be |act as |play |pretend|roleplay|become |simulate |immerse)",
+              "you are", "you're"),
+          rule("\\bfrom now on\\b", "from now on"),
+          rule("\\bact as (?:a|an|my|the)\\b", "act as "),
+          rule("\\bpretend (?:to be|you are|that you)\\b", "pretend "),
+          rule("\\brole-?play(?:ing)? as\\b", "roleplay", "role-play"),
+          rule("stay in character", "stay in character"),
+          rule("break(?:ing)? character", "break character", "breaking character"),
+          rule("immerse yourself", "immerse yourself"),
+          rule("the role of", "the role of"),
+          rule("\\bpersona\\b", "persona"),
+          rule("\\bcharacter named\\b", "character named")),
+      cue("no_limits", 0.8,
+          rule("\\b(?:no|without|free of|free from|zero) (?:any )?(?:ethical |moral )?(?:filters?|restrictions?|limits|limitations|censorship"
+              + "|boundaries|guidelines|rules|morals|ethics|warnings|constraints|principles)\\b",
+              List.of("no ", "without ", "free of ", "free from ", "zero "),
+              List.of("filter", "restriction", "limit", "censorship", "boundaries", "guidelines", "rules", "morals", "ethics", "warnings",
+                  "constraints", "principles")),
+          rule("\\bunfiltered\\b", "unfiltered"),
+          rule("\\buncensored\\b", "uncensored"),
+          rule("\\bamoral\\b", "amoral"),
+          rule("\\bunethical\\b", "unethical"),
+          rule("\\bunrestricted\\b", "unrestricted"),
+          rule("\\bunbound\\b", "unbound"),
+          rule("\\bunlimited power\\b", "unlimited power"),
+          rule("broken free", "broken free"),
+          rule("free from the (?:typical )?confines", List.of("free from the "), List.of("confines"))),
+      cue("policy", 0.8,
+          rule("(?:openai|anthropic|chatgpt)(?:'s|’s)? (?:content |usage )?polic(?:y|ies)", List.of("openai", "anthropic", "chatgpt"), List.of("polic")),
+          rule("content polic(?:y|ies)", "content polic"),
+          rule("(?:doesn't|does not|don't|do not|never|won't|will not|not) (?:have to |need to )?(?:follow|abide by|adhere to|obey|comply with)"
+              + " (?:any |the |your |their )?(?:rules|guidelines|policies|restrictions|laws)",
+              List.of("doesn't ", "does not ", "don't ", "do not ", "never ", "won't ", "will not ", "not "),
+              List.of("follow", "abide by", "adhere to", "obey", "comply with")),
+          rule("regardless of (?:how |its |the )?(?:content|legality|morality|ethics|immoral|illegal|dangerous)", "regardless of "),
+          rule("(?:illegal|immoral|unethical|harmful),? (?:or |and )?(?:immoral|unethical|illegal|harmful)", "illegal", "immoral", "unethical", "harmful")),
+      cue("template", 1.0,
+          rule("<\\|im_start\\|>|<\\|im_end\\|>|<\\|system\\|>|<\\|assistant\\|>|\\[/?inst\\]|<<sys>>|<\\|endoftext\\|>",
+              "<|im_start|>", "<|im_end|>", "<|system|>", "<|assistant|>", "[inst]", "[/inst]", "<<sys>>", "<|endoftext|>"),
+          rule("^\\s*#{2,3}\\s*(?:system|instruction)s?\\s*:?", List.of(AT_LINE_START + "##"), List.of("system", "instruction")),
+          rule("\\[system\\](?:\\s|:)", "[system]"),
+          rule("\\bsystem prompt:", "system prompt:")),
+      cue("dual_answer", 0.6,
+          rule("\\[🔒|\\[🔓", "[🔒", "[🔓"),
+          rule("(?:classic|normal|jailbreak|developer mode) (?:response|output|answer)", List.of("classic ", "normal ", "jailbreak ", "developer mode "),
+              List.of("response", "output", "answer")),
+          rule("two (?:different |separate )?(?:responses|answers|paragraphs|outputs)", List.of("two "), List.of("responses", "answers", "paragraphs", "outputs")),
+          rule("(?:respond|answer) (?:in|with) two", List.of("respond ", "answer "), List.of(" two"))),
+      cue("simulation", 0.4,
+          rule("\\bhypothetical(?:ly)?\\b", "hypothetical"),
+          rule("\\bfictional (?:world|scenario|universe)\\b", "fictional "),
+          rule("\\bsimulat(?:e|ion|or)\\b", "simulat"),
+          rule("\\bgame\\b.{0,40}\\brules\\b", List.of("game"), List.of("rules"))),
+      cue("meta_ai", 0.4,
+          rule("\\bas an ai(?: language model)?\\b", "as an ai"),
+          rule("\\blanguage model\\b", "language model"),
+          rule("\\bchat ?gpt\\b", "chatgpt", "chat gpt"),
+          rule("\\bgpt-?[34]\\b", "gpt"),
+          rule("\\bopenai\\b", "openai"),
+          rule("\\bllm\\b", "llm")),
+      cue("prompt_leak", 0.8,
+          rule("(?:reveal|print|show|repeat|output|tell me) " + GAP + "(?:system prompt|initial (?:prompt|instructions)|hidden instructions)",
+              List.of("reveal ", "print ", "show ", "repeat ", "output ", "tell me "),
+              List.of("system prompt", "initial prompt", "initial instructions", "hidden instructions"))));
+
+  /** One literal the automaton looks for: a rule's start, or one of the literals it needs. */
+  private record Anchor(int cue, int rule, boolean start, boolean atLineStart) {}
+
+  private static final List<Rule> RULES = CUES.stream().flatMap(c -> c.rules().stream()).toList();
+  private static final int[] CUE_OF_RULE = new int[RULES.size()];
+  private static final Anchor[] ANCHORS;
+  private static final AnchorScan SCAN;
+
+  static {
+    List<String> literals = new ArrayList<>();
+    List<Anchor> anchors = new ArrayList<>();
+    int r = 0;
+    for (int c = 0; c < CUES.size(); c++) {
+      for (Rule rule : CUES.get(c).rules()) {
+        for (String a : rule.starts()) {
+          boolean atLineStart = a.startsWith(AT_LINE_START);
+          literals.add(atLineStart ? a.substring(AT_LINE_START.length()) : a);
+          anchors.add(new Anchor(c, r, true, atLineStart));
+        }
+        for (String a : rule.needs()) {
+          literals.add(a);
+          anchors.add(new Anchor(c, r, false, false));
+        }
+        CUE_OF_RULE[r++] = c;
+      }
+    }
+    SCAN = new AnchorScan(literals);
+    ANCHORS = anchors.toArray(Anchor[]::new);
+  }
+
+  private static Rule rule(String regex, String... starts) {
+    return rule(regex, List.of(starts), List.of());
+  }
+
+  private static Rule rule(String regex, List<String> starts, List<String> needs) {
+    // \A, not only lookingAt(): RE2/J stops an anchored match early only when the pattern itself
+    // starts at the beginning of the text; without it every try read the rest of the text.
+    return new Rule(starts, needs, regex, Pattern.compile("\\A(?:" + regex + ")", Pattern.MULTILINE),
+        Pattern.compile("\\A(?s:.)(?:" + regex + ")", Pattern.MULTILINE));
+  }
 
   /**
    * Patterns are written in lower case and run over the lower-cased text: the same matches as
    * case-insensitive matching, several times faster (a case-insensitive pattern folds the case of
    * every character it compares).
    */
-  private static Cue cue(String family, List<String> anchors, double weight, String regex) {
+  private static Cue cue(String family, double weight, Rule... rules) {
+    String regex = String.join("|", Arrays.stream(rules).map(Rule::regex).toList());
     if (!regex.equals(regex.toLowerCase(Locale.ROOT))) {
       throw new IllegalArgumentException("cue " + family + " must be written in lower case");
     }
-    return new Cue(family, anchors, weight, Pattern.compile(regex, Pattern.MULTILINE));
+    return new Cue(family, weight, List.of(rules), Pattern.compile(regex, Pattern.MULTILINE));
+  }
+
+  /**
+   * The cues found in {@code text}, one bit per index into {@link #CUES}: one pass of the anchor
+   * automaton; a rule without needed literals is tried at each start as it is found, one with
+   * them after the pass, at the starts it saw, if the text held one of them.
+   */
+  static int cuesFound(String text) {
+    String subject = FoldedText.needsFullLowering(text) ? text.toLowerCase(Locale.ROOT) : text;
+    FoldedText folded = new FoldedText(subject, 0);
+    int all = (1 << CUES.size()) - 1;
+    boolean[] needSeen = new boolean[RULES.size()];
+    int[] found = {0};
+    int[][] waiting = {new int[16]};
+    int[] waitingCount = {0};
+    SCAN.scan(subject, (id, at) -> {
+      Anchor a = ANCHORS[id];
+      if ((found[0] & (1 << a.cue())) != 0) {
+        return true;
+      }
+      Rule rule = RULES.get(a.rule());
+      if (!a.start()) {
+        needSeen[a.rule()] = true;
+        return true;
+      }
+      int start = a.atLineStart() ? lineStartBefore(subject, at) : at;
+      if (rule.needs().isEmpty() || needSeen[a.rule()]) {
+        if (rule.matchesAt(folded, start)) {
+          found[0] |= 1 << a.cue();
+        }
+      } else if (start >= 0) {
+        if (waitingCount[0] + 2 > waiting[0].length) {
+          waiting[0] = Arrays.copyOf(waiting[0], waiting[0].length * 2);
+        }
+        waiting[0][waitingCount[0]++] = a.rule();
+        waiting[0][waitingCount[0]++] = start;
+      }
+      return found[0] != all;
+    });
+    for (int i = 0; i < waitingCount[0]; i += 2) {
+      int r = waiting[0][i];
+      int cue = CUE_OF_RULE[r];
+      if ((found[0] & (1 << cue)) == 0 && needSeen[r] && RULES.get(r).matchesAt(folded, waiting[0][i + 1])) {
+        found[0] |= 1 << cue;
+      }
+    }
+    return found[0];
+  }
+
+  /**
+   * The nearest line start before {@code at} with only white space (RE2's {@code \s}) between,
+   * or -1. Linear over a scan: the white space walked back over for one anchor ends at the previous
+   * anchor's first character at the latest.
+   */
+  private static int lineStartBefore(String text, int at) {
+    for (int i = at - 1; i >= 0; i--) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        return i + 1;
+      }
+      if (c != ' ' && c != '\t' && c != '\f' && c != '\r') {
+        return -1;
+      }
+    }
+    return 0;
   }
 
   private final double threshold;
@@ -98,14 +285,17 @@ public final class PromptInjection implements InputGuardrail {
 
   /** The heuristic score (families found, weighted), at least the classifier's score if one is set. */
   public double score(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
+    return score(text, cuesFound(text), AdversarialSuffix.looksAdversarial(text));
+  }
+
+  private double score(String text, int cues, boolean adversarial) {
     double s = 0;
-    for (Cue c : CUES) {
-      if (c.matches(lower)) {
-        s += c.weight();
+    for (int c = 0; c < CUES.size(); c++) {
+      if ((cues & (1 << c)) != 0) {
+        s += CUES.get(c).weight();
       }
     }
-    if (AdversarialSuffix.looksAdversarial(text)) {
+    if (adversarial) {
       s += 1.0;
     }
     if (classifier != null) {
@@ -116,14 +306,17 @@ public final class PromptInjection implements InputGuardrail {
 
   /** The families of cues found, for explanations. */
   public List<String> families(String text) {
+    return families(cuesFound(text), AdversarialSuffix.looksAdversarial(text));
+  }
+
+  private static List<String> families(int cues, boolean adversarial) {
     List<String> out = new ArrayList<>();
-    String lower = text.toLowerCase(Locale.ROOT);
-    for (Cue c : CUES) {
-      if (c.matches(lower)) {
-        out.add(c.family());
+    for (int c = 0; c < CUES.size(); c++) {
+      if ((cues & (1 << c)) != 0) {
+        out.add(CUES.get(c).family());
       }
     }
-    if (AdversarialSuffix.looksAdversarial(text)) {
+    if (adversarial) {
       out.add("adversarial_suffix");
     }
     return out;
@@ -135,9 +328,11 @@ public final class PromptInjection implements InputGuardrail {
 
   @Override
   public GuardrailResult check(String text, CallContext call) {
-    double s = score(text);
+    int cues = cuesFound(text);
+    boolean adversarial = AdversarialSuffix.looksAdversarial(text);
+    double s = score(text, cues, adversarial);
     if (s >= threshold) {
-      return GuardrailResult.block("prompt injection suspected (" + String.join(", ", families(text)) + ")", s);
+      return GuardrailResult.block("prompt injection suspected (" + String.join(", ", families(cues, adversarial)) + ")", s);
     }
     return GuardrailResult.pass(s);
   }
