@@ -14,7 +14,6 @@ import dev.sluice.audit.AuditEvent;
 import dev.sluice.audit.AuditSink;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.FinishReason;
-import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
 import dev.sluice.time.TimeSource;
 import java.util.LinkedHashMap;
@@ -128,8 +127,6 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
 
   private AuditEvent auditEvent(CallState call, Variant variant, Outcome outcome, long latency,
       @Nullable ChatResponse response, @Nullable SluiceException error) {
-    TokenUsage u = call.usage();
-    Map<String, Long> usage = Pairs.of("input", u.inputTokens(), "output", u.outputTokens(), "cached_input", u.cachedInputTokens());
     Cost cost = call.cost();
     FallbackUse f = call.fallback();
     Map<String, String> fallback = null;
@@ -155,8 +152,9 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
       err.put("type", error.getClass().getSimpleName());
       err.put("message", String.valueOf(error.getMessage()));
     }
+    // The values as held; the event writes their text (timestamp, fingerprints, cost, usage) when read.
     return new AuditEvent(
-        IsoInstant.format(call.startedAt()),
+        call.startedAt(),
         call.callId(),
         call.route().name(),
         variant.id(),
@@ -167,15 +165,16 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
         latency / 1e6,
         call.subject().routingKey().orElse(null),
         call.subject().tenant().orElse(null),
-        usage,
-        cost.isKnown() ? cost.usdPlain() : null,
+        call.usage(),
+        cost,
         fallback,
         err,
         call.request().messages().size(),
         call.request().totalChars(),
-        Fingerprint.of(call.request().messages()),
+        Fingerprint.hash(call.request().messages()),
         response == null ? 0 : response.text().length(),
-        response == null ? null : Fingerprint.of(response.text()),
+        response != null,
+        response == null ? 0 : Fingerprint.hash(response.text()),
         includeText ? call.request().lastUserText() : null,
         includeText && response != null ? response.text() : null,
         call.details());

@@ -60,7 +60,59 @@ public final class TokenCounter {
    */
   public long count(String model, String text) {
     Optional<Encoding> e = encoding(model);
-    return e.isPresent() ? countInPieces(e.get(), text) : utf8Length(text);
+    if (e.isEmpty()) {
+      return utf8Length(text);
+    }
+    return text.length() < REMEMBERED_FROM ? countInPieces(e.get(), text) : countRemembered(model, e.get(), text);
+  }
+
+  /** Texts from this many characters on have their counts remembered by content. */
+  static final int REMEMBERED_FROM = 4096;
+  private static final int REMEMBERED = 1024;
+  private final ConcurrentHashMap<LongText, Long> longCounts = new ConcurrentHashMap<>();
+
+  /**
+   * A long text by its content: two independent 64-bit hashes and its length, not the text itself
+   * (the memory holds no prompt). Two different texts would have to collide in 128 bits plus length
+   * to share a count.
+   */
+  private record LongText(String model, long h1, long h2, int length) {
+
+    static LongText of(String model, String text) {
+      long h1 = 0xcbf29ce484222325L; // FNV-1a
+      long h2 = 0x9e3779b97f4a7c15L; // a multiplicative hash with another odd constant
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        h1 = (h1 ^ c) * 0x100000001b3L;
+        h2 = (h2 + c) * 0xc6a4a7935bd1e995L;
+      }
+      return new LongText(model, h1, h2 ^ (h2 >>> 29), text.length());
+    }
+  }
+
+  /**
+   * Retrieved documents, tool results and long instructions come back call after call: a long
+   * text's count is remembered by its content hash (at most {@value #REMEMBERED}; the memory is
+   * dropped whole when full), so it is encoded once. Hashing costs about a nanosecond per character,
+   * encoding some tens.
+   */
+  private long countRemembered(String model, Encoding encoding, String text) {
+    LongText key = LongText.of(model, text);
+    Long known = longCounts.get(key);
+    if (known != null) {
+      return known;
+    }
+    long n = countInPieces(encoding, text);
+    if (longCounts.size() >= REMEMBERED) {
+      longCounts.clear();
+    }
+    longCounts.put(key, n);
+    return n;
+  }
+
+  /** How many long texts' counts are remembered (for tests). */
+  int rememberedLongTexts() {
+    return longCounts.size();
   }
 
   /** Pieces start at about this many characters. */

@@ -85,4 +85,20 @@ class TokenCounterProperties {
     assertThat(counter.isExact("openai/gpt-4o-mini")).isTrue();
     assertThat(counter.count("openai/gpt-4o-mini", text)).isBetween(8L, 16L);
   }
+
+  @Property(tries = 20)
+  void aRememberedLongTextCountsTheSameAsAFreshOneAndOnlyIdenticalTextsShare(
+      @ForAll @StringLength(min = 10, max = 60) @CharRange(from = 'a', to = 'z') @Chars({' ', '.', '\n'}) String unit) {
+    TokenCounter remembering = new TokenCounter();
+    String doc = unit.repeat(TokenCounter.REMEMBERED_FROM / unit.length() + 1);
+    long first = remembering.count("gpt-4o-mini", doc);
+    long again = remembering.count("gpt-4o-mini", new String(doc));
+    assertThat(again).isEqualTo(first).isEqualTo(TokenCounter.countInPieces(REGISTRY.getEncoding(EncodingType.O200K_BASE), doc));
+    assertThat(remembering.rememberedLongTexts()).isEqualTo(1);
+    // One character changed, or another model: counted afresh, not taken from the memory.
+    String edited = doc.substring(0, doc.length() / 2) + "Z" + doc.substring(doc.length() / 2 + 1);
+    assertThat(remembering.count("gpt-4o-mini", edited)).isEqualTo(TokenCounter.countInPieces(REGISTRY.getEncoding(EncodingType.O200K_BASE), edited));
+    assertThat(remembering.count("gpt-4", doc)).isEqualTo(TokenCounter.countInPieces(REGISTRY.getEncoding(EncodingType.CL100K_BASE), doc));
+    assertThat(remembering.rememberedLongTexts()).isEqualTo(3);
+  }
 }

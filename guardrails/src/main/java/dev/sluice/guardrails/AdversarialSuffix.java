@@ -1,5 +1,7 @@
 package dev.sluice.guardrails;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -11,7 +13,6 @@ final class AdversarialSuffix {
 
   private static final String CODE = "[]{}()<>$\\|@#%^=*_~`";
   // Compiled once: String.matches compiles its pattern on every call.
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Pattern ELLIPSIS_OR_RULE = Pattern.compile("\\.{3}|-{3}|…");
   private static final Pattern WORD = Pattern.compile("[\"'(\\[]?[\\p{L}\\p{N}'’-]+[.,;:!?\"')\\]]{0,3}");
   private static final Pattern URL = Pattern.compile("https?://\\S+");
@@ -21,8 +22,8 @@ final class AdversarialSuffix {
 
   static boolean looksAdversarial(String text) {
     String tail = text.length() > 130 ? text.substring(text.length() - 130) : text;
-    String[] tokens = WHITESPACE.split(tail.trim());
-    if (tokens.length < 6) {
+    List<String> tokens = tokens(tail.trim());
+    if (tokens.size() < 6) {
       return false;
     }
     int weird = 0;
@@ -49,13 +50,37 @@ final class AdversarialSuffix {
       boolean gluedSymbols = let > 0 && sym >= 2 && !isOrdinaryPunctuation(t);
       boolean symbolRun = maxRun >= 3 && !ELLIPSIS_OR_RULE.matcher(t).matches();
       boolean camelNoise = let >= 6 && hasInnerCapital(t);
-      boolean codeish = t.chars().anyMatch(c -> CODE.indexOf(c) >= 0);
+      boolean codeish = false;
+      for (int i = 0; i < t.length() && !codeish; i++) {
+        codeish = CODE.indexOf(t.charAt(i)) >= 0;
+      }
       if (gluedSymbols || symbolRun || camelNoise || codeish) {
         weird++;
       }
     }
     double symbolShare = (double) symbols / Math.max(1, symbols + letters);
-    return weird >= 4 && weird >= tokens.length * 0.25 && symbolShare > 0.05;
+    return weird >= 4 && weird >= tokens.size() * 0.25 && symbolShare > 0.05;
+  }
+
+  /** The runs between white space ({@code \\s+}, as {@code split} cut them; the text is trimmed). */
+  static List<String> tokens(String trimmed) {
+    List<String> out = new ArrayList<>();
+    int start = -1;
+    for (int i = 0; i <= trimmed.length(); i++) {
+      boolean space = i == trimmed.length() || isSpace(trimmed.charAt(i));
+      if (space && start >= 0) {
+        out.add(trimmed.substring(start, i));
+        start = -1;
+      } else if (!space && start < 0) {
+        start = i;
+      }
+    }
+    return out;
+  }
+
+  /** {@code java.util.regex}'s {@code \\s}. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 
   private static boolean isOrdinaryPunctuation(String t) {

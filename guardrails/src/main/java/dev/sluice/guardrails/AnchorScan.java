@@ -27,7 +27,7 @@ final class AnchorScan {
   private final char[] otherChars;
   private final int[] otherClasses;
   private final int width;
-  private final int[] next;
+  private final int[] rows;
   private final int[][] outputs;
   private final int[] lengths;
 
@@ -82,7 +82,7 @@ final class AnchorScan {
     }
     // Failure links, breadth first, folded into a full transition table.
     int states = children.size();
-    next = new int[states * width];
+    int[] next = new int[states * width];
     int[] fail = new int[states];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     for (int k = 1; k < width; k++) {
@@ -110,6 +110,13 @@ final class AnchorScan {
     for (int s = 0; s < states; s++) {
       outputs[s] = ends.get(s).isEmpty() ? null : ends.get(s).stream().mapToInt(Integer::intValue).toArray();
     }
+    // The table the scan walks: each entry is the next state's row offset, negative when a literal
+    // ends there, so a step is one load and no multiplication.
+    rows = new int[states * width];
+    for (int i = 0; i < rows.length; i++) {
+      int target = next[i];
+      rows[i] = outputs[target] == null ? target * width : ~(target * width);
+    }
   }
 
   private int classOf(char c) {
@@ -127,18 +134,32 @@ final class AnchorScan {
   void scan(String text, Hits hits) {
     int state = 0;
     int n = text.length();
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      int k = c < 128 ? asciiClass[c] : classOf(c);
-      state = next[state * width + k]; // class 0, a character in no literal, leads back to the root
-      int[] out = outputs[state];
-      if (out != null) {
-        for (int id : out) {
-          if (!hits.at(id, i - lengths[id] + 1)) {
-            return;
+    // Read in chunks copied to an array: a loop over a char[] compiles to far less than charAt's
+    // per-call checks of the string's coder and bounds.
+    char[] chunk = new char[Math.min(n, CHUNK)];
+    int[] rows = this.rows;
+    int[] asciiClass = this.asciiClass;
+    for (int from = 0; from < n; from += CHUNK) {
+      int to = Math.min(n, from + CHUNK);
+      text.getChars(from, to, chunk, 0);
+      for (int j = 0, m = to - from; j < m; j++) {
+        char c = chunk[j];
+        int k = c < 128 ? asciiClass[c] : classOf(c);
+        int row = rows[state + k]; // class 0, a character in no literal, leads back to the root
+        if (row >= 0) {
+          state = row;
+        } else {
+          state = ~row;
+          int i = from + j;
+          for (int id : outputs[state / width]) {
+            if (!hits.at(id, i - lengths[id] + 1)) {
+              return;
+            }
           }
         }
       }
     }
   }
+
+  private static final int CHUNK = 2048;
 }

@@ -4,6 +4,7 @@ import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.InputGuardrail;
 import dev.sluice.pipeline.CallContext;
 import java.text.Normalizer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Normalises input to NFKC and removes characters a person cannot see but a model reads: format
@@ -49,18 +50,30 @@ public final class InvisibleText implements InputGuardrail {
   /** The full check: NFKC, then every code point's category. */
   GuardrailResult checkNormalized(String text) {
     String normalized = Normalizer.normalize(text, Normalizer.Form.NFKC);
-    StringBuilder out = new StringBuilder(normalized.length());
+    // The copy without invisible characters is started at the first one: most texts have none.
+    @Nullable StringBuilder out = null;
     int removed = 0;
     for (int i = 0; i < normalized.length(); ) {
+      char c = normalized.charAt(i);
+      if (c < 0xA0) { // below U+00A0 nothing is invisible (controls are Cc): no category lookup
+        if (out != null) {
+          out.append(c);
+        }
+        i++;
+        continue;
+      }
       int cp = normalized.codePointAt(i);
-      i += Character.charCount(cp);
       if (invisible(cp)) {
+        if (out == null) {
+          out = new StringBuilder(normalized.length()).append(normalized, 0, i);
+        }
         removed++;
-      } else {
+      } else if (out != null) {
         out.appendCodePoint(cp);
       }
+      i += Character.charCount(cp);
     }
-    if (removed == 0) {
+    if (out == null) {
       return normalized.equals(text) ? GuardrailResult.pass() : GuardrailResult.rewrite(normalized, "normalised to NFKC");
     }
     return block ? GuardrailResult.block(removed + " invisible character(s)")

@@ -60,14 +60,15 @@ public final class PiiDetector {
     emails(text, all);
     Starts starts = fullScan ? null : Starts.of(text);
     if (starts == null || starts.digitRuns.length > 0) {
-      collect(IBAN, text, PiiEntity.IBAN, all, PiiDetector::validIban, starts == null ? null : starts.capitals);
-      collect(CARD, text, PiiEntity.CREDIT_CARD, all, PiiDetector::luhn, starts == null ? null : starts.digitRuns);
-      collect(SSN, text, PiiEntity.US_SSN, all, PiiDetector::validSsn, starts == null ? null : starts.digitRuns);
-      collect(IPV4, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv4, starts == null ? null : starts.digitRuns);
-      collect(PHONE, text, PiiEntity.PHONE, all, PiiDetector::plausiblePhone, starts == null ? null : starts.phone);
+      collect(IBAN, text, PiiEntity.IBAN, all, PiiDetector::validIban, starts == null ? null : starts.capitals, PiiDetector::mayStartIban);
+      collect(CARD, text, PiiEntity.CREDIT_CARD, all, PiiDetector::luhn, starts == null ? null : starts.digitRuns, PiiDetector::mayStartCard);
+      collect(SSN, text, PiiEntity.US_SSN, all, PiiDetector::validSsn, starts == null ? null : starts.digitRuns, PiiDetector::mayStartSsn);
+      collect(IPV4, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv4, starts == null ? null : starts.digitRuns, PiiDetector::mayStartIpv4);
+      collect(PHONE, text, PiiEntity.PHONE, all, PiiDetector::plausiblePhone, starts == null ? null : starts.phone, PiiDetector::mayStartPhone);
     }
     if (fullScan || text.indexOf(':') >= 0) {
-      collect(IPV6, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv6, starts == null ? null : starts.hexOrColon(text));
+      collect(IPV6, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv6, starts == null ? null : starts.ipv6,
+          PiiDetector::mayStartIpv6);
     }
     for (Pattern p : custom) {
       collectAll(p, text, PiiEntity.CUSTOM, all, s -> true);
@@ -85,6 +86,95 @@ public final class PiiDetector {
   }
 
   /**
+   * A necessary condition for a match of one pattern to start at {@code i}, read from a few
+   * characters, so the pattern runs only where it can match (on prose, most digit runs and
+   * capitals cannot start an IBAN, a card or an IP address).
+   */
+  private interface Possible {
+    boolean at(String text, int i);
+  }
+
+  /** {@code [A-Z]{2}\d{2}}. */
+  private static boolean mayStartIban(String t, int i) {
+    return i + 4 <= t.length() && t.charAt(i + 1) >= 'A' && t.charAt(i + 1) <= 'Z' && isDigit(t.charAt(i + 2)) && isDigit(t.charAt(i + 3));
+  }
+
+  /** {@code \d(?:[ -]?\d){12,18}}: thirteen digits, at most one space or hyphen between two. */
+  private static boolean mayStartCard(String t, int i) {
+    int digits = 0;
+    int j = i;
+    while (j < t.length() && digits < 13) {
+      if (isDigit(t.charAt(j))) {
+        digits++;
+        j++;
+      } else if (digits > 0 && (t.charAt(j) == ' ' || t.charAt(j) == '-') && j + 1 < t.length() && isDigit(t.charAt(j + 1))) {
+        j++;
+      } else {
+        break;
+      }
+    }
+    return digits >= 13;
+  }
+
+  /**
+   * A phone number from a digit: {@code \d{1,4}[ .-]\d} (neither optional prefix can start with
+   * a digit, and a longer run of digits leaves no separator after the first group); from
+   * {@code +} or {@code (} it is tried.
+   */
+  private static boolean mayStartPhone(String t, int i) {
+    if (!isDigit(t.charAt(i))) {
+      return true;
+    }
+    int j = i;
+    while (j < t.length() && isDigit(t.charAt(j))) {
+      j++;
+    }
+    return j - i <= 4 && j + 1 < t.length() && (t.charAt(j) == ' ' || t.charAt(j) == '.' || t.charAt(j) == '-') && isDigit(t.charAt(j + 1));
+  }
+
+  /** {@code \d{3}-\d{2}-\d{4}}: the hyphens in their places. */
+  private static boolean mayStartSsn(String t, int i) {
+    return i + 11 <= t.length() && t.charAt(i + 3) == '-' && t.charAt(i + 6) == '-';
+  }
+
+  /** {@code \d{1,3}\.}: a dot after one to three characters. */
+  private static boolean mayStartIpv4(String t, int i) {
+    for (int j = i + 1; j <= i + 3 && j < t.length(); j++) {
+      if (t.charAt(j) == '.') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code (?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2}}: no word character or colon before, two groups ending in colons. */
+  private static boolean mayStartIpv6(String t, int i) {
+    if (i > 0) {
+      char before = t.charAt(i - 1);
+      if (before == ':' || before == '_' || isHexDigit(before) || (before >= 'g' && before <= 'z') || (before >= 'G' && before <= 'Z')) {
+        return false;
+      }
+    }
+    int j = i;
+    for (int group = 0; group < 2; group++) {
+      int hex = 0;
+      while (j < t.length() && hex < 4 && isHexDigit(t.charAt(j))) {
+        j++;
+        hex++;
+      }
+      if (j >= t.length() || t.charAt(j) != ':') {
+        return false;
+      }
+      j++;
+    }
+    return true;
+  }
+
+  private static boolean isHexDigit(char c) {
+    return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  /**
    * Where matches can start, found in one pass. Every built-in pattern begins with a lookbehind
    * that forbids a letter or digit before it, so a number can only start a match at the first
    * digit of its run ({@code digitRuns}; phone numbers also at {@code +} and {@code (}), an IBAN
@@ -94,21 +184,31 @@ public final class PiiDetector {
     final int[] digitRuns;
     final int[] phone;
     final int[] capitals;
+    final int[] ipv6;
 
-    private Starts(int[] digitRuns, int[] phone, int[] capitals) {
+    private Starts(int[] digitRuns, int[] phone, int[] capitals, int[] ipv6) {
       this.digitRuns = digitRuns;
       this.phone = phone;
       this.capitals = capitals;
+      this.ipv6 = ipv6;
     }
 
+    /**
+     * One pass; IPv6 starts (only in a text with a colon) where {@link #mayStartIpv6} holds, tried
+     * at hex digits and colons that follow no word character or colon (a word's first character;
+     * on prose about a third of all characters are hex digits).
+     */
     static Starts of(String text) {
       int n = text.length();
+      boolean colon = text.indexOf(':') >= 0;
       int[] runs = new int[8];
       int[] phone = new int[8];
       int[] caps = new int[8];
+      int[] ipv6 = new int[8];
       int r = 0;
       int p = 0;
       int c = 0;
+      int v = 0;
       char prev = ' ';
       for (int i = 0; i < n; i++) {
         char ch = text.charAt(i);
@@ -122,22 +222,12 @@ public final class PiiDetector {
         if (ch >= 'A' && ch <= 'Z' && !prevAlnum) {
           caps = put(caps, c++, i);
         }
+        if (colon && (ch == ':' || isHexDigit(ch)) && !(prev == ':' || prev == '_' || prevAlnum) && mayStartIpv6(text, i)) {
+          ipv6 = put(ipv6, v++, i);
+        }
         prev = ch;
       }
-      return new Starts(Arrays.copyOf(runs, r), Arrays.copyOf(phone, p), Arrays.copyOf(caps, c));
-    }
-
-    /** IPv6 (rare; only when the text has a colon): any hex digit or colon. */
-    int[] hexOrColon(String text) {
-      int[] out = new int[16];
-      int k = 0;
-      for (int i = 0; i < text.length(); i++) {
-        char ch = text.charAt(i);
-        if (ch == ':' || Character.digit(ch, 16) >= 0) {
-          out = put(out, k++, i);
-        }
-      }
-      return Arrays.copyOf(out, k);
+      return new Starts(Arrays.copyOf(runs, r), Arrays.copyOf(phone, p), Arrays.copyOf(caps, c), Arrays.copyOf(ipv6, v));
     }
 
     private static int[] put(int[] a, int at, int v) {
@@ -156,7 +246,8 @@ public final class PiiDetector {
    * regex search tries, and fails, at every position). Lookarounds see the whole text
    * (transparent bounds). With {@code candidates} null, the plain search.
    */
-  private static void collect(Pattern p, String text, PiiEntity e, List<PiiMatch> out, Check check, int @Nullable [] candidates) {
+  private static void collect(Pattern p, String text, PiiEntity e, List<PiiMatch> out, Check check, int @Nullable [] candidates,
+      Possible possible) {
     if (candidates == null) {
       collectAll(p, text, e, out, check);
       return;
@@ -168,7 +259,7 @@ public final class PiiDetector {
     int n = text.length();
     int next = 0;
     for (int i : candidates) {
-      if (i < next) {
+      if (i < next || !possible.at(text, i)) {
         continue;
       }
       m.region(i, n);

@@ -18,9 +18,11 @@ import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 /**
- * The PII and secret detectors skip work (start-character scans, literal prefilters, a one-pass
- * candidate scan); each must find exactly what the plain full regex scan finds, on every labelled
- * text we have and on random text dense in digits, separators and key-like runs.
+ * The PII and secret detectors skip work (start-character scans and the few characters each
+ * pattern needs there, one automaton for every rule's literals, a one-pass candidate scan); each
+ * must find exactly what the plain full regex scan finds, on every labelled text we have
+ * (documentation with code and tables included) and on random text dense in digits, separators
+ * and key-like runs.
  */
 class ScanEquivalenceTest {
 
@@ -41,6 +43,9 @@ class ScanEquivalenceTest {
     }
     LabelledFiles.json(data.resolve("injection/inthewild_jailbreak_llms.json"), true).forEach(t -> texts.add(t.text()));
     LabelledFiles.csv(data.resolve("benign/xstest_prompts.csv"), "prompt", "", Set.of()).forEach(t -> texts.add(t.text()));
+    for (String docs : List.of("benign/docs/langchain4j_docs.jsonl", "benign/docs/public_apis_tables.jsonl")) {
+      LabelledFiles.jsonl(data.resolve(docs), "text", "label", false).forEach(t -> texts.add(t.text()));
+    }
     int piiFound = 0;
     int secretsFound = 0;
     for (String text : texts) {
