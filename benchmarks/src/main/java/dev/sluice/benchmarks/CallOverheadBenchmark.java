@@ -110,6 +110,8 @@ public class CallOverheadBenchmark {
   private final LaterModel laterModel = new LaterModel();
   private ChatRequest shortRequest;
   private ChatRequest kilobyteRequest;
+  private ChatRequest largeRequest;
+  private ChatRequest largeBlobRequest;
   private Supplier<ChatResponse> resilience4j;
   private Sluice sluice;
   private Sluice guarded;
@@ -127,6 +129,10 @@ public class CallOverheadBenchmark {
     shortRequest = ChatRequest.builder().user("How do I reset my password?")
         .parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
     kilobyteRequest = ChatRequest.builder().user(kilobytePrompt()).parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
+    largeRequest = ChatRequest.builder().user(kilobytePrompt().repeat(64)).parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
+    // A tokenizer's worst case: one long run without spaces (base64-like), which BPE merges slowly.
+    largeBlobRequest = ChatRequest.builder().user(GuardrailBenchmark.ofSize("QWxhZGRpbjpvcGVuIHNlc2FtZQ", 64 * 1024))
+        .parameters(ModelParameters.builder().maxOutputTokens(200).build()).build();
 
     SimpleMeterRegistry r4jMeters = new SimpleMeterRegistry();
     CircuitBreakerRegistry cbs = CircuitBreakerRegistry.ofDefaults();
@@ -254,6 +260,20 @@ public class CallOverheadBenchmark {
   @Threads(1)
   public SluiceResponse sluice1kb1() {
     return sluice.call("support", kilobyteRequest, subject());
+  }
+
+  /** A 64 KB prompt (the 1 KB message 64 times): the input limit, the token bound and the fingerprint each read it once. */
+  @Benchmark
+  @Threads(1)
+  public SluiceResponse sluice64kb1() {
+    return sluice.call("support", largeRequest, subject());
+  }
+
+  /** A 64 KB run without a space (base64-like): adversarial for exact token counting, not for the byte bound. */
+  @Benchmark
+  @Threads(1)
+  public SluiceResponse sluice64kbBlob1() {
+    return sluice.call("support", largeBlobRequest, subject());
   }
 
   @Benchmark

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.internal.Fingerprint;
 import dev.sluice.internal.IsoInstant;
 import dev.sluice.internal.Pairs;
+import dev.sluice.model.ChatMessage;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -24,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  * repeats); {@code requestText} and {@code responseText} are filled only when the application asks.
  *
  * <p>Immutable and thread-safe. A value with a record's accessors, {@code equals},
- * {@code hashCode} and {@code toString}. The events Sluice makes write their text fields (the
- * timestamp, fingerprints, cost and usage) only when first read, so a sink that counts events or
- * reads only the outcome does not pay for formatting on every call.
+ * {@code hashCode} and {@code toString}. The events Sluice makes compute their text fields (the
+ * timestamp, the fingerprints, cost and usage) only when first read, so a sink that counts events
+ * or reads only the outcome does not pay for formatting, nor for hashing a long prompt.
  *
  * <p>Fields, in the order of the JSON form ({@link #toJson()}; nulls left out):
  * {@code timestamp} when the call started, ISO-8601; {@code callId} the call's random id;
@@ -63,9 +65,8 @@ public final class AuditEvent {
   private final @Nullable Instant startedAt;
   private final @Nullable TokenUsage tokens;
   private final @Nullable Cost cost;
-  private final long requestHash;
-  private final long responseHash;
-  private final boolean hasResponse;
+  private final @Nullable List<ChatMessage> sent;
+  private final @Nullable String answer;
 
   private final String callId;
   private final String route;
@@ -92,7 +93,7 @@ public final class AuditEvent {
       @Nullable String costUsd, @Nullable Map<String, String> fallback, @Nullable Map<String, String> error, int requestMessages,
       int requestChars, String requestFingerprint, int responseChars, @Nullable String responseFingerprint, @Nullable String requestText,
       @Nullable String responseText, Map<String, Object> details) {
-    this(null, null, null, 0, 0, false, callId, route, variant, assignment, labels, outcome, attempts, latencyMs, routingKey, tenant,
+    this(null, null, null, null, null, callId, route, variant, assignment, labels, outcome, attempts, latencyMs, routingKey, tenant,
         fallback, error, requestMessages, requestChars, responseChars, requestText, responseText, details);
     this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
     this.usage = Objects.requireNonNull(usage, "usage");
@@ -103,30 +104,31 @@ public final class AuditEvent {
 
   /**
    * An event from the values as Sluice holds them: the start as an {@code Instant}, tokens and cost
-   * as objects, fingerprints as numbers ({@code responseHash} ignored without a response); their
-   * text is written when first read.
+   * as objects, and the messages sent and the answer (null without one) whose fingerprints it
+   * holds. Their text, the fingerprints included, is computed when first read; until then the
+   * event keeps a reference to the messages and the answer (which the call held anyway), never a
+   * copy, and writes none of it out.
    */
   public AuditEvent(Instant startedAt, String callId, String route, String variant, String assignment, Map<String, String> labels,
       String outcome, int attempts, double latencyMs, @Nullable String routingKey, @Nullable String tenant, TokenUsage usage, Cost cost,
-      @Nullable Map<String, String> fallback, @Nullable Map<String, String> error, int requestMessages, int requestChars, long requestHash,
-      int responseChars, boolean hasResponse, long responseHash, @Nullable String requestText, @Nullable String responseText,
+      @Nullable Map<String, String> fallback, @Nullable Map<String, String> error, int requestMessages, int requestChars,
+      List<ChatMessage> sent, int responseChars, @Nullable String answer, @Nullable String requestText, @Nullable String responseText,
       Map<String, Object> details) {
     this(Objects.requireNonNull(startedAt, "startedAt"), Objects.requireNonNull(usage, "usage"), Objects.requireNonNull(cost, "cost"),
-        requestHash, responseHash, hasResponse, callId, route, variant, assignment, labels, outcome, attempts, latencyMs, routingKey,
+        Objects.requireNonNull(sent, "sent"), answer, callId, route, variant, assignment, labels, outcome, attempts, latencyMs, routingKey,
         tenant, fallback, error, requestMessages, requestChars, responseChars, requestText, responseText, details);
   }
 
-  private AuditEvent(@Nullable Instant startedAt, @Nullable TokenUsage tokens, @Nullable Cost cost, long requestHash, long responseHash,
-      boolean hasResponse, String callId, String route, String variant, String assignment, Map<String, String> labels, String outcome,
+  private AuditEvent(@Nullable Instant startedAt, @Nullable TokenUsage tokens, @Nullable Cost cost, @Nullable List<ChatMessage> sent,
+      @Nullable String answer, String callId, String route, String variant, String assignment, Map<String, String> labels, String outcome,
       int attempts, double latencyMs, @Nullable String routingKey, @Nullable String tenant, @Nullable Map<String, String> fallback,
       @Nullable Map<String, String> error, int requestMessages, int requestChars, int responseChars, @Nullable String requestText,
       @Nullable String responseText, Map<String, Object> details) {
     this.startedAt = startedAt;
     this.tokens = tokens;
     this.cost = cost;
-    this.requestHash = requestHash;
-    this.responseHash = responseHash;
-    this.hasResponse = hasResponse;
+    this.sent = sent;
+    this.answer = answer;
     this.callId = Objects.requireNonNull(callId, "callId");
     this.route = Objects.requireNonNull(route, "route");
     this.variant = Objects.requireNonNull(variant, "variant");
@@ -252,7 +254,7 @@ public final class AuditEvent {
   public String requestFingerprint() {
     String f = requestFingerprint;
     if (f == null) {
-      f = Fingerprint.hex(requestHash);
+      f = Fingerprint.of(Objects.requireNonNull(sent));
       requestFingerprint = f;
     }
     return f;
@@ -266,8 +268,8 @@ public final class AuditEvent {
   @JsonProperty
   public @Nullable String responseFingerprint() {
     String f = responseFingerprint;
-    if (f == null && hasResponse) {
-      f = Fingerprint.hex(responseHash);
+    if (f == null && answer != null) {
+      f = Fingerprint.of(answer);
       responseFingerprint = f;
     }
     return f;

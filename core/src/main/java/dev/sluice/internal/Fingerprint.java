@@ -18,20 +18,10 @@ public final class Fingerprint {
   private Fingerprint() {}
 
   public static String of(String text) {
-    return hex(hash(text));
+    return hex(mix(update(FNV_OFFSET, text)));
   }
 
   public static String of(List<ChatMessage> messages) {
-    return hex(hash(messages));
-  }
-
-  /** The fingerprint as a number; {@link #hex} writes it as {@link #of} would. */
-  public static long hash(String text) {
-    return mix(update(FNV_OFFSET, text));
-  }
-
-  /** The fingerprint of messages as a number; {@link #hex} writes it as {@link #of} would. */
-  public static long hash(List<ChatMessage> messages) {
     long h = FNV_OFFSET;
     for (ChatMessage m : messages) {
       h = update(h, m.role().wireName());
@@ -47,7 +37,7 @@ public final class Fingerprint {
         h = (h ^ 0x1c) * FNV_PRIME;
       }
     }
-    return mix(h);
+    return hex(mix(h));
   }
 
   private static long update(long h, String s) {
@@ -67,7 +57,7 @@ public final class Fingerprint {
     return h;
   }
 
-  public static String hex(long h) {
+  private static String hex(long h) {
     return HEX.toHexDigits(h);
   }
 }

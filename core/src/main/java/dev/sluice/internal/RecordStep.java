@@ -152,7 +152,7 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
       err.put("type", error.getClass().getSimpleName());
       err.put("message", String.valueOf(error.getMessage()));
     }
-    // The values as held; the event writes their text (timestamp, fingerprints, cost, usage) when read.
+    // The values as held; the event computes their text (timestamp, fingerprints, cost, usage) when read.
     return new AuditEvent(
         call.startedAt(),
         call.callId(),
@@ -171,10 +171,9 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
         err,
         call.request().messages().size(),
         call.request().totalChars(),
-        Fingerprint.hash(call.request().messages()),
+        call.request().messages(),
         response == null ? 0 : response.text().length(),
-        response != null,
-        response == null ? 0 : Fingerprint.hash(response.text()),
+        response == null ? null : response.text(),
         includeText ? call.request().lastUserText() : null,
         includeText && response != null ? response.text() : null,
         call.details());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.internal.Fingerprint;
 import dev.sluice.internal.Pairs;
+import dev.sluice.model.ChatMessage;
 import dev.sluice.model.TokenUsage;
 import dev.sluice.pricing.Cost;
 import java.time.Instant;
@@ -53,13 +54,12 @@ class AuditEventFormTest {
     Instant start = Instant.parse("2026-11-30T08:06:15.123456789Z");
     TokenUsage usage = TokenUsage.of(1200, 300);
     Cost cost = Cost.ofNanoUsd(12_000);
-    long request = Fingerprint.hash("the request");
-    long response = Fingerprint.hash("the answer");
+    List<ChatMessage> sent = List.of(ChatMessage.user("the request"));
     AuditEvent lazy = new AuditEvent(start, "c-1", "support", "v2", "baseline", Map.of(), "success", 1, 3.0, null, "acme", usage, cost,
-        null, null, 1, 11, request, 10, true, response, null, null, details());
+        null, null, 1, 11, sent, 10, "the answer", null, null, details());
     AuditEvent eager = new AuditEvent("2026-11-30T08:06:15.123456789Z", "c-1", "support", "v2", "baseline", Map.of(), "success", 1, 3.0,
         null, "acme", Pairs.of("input", 1200L, "output", 300L, "cached_input", 0L), "0.000012000", null, null, 1, 11,
-        Fingerprint.of("the request"), 10, Fingerprint.of("the answer"), null, null, details());
+        Fingerprint.of(sent), 10, Fingerprint.of("the answer"), null, null, details());
     assertThat(lazy).isEqualTo(eager).hasSameHashCodeAs(eager);
     assertThat(lazy.toJson()).isEqualTo(eager.toJson());
     assertThat(lazy.costUsd()).isEqualTo("0.000012000");
@@ -69,7 +69,7 @@ class AuditEventFormTest {
   @Test
   void withoutAResponseOrAKnownCostThoseFieldsAreNull() {
     AuditEvent e = new AuditEvent(Instant.EPOCH, "c-2", "r", "v1", "baseline", Map.of(), "error", 2, 1.0, null, null, TokenUsage.ZERO,
-        Cost.UNKNOWN, null, Map.of("type", "ModelCallException"), 1, 5, 42L, 0, false, 0, null, null, Map.of());
+        Cost.UNKNOWN, null, Map.of("type", "ModelCallException"), 1, 5, List.of(ChatMessage.user("hello")), 0, null, null, null, Map.of());
     assertThat(e.responseFingerprint()).isNull();
     assertThat(e.costUsd()).isNull();
     assertThat(e.timestamp()).isEqualTo("1970-01-01T00:00:00Z");

@@ -101,4 +101,23 @@ class TokenCounterProperties {
     assertThat(remembering.count("gpt-4", doc)).isEqualTo(TokenCounter.countInPieces(REGISTRY.getEncoding(EncodingType.CL100K_BASE), doc));
     assertThat(remembering.rememberedLongTexts()).isEqualTo(3);
   }
+
+  @Property(tries = 200)
+  void theChunkedByteCountOfALongTextIsTheCharacterByCharacterOne(@ForAll @StringLength(min = 256, max = 3000) String text) {
+    assertThat(TokenCounter.utf8Length(text)).isEqualTo(charByChar(text));
+  }
+
+  /** Mostly ASCII, so that whole chunks take the ASCII shortcut and others do not. */
+  @Property(tries = 200)
+  void theChunkedByteCountOfMostlyAsciiTextIsTheCharacterByCharacterOne(
+      @ForAll @StringLength(min = 256, max = 5000) @CharRange(from = 'a', to = 'z') @Chars({' ', '\u007F', '\u0080', '\u07FF', '\u0800', '中',
+          '\uD83D', '\uDE00', '\uFFFF'}) String text) {
+    assertThat(TokenCounter.utf8Length(text)).isEqualTo(charByChar(text));
+    String ascii = text.replaceAll("[^\\x00-\\x7F]", "x");
+    assertThat(TokenCounter.utf8Length(ascii)).isEqualTo(ascii.length());
+  }
+
+  static long charByChar(String text) {
+    return text.chars().map(c -> c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate((char) c) ? 2 : 3).sum();
+  }
 }
