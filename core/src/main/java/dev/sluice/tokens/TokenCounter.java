@@ -12,6 +12,7 @@ import dev.sluice.model.Role;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Counts the input tokens of a request. For OpenAI models (and names that start like them) it
@@ -97,16 +98,20 @@ public final class TokenCounter {
    * encoding some tens.
    */
   private long countRemembered(String model, Encoding encoding, String text) {
-    LongText key = LongText.of(model, text);
-    Long known = longCounts.get(key);
+    return remembered(longCounts, REMEMBERED, LongText.of(model, text), () -> countInPieces(encoding, text));
+  }
+
+  /** The count under {@code key}, counted and kept if absent; a memory at {@code most} entries is dropped whole. */
+  private static <K> long remembered(ConcurrentHashMap<K, Long> memory, int most, K key, LongSupplier count) {
+    Long known = memory.get(key);
     if (known != null) {
       return known;
     }
-    long n = countInPieces(encoding, text);
-    if (longCounts.size() >= REMEMBERED) {
-      longCounts.clear();
+    long n = count.getAsLong();
+    if (memory.size() >= most) {
+      memory.clear();
     }
-    longCounts.put(key, n);
+    memory.put(key, n);
     return n;
   }
 
@@ -199,17 +204,7 @@ public final class TokenCounter {
    * dropped whole when full). Other messages are counted every time.
    */
   private long countSystem(String model, String text) {
-    SystemText key = new SystemText(model, text);
-    Long known = systemCounts.get(key);
-    if (known != null) {
-      return known;
-    }
-    long n = count(model, text);
-    if (systemCounts.size() >= SYSTEM_CACHE) {
-      systemCounts.clear();
-    }
-    systemCounts.put(key, n);
-    return n;
+    return remembered(systemCounts, SYSTEM_CACHE, new SystemText(model, text), () -> count(model, text));
   }
 
   /**
