@@ -12,6 +12,7 @@ import dev.sluice.model.Role;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,11 +61,18 @@ public final class TokenCounter {
    * grows faster than its length. So time is linear in the text, and the count never low.
    */
   public long count(String model, String text) {
+    return count(model, text, NEVER);
+  }
+
+  private static final BooleanSupplier NEVER = () -> false;
+
+  /** As {@link #count(String, String)}; once {@code stop} says so, the rest counts at its byte bound. */
+  private long count(String model, String text, BooleanSupplier stop) {
     Optional<Encoding> e = encoding(model);
-    if (e.isEmpty()) {
+    if (e.isEmpty() || stop.getAsBoolean()) {
       return utf8Length(text);
     }
-    return text.length() < REMEMBERED_FROM ? countInPieces(e.get(), text) : countRemembered(model, e.get(), text);
+    return text.length() < REMEMBERED_FROM ? countInPieces(e.get(), text, stop) : countRemembered(model, e.get(), text, stop);
   }
 
   /** Texts from this many characters on have their counts remembered by content. */
@@ -97,17 +105,23 @@ public final class TokenCounter {
    * dropped whole when full), so it is encoded once. Hashing costs about a nanosecond per character,
    * encoding some tens.
    */
-  private long countRemembered(String model, Encoding encoding, String text) {
-    return remembered(longCounts, REMEMBERED, LongText.of(model, text), () -> countInPieces(encoding, text));
+  private long countRemembered(String model, Encoding encoding, String text, BooleanSupplier stop) {
+    return remembered(longCounts, REMEMBERED, LongText.of(model, text), () -> countInPieces(encoding, text, stop), stop);
   }
 
-  /** The count under {@code key}, counted and kept if absent; a memory at {@code most} entries is dropped whole. */
-  private static <K> long remembered(ConcurrentHashMap<K, Long> memory, int most, K key, LongSupplier count) {
+  /**
+   * The count under {@code key}, counted and kept if absent (a memory at {@code most} entries is
+   * dropped whole); a count that {@code stop} cut short (part exact, part bound) is not kept.
+   */
+  private static <K> long remembered(ConcurrentHashMap<K, Long> memory, int most, K key, LongSupplier count, BooleanSupplier stop) {
     Long known = memory.get(key);
     if (known != null) {
       return known;
     }
     long n = count.getAsLong();
+    if (stop.getAsBoolean()) {
+      return n; // a deadline does not un-pass: if it has not passed now, the count was whole
+    }
     if (memory.size() >= most) {
       memory.clear();
     }
@@ -126,12 +140,21 @@ public final class TokenCounter {
   static final int LONGEST_EXACT = 2048;
 
   static long countInPieces(Encoding encoding, String text) {
+    return countInPieces(encoding, text, NEVER);
+  }
+
+  private static long countInPieces(Encoding encoding, String text, BooleanSupplier stop) {
     // Short enough that even one long pre-token costs little: counted whole, with no copies.
     return text.length() <= LONGEST_EXACT ? exactOrBound(encoding, text, 0, text.length())
-        : countInPieces(encoding, text, PIECE, LONGEST_EXACT);
+        : countInPieces(encoding, text, PIECE, LONGEST_EXACT, stop);
   }
 
   static long countInPieces(Encoding encoding, String text, int piece, int longestExact) {
+    return countInPieces(encoding, text, piece, longestExact, NEVER);
+  }
+
+  /** Piece by piece; once {@code stop} says so (asked before each piece), the rest counts at its byte bound. */
+  static long countInPieces(Encoding encoding, String text, int piece, int longestExact, BooleanSupplier stop) {
     int n = text.length();
     if (n <= piece) {
       return exactOrBound(encoding, text, 0, n);
@@ -140,6 +163,9 @@ public final class TokenCounter {
     int start = 0;
     int i = start + 1;
     while (start < n) {
+      if (stop.getAsBoolean()) {
+        return total + utf8Length(text, start, n);
+      }
       int cut = n;
       for (i = Math.max(i, start + 1); i < n; i++) {
         // After a letter or digit, a space always starts a new pre-token.
@@ -157,14 +183,18 @@ public final class TokenCounter {
 
   /** Input tokens of a chat request, overhead included. */
   public long countInput(String model, List<ChatMessage> messages) {
+    return countInput(model, messages, NEVER);
+  }
+
+  private long countInput(String model, List<ChatMessage> messages, BooleanSupplier stop) {
     long n = PRIMING;
     for (ChatMessage m : messages) {
-      n += PER_MESSAGE + (m.role() == Role.SYSTEM ? countSystem(model, m.content()) : count(model, m.content()));
+      n += PER_MESSAGE + (m.role() == Role.SYSTEM ? countSystem(model, m.content(), stop) : count(model, m.content(), stop));
       if (m.toolCallId() != null) {
-        n += count(model, m.toolCallId());
+        n += count(model, m.toolCallId(), stop);
       }
       for (ToolCall c : m.toolCalls()) {
-        n += PER_TOOL + count(model, c.id()) + count(model, c.name()) + count(model, c.argumentsJson());
+        n += PER_TOOL + count(model, c.id(), stop) + count(model, c.name(), stop) + count(model, c.argumentsJson(), stop);
       }
     }
     return n;
@@ -180,12 +210,23 @@ public final class TokenCounter {
    * renders them in, plus {@value #PER_TOOL} per tool.
    */
   public long countInput(String model, ChatRequest request) {
-    long n = countInput(model, request.messages());
+    return countInput(model, request, NEVER);
+  }
+
+  /**
+   * As {@link #countInput(String, ChatRequest)}, but asks {@code stop} between messages and
+   * between pieces of a long text (every {@value #PIECE} characters or so, some tens of
+   * microseconds of encoding): once it answers true, what is left counts at its UTF-8 byte bound,
+   * so the result is never low and the counting ends at once. Sluice passes "the call's deadline
+   * has passed": a long input is never encoded on the caller's thread past its deadline.
+   */
+  public long countInput(String model, ChatRequest request, BooleanSupplier stop) {
+    long n = countInput(model, request.messages(), stop);
     for (ToolDefinition t : request.tools()) {
-      n += PER_TOOL + count(model, t.name()) + count(model, t.description()) + count(model, t.parametersSchema());
+      n += PER_TOOL + count(model, t.name(), stop) + count(model, t.description(), stop) + count(model, t.parametersSchema(), stop);
     }
     String schema = request.responseFormat().schema();
-    return schema == null ? n : n + PER_TOOL + count(model, schema);
+    return schema == null ? n : n + PER_TOOL + count(model, schema, stop);
   }
 
   /** An upper bound of {@link #countInput(String, ChatRequest)} for any model: UTF-8 bytes plus framing. */
@@ -203,8 +244,8 @@ public final class TokenCounter {
    * counted once per model and remembered (at most {@value #SYSTEM_CACHE} of them; the memory is
    * dropped whole when full). Other messages are counted every time.
    */
-  private long countSystem(String model, String text) {
-    return remembered(systemCounts, SYSTEM_CACHE, new SystemText(model, text), () -> count(model, text));
+  private long countSystem(String model, String text, BooleanSupplier stop) {
+    return remembered(systemCounts, SYSTEM_CACHE, new SystemText(model, text), () -> count(model, text, stop), stop);
   }
 
   /**

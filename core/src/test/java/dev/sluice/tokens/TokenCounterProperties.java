@@ -120,4 +120,17 @@ class TokenCounterProperties {
   static long charByChar(String text) {
     return text.chars().map(c -> c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate((char) c) ? 2 : 3).sum();
   }
+
+  @Example
+  void aStopEndsExactCountingAtOnceTheRestCountsAtItsBoundAndNothingCutIsRemembered() {
+    TokenCounter fresh = new TokenCounter();
+    dev.sluice.model.ChatRequest request = dev.sluice.model.ChatRequest.ofUser("word and another word. ".repeat(5_000));
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    long stopped = fresh.countInput("gpt-4o-mini", request, () -> asked.incrementAndGet() > 3);
+    assertThat(asked.get()).as("asked before each piece until told to stop, then not again for that text").isLessThan(8);
+    assertThat(fresh.rememberedLongTexts()).as("a count cut short is not remembered").isZero();
+    long exact = fresh.countInput("gpt-4o-mini", request);
+    assertThat(stopped).isGreaterThan(exact).isLessThanOrEqualTo(fresh.upperBound(request));
+    assertThat(fresh.countInput("gpt-4o-mini", request, () -> true)).as("stopped before it began: the bound").isEqualTo(fresh.upperBound(request));
+  }
 }

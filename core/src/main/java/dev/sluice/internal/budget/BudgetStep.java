@@ -285,7 +285,11 @@ public final class BudgetStep implements StateStep, Stages.After<BudgetStep.Plan
     // encoded. Settlement uses the provider's usage either way.
     long bound = tokens.upperBound(prepared);
     boolean countable = bound > Math.max(SHORT_INPUT_BYTES, output / 8);
-    long input = exact && countable ? tokens.countInput(variant.model(), prepared) : bound;
+    // Exact counting of a long input stops at the call's deadline (the rest at its bound), where
+    // the caller would otherwise wait on the encoder; apply() then fails the call as timed out.
+    long input = !exact || !countable ? bound
+        : bound > LARGE_INPUT_BYTES ? tokens.countInput(variant.model(), prepared, () -> call.nanosLeft(time.nanoTime()) <= 0)
+        : tokens.countInput(variant.model(), prepared);
     ModelPrice price = prices.price(variant.model()).orElse(null);
     long worstUsd = price == null ? 0 : price.worstCase(input, output).nanoUsd();
     // A call is charged to the periods it started in (its deadline keeps it to seconds), which spares a clock read.
