@@ -1,0 +1,15 @@
+package dev.sluice.redis;
+
+/**
+ * The shared budget ledger could not be reached. A reservation that meets it is not made (budgets
+ * fail closed: no call is made that no cap has counted); the message names the operation and
+ * Redis's error.
+ */
+public final class LedgerUnavailableException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  public LedgerUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

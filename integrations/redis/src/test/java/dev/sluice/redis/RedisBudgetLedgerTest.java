@@ -1,0 +1,211 @@
+package dev.sluice.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.budget.BudgetLedger.Balance;
+import dev.sluice.budget.BudgetLedger.Line;
+import dev.sluice.budget.ReserveResult;
+import dev.sluice.time.ManualTimeSource;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared ledger on a real Redis server (started by the test on 127.0.0.1): all-or-none
+ * reservations, exact settlement, settles that count once however often they are sent, leases that
+ * give a dead pod's reservations back, and four ledgers (four pods' connections) with 64 threads
+ * that never spend a unit over a cap.
+ */
+class RedisBudgetLedgerTest {
+
+  static LocalRedis redis;
+  static RedisClient client;
+  final ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-11-30T12:00:00Z"));
+  final List<RedisBudgetLedger> ledgers = new ArrayList<>();
+  String prefix;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = LocalRedis.start();
+    client = redis.client();
+    // Commands fail at once while disconnected, instead of waiting to be sent after a reconnect.
+    client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    client.shutdown();
+    redis.close();
+  }
+
+  @BeforeEach
+  void prefix() {
+    prefix = "test-" + System.nanoTime() + ":";
+  }
+
+  @AfterEach
+  void closeLedgers() {
+    ledgers.forEach(RedisBudgetLedger::close);
+  }
+
+  RedisBudgetLedger ledger() {
+    RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).leaseTime(Duration.ofMinutes(5)).timeSource(time).build();
+    ledgers.add(l);
+    return l;
+  }
+
+  Line line(String account, long amount, long limit) {
+    return new Line(account, amount, limit, time.now().plus(Duration.ofDays(1)));
+  }
+
+  @Test
+  void aReservationIsSettledExactlyOnEveryAccount() {
+    RedisBudgetLedger ledger = ledger();
+    ReserveResult r = ledger.reserve(List.of(line("global", 100, 1_000), line("tenant:acme", 100, 300)));
+    assertThat(r.isGranted()).isTrue();
+    assertThat(r.usedAfter(0)).isEqualTo(100);
+    assertThat(ledger.balance("global")).isEqualTo(new Balance(0, 100));
+    ledger.settle(r.reservation(), new long[] {40, 40});
+    assertThat(ledger.balance("global")).isEqualTo(new Balance(40, 0));
+    assertThat(ledger.balance("tenant:acme")).isEqualTo(new Balance(40, 0));
+  }
+
+  @Test
+  void aReservationIsAllOrNone() {
+    RedisBudgetLedger ledger = ledger();
+    ReserveResult denied = ledger.reserve(List.of(line("global", 100, 1_000), line("tenant:acme", 400, 300)));
+    assertThat(denied.isGranted()).isFalse();
+    assertThat(denied.deniedLine()).isEqualTo(1);
+    assertThat(ledger.balance("global")).as("nothing reserved on the line that fitted").isEqualTo(Balance.EMPTY);
+  }
+
+  @Test
+  void anAccountOnTwoLinesIsCheckedWithBoth() {
+    RedisBudgetLedger ledger = ledger();
+    assertThat(ledger.reserve(List.of(line("a", 60, 100), line("a", 60, 100))).isGranted()).isFalse();
+    ReserveResult r = ledger.reserve(List.of(line("a", 40, 100), line("a", 40, 100)));
+    assertThat(r.isGranted()).isTrue();
+    ledger.settle(r.reservation(), new long[] {10, 15});
+    assertThat(ledger.balance("a")).isEqualTo(new Balance(25, 0));
+  }
+
+  @Test
+  void aSettleSentTwiceCountsOnceAndAReleaseSpendsNothing() {
+    RedisBudgetLedger ledger = ledger();
+    ReserveResult r = ledger.reserve(List.of(line("a", 50, 100)));
+    ledger.settle(r.reservation(), new long[] {30});
+    ledger.settle(r.reservation(), new long[] {30});
+    assertThat(ledger.balance("a")).isEqualTo(new Balance(30, 0));
+    ReserveResult released = ledger.reserve(List.of(line("a", 50, 100)));
+    ledger.release(released.reservation());
+    assertThat(ledger.balance("a")).isEqualTo(new Balance(30, 0));
+  }
+
+  @Test
+  void aDeadPodsReservationGivesItselfBackWhenItsLeaseExpiresAndALateSettleStillCountsOnce() {
+    RedisBudgetLedger pod = ledger();
+    RedisBudgetLedger other = ledger();
+    ReserveResult held = pod.reserve(List.of(line("a", 80, 100)));
+    assertThat(other.reserve(List.of(line("a", 30, 100))).isGranted()).as("the lease holds the cap").isFalse();
+    time.advance(Duration.ofMinutes(5).plusMillis(1));
+    ReserveResult after = other.reserve(List.of(line("a", 30, 100)));
+    assertThat(after.isGranted()).as("the expired lease gave its 80 back").isTrue();
+    assertThat(other.balance("a")).isEqualTo(new Balance(0, 30));
+    // The pod was only slow: its settle arrives now, after its lease; the spend is counted, once.
+    pod.settle(held.reservation(), new long[] {20});
+    pod.settle(held.reservation(), new long[] {20});
+    assertThat(other.balance("a")).isEqualTo(new Balance(20, 30));
+  }
+
+  @Test
+  void fourPodsAndSixtyFourThreadsNeverSpendOverTheCapAndSettleExactly() throws Exception {
+    List<RedisBudgetLedger> pods = List.of(ledger(), ledger(), ledger(), ledger());
+    long cap = 50_000;
+    AtomicLong settled = new AtomicLong();
+    AtomicLong granted = new AtomicLong();
+    ExecutorService threads = Executors.newFixedThreadPool(64);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < 64; t++) {
+      RedisBudgetLedger pod = pods.get(t % 4);
+      String tenant = "tenant:" + (t % 8);
+      done.add(threads.submit(() -> {
+        start.await();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 200; i++) {
+          long amount = 1 + random.nextInt(100);
+          ReserveResult r = pod.reserve(List.of(line("global", amount, cap), line(tenant, amount, cap)));
+          if (r.isGranted()) {
+            granted.incrementAndGet();
+            assertThat(r.usedAfter(0)).isLessThanOrEqualTo(cap);
+            long actual = random.nextLong(amount + 1);
+            pod.settle(r.reservation(), new long[] {actual, actual});
+            settled.addAndGet(actual);
+          }
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    threads.shutdown();
+    Balance global = pods.get(0).balance("global");
+    assertThat(global.reserved()).as("every reservation settled").isZero();
+    assertThat(global.spent()).as("spent is exactly what was settled").isEqualTo(settled.get()).isLessThanOrEqualTo(cap);
+    assertThat(granted.get()).as("the cap was reached, so denials were exercised").isLessThan(64 * 200);
+  }
+
+  @Test
+  void withRedisDownAReservationFailsClosedAndASettleWaitsToBeSentAgain() {
+    RedisBudgetLedger ledger = ledger();
+    ReserveResult r = ledger.reserve(List.of(line("a", 50, 100)));
+    redis.stop();
+    try {
+      ledger.settle(r.reservation(), new long[] {35});
+      assertThat(ledger.pendingSettles()).isEqualTo(1);
+      assertThatThrownBy(() -> ledger.reserve(List.of(line("a", 10, 100))))
+          .isInstanceOf(LedgerUnavailableException.class).hasMessageContaining("Redis budget ledger");
+    } finally {
+      redis.restart();
+    }
+    ReserveResult next = awaitReserve(ledger, List.of(line("a", 10, 100)));
+    assertThat(next.isGranted()).isTrue();
+    assertThat(ledger.pendingSettles()).isZero();
+    assertThat(ledger.balance("a")).as("the kept settle was sent before the reservation, once").isEqualTo(new Balance(35, 10));
+  }
+
+  /** The client reconnects on its own within a few seconds of the server's return. */
+  static ReserveResult awaitReserve(RedisBudgetLedger ledger, List<Line> lines) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try {
+        return ledger.reserve(lines);
+      } catch (LedgerUnavailableException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        // Real time, not a test's clock: the client's reconnection runs on its own timer.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+    }
+  }
+}
