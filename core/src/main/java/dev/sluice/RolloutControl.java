@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,13 +89,31 @@ public final class RolloutControl {
             "a variant of route '" + route.name() + "' other than its baseline: " + route.variants().keySet());
       }
     }
-    RolloutState state = store.load(route.name()).orElseGet(() -> RolloutState.start(time.now()));
-    if (plan != null && state.stageIndex() >= plan.stages().size()) {
-      state = state.at(plan.stages().size() - 1, state.enteredAt(), "stage index clamped to the plan");
+    // Another instance may be creating the same route's state: whoever saves first wins, the
+    // others take what it saved.
+    for (int tries = 0; ; tries++) {
+      RolloutStateStore.Versioned stored = store.loadVersioned(route.name()).orElse(null);
+      RolloutState state = stored == null ? RolloutState.start(time.now()) : stored.state();
+      long version = stored == null ? 0 : stored.version();
+      if (plan != null && state.stageIndex() >= plan.stages().size()) {
+        state = state.at(plan.stages().size() - 1, state.enteredAt(), "stage index clamped to the plan");
+      } else if (stored != null && store.shared()) {
+        this.snapshot = new Snapshot(state, plan, version);
+        break;
+      }
+      OptionalLong saved = store.saveIfVersion(route.name(), version, state);
+      if (saved.isPresent()) {
+        this.snapshot = new Snapshot(state, plan, saved.getAsLong());
+        break;
+      }
+      if (tries == CONFLICT_TRIES) {
+        throw new IllegalStateException("route '" + route.name() + "': the shared rollout state kept changing while it was read");
+      }
     }
-    this.snapshot = new Snapshot(state, plan);
-    store.save(route.name(), state);
   }
+
+  /** How often a change is tried again when another instance changed the shared state first. */
+  private static final int CONFLICT_TRIES = 16;
 
   // ---- the call path -------------------------------------------------------------------------
 
@@ -298,13 +318,13 @@ public final class RolloutControl {
   /** Stops automatic advancement; traffic stays as the stage has it. */
   public synchronized void pause(String who, String why) {
     requireOpen();
-    save(snapshot.state.paused(true, why));
+    transition(s -> s.paused(true, why));
     event("paused", who, why);
   }
 
   public synchronized void resume(String who, String why) {
     requireOpen();
-    save(snapshot.state.paused(false, why));
+    transition(s -> s.paused(false, why));
     event("resumed", who, why);
   }
 
@@ -314,6 +334,7 @@ public final class RolloutControl {
    */
   public synchronized void advance(String who, String why) {
     requireOpen();
+    follow();
     String refusal = whyNotAdvance();
     if (refusal != null) {
       throw new IllegalStateException("route '" + route.name() + "' cannot advance: " + refusal);
@@ -329,15 +350,17 @@ public final class RolloutControl {
       return;
     }
     toggles.set(route.name(), toggles().withPercent(null));
-    save(snapshot.state.rolledBack(time.now(), why));
-    event("rolled_back", who, why);
+    // Applied once fleet-wide: an instance that finds it already rolled back records nothing.
+    if (transition(s -> s.rolledBack() ? null : s.rolledBack(time.now(), why))) {
+      event("rolled_back", who, why);
+    }
   }
 
   /** Records the offline gate's result; a passing report lets the plan leave its offline-gate stage. */
   public synchronized void recordGate(GateReport report, String who) {
     requireOpen();
     requirePlan();
-    save(snapshot.state.gate(report.passed(), report.summary()));
+    transition(s -> s.gate(report.passed(), report.summary()));
     event("gate", who, (report.passed() ? "passed: " : "failed: ") + report.summary());
   }
 
@@ -347,6 +370,9 @@ public final class RolloutControl {
    * be called at any time; does nothing while paused (here, or by the toggle source) or rolled back.
    */
   public synchronized @Nullable Verdict evaluate() {
+    if (!closed && plan != null) {
+      follow();
+    }
     if (closed || plan == null || snapshot.state.rolledBack() || snapshot.state.paused() || toggles.paused(route.name())) {
       return null;
     }
@@ -409,11 +435,13 @@ public final class RolloutControl {
   }
 
   private void doAdvance(String who, String why) {
-    RolloutState s = snapshot.state;
-    save(s.at(s.stageIndex() + 1, time.now(), why));
-    candidateCalls.reset();
-    escalated = false;
-    event("advanced", who, why);
+    int from = snapshot.state.stageIndex();
+    // From this stage to the next, once: if another instance moved first, this one follows it instead.
+    if (transition(s -> s.stageIndex() == from && !s.rolledBack() ? s.at(from + 1, time.now(), why) : null)) {
+      candidateCalls.reset();
+      escalated = false;
+      event("advanced", who, why);
+    }
   }
 
   private void requirePlan() {
@@ -422,9 +450,52 @@ public final class RolloutControl {
     }
   }
 
-  private void save(RolloutState state) {
-    store.save(route.name(), state);
-    snapshot = new Snapshot(state, plan);
+  /**
+   * Applies {@code change} to the freshest state and saves it if the stored version is still the
+   * one it was applied to; otherwise reloads and applies it again. {@code change} returns null when,
+   * seen from the freshest state, there is nothing to do. Whether it was applied.
+   */
+  private boolean transition(Function<RolloutState, @Nullable RolloutState> change) {
+    for (int tries = 0; tries <= CONFLICT_TRIES; tries++) {
+      Snapshot s = snapshot;
+      RolloutState next = change.apply(s.state);
+      if (next == null) {
+        return false;
+      }
+      OptionalLong saved = store.saveIfVersion(route.name(), s.version, next);
+      if (saved.isPresent()) {
+        snapshot = new Snapshot(next, plan, saved.getAsLong());
+        return true;
+      }
+      follow();
+    }
+    throw new IllegalStateException("route '" + route.name() + "': the shared rollout state kept changing; the change was not applied");
+  }
+
+  /**
+   * Takes the stored state if another instance changed it (a newer version): its stage, pause or
+   * rollback now holds here too, and the stage's candidate count starts again on a new stage. Sluice
+   * calls it when the store reports a change and on a schedule; a store private to this instance
+   * has nothing newer.
+   */
+  public synchronized void follow() {
+    if (!store.shared()) {
+      return;
+    }
+    RolloutStateStore.Versioned stored = store.loadVersioned(route.name()).orElse(null);
+    if (stored == null || stored.version() <= snapshot.version) {
+      return;
+    }
+    RolloutState previous = snapshot.state;
+    snapshot = new Snapshot(stored.state(), plan, stored.version());
+    if (stored.state().stageIndex() != previous.stageIndex()) {
+      candidateCalls.reset();
+      escalated = false;
+    }
+    if (stored.state().rolledBack() != previous.rolledBack() || stored.state().stageIndex() != previous.stageIndex()) {
+      log.info("rollout {} follows the shared state: stage {}{} ({})", route.name(), snapshot.stageName,
+          stored.state().rolledBack() ? ", rolled back" : "", stored.state().reason());
+    }
   }
 
   private void event(String kind, String who, String why) {
@@ -446,14 +517,16 @@ public final class RolloutControl {
   /** What assignment reads on every call, recomputed on each change. */
   private static final class Snapshot {
     final RolloutState state;
+    final long version;
     final @Nullable Stage stage;
     final String stageName;
     final boolean live;
     final int buckets;
     final List<CohortRule> cohorts;
 
-    Snapshot(RolloutState state, @Nullable RolloutPlan plan) {
+    Snapshot(RolloutState state, @Nullable RolloutPlan plan, long version) {
       this.state = state;
+      this.version = version;
       if (plan == null) {
         stage = null;
         stageName = "none";

@@ -129,6 +129,40 @@ public final class Sluice implements AutoCloseable {
         }
       }
     }
+    // A store other instances share: follow their changes when told, and on a schedule in case a notice was lost.
+    AutoCloseable watch = null;
+    if (b.stateStore.shared()) {
+      watch = b.stateStore.watch(route -> {
+        RolloutControl c = rollouts.get(route);
+        if (c != null && !closed) {
+          workers.execute(c::follow);
+        }
+      });
+      for (RolloutControl c : rollouts.values()) {
+        scheduleFollow(c, b.followEvery);
+      }
+    }
+    this.stateWatch = watch;
+  }
+
+  private final @Nullable AutoCloseable stateWatch;
+
+  private void scheduleFollow(RolloutControl control, Duration every) {
+    synchronized (ticks) {
+      if (closed) {
+        return;
+      }
+      ticks.add(environment.time().schedule(every, () -> workers.execute(() -> {
+        try {
+          control.follow();
+        } catch (RuntimeException e) {
+          org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("route {}: could not read the shared rollout state; trying again in {}",
+              control.route(), every, e);
+        } finally {
+          scheduleFollow(control, every);
+        }
+      })));
+    }
   }
 
   private void scheduleEvaluation(RolloutControl control, Duration every) {
@@ -163,6 +197,13 @@ public final class Sluice implements AutoCloseable {
       closed = true;
       ticks.forEach(TimeSource.Scheduled::cancel);
       ticks.clear();
+    }
+    if (stateWatch != null) {
+      try {
+        stateWatch.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("could not stop watching the shared rollout state", e);
+      }
     }
     rollouts.values().forEach(RolloutControl::close);
     shadowLauncher.close();
@@ -458,6 +499,7 @@ public final class Sluice implements AutoCloseable {
     private final List<BudgetCap> budgetCaps = new ArrayList<>();
     private ToggleSource toggles = new InMemoryToggleSource();
     private RolloutStateStore stateStore = RolloutStateStore.inMemory();
+    private Duration followEvery = Duration.ofSeconds(1);
     private StageGate gate = StageGate.EXPOSURE;
     private final List<Consumer<RolloutEvent>> listeners = new ArrayList<>();
     private Duration evaluateEvery = Duration.ofSeconds(10);
@@ -537,6 +579,18 @@ public final class Sluice implements AutoCloseable {
     /** Told of every rollout and toggle change. */
     public Builder rolloutListener(Consumer<RolloutEvent> listener) {
       listeners.add(Objects.requireNonNull(listener, "rolloutListener"));
+      return this;
+    }
+
+    /**
+     * With a {@linkplain RolloutStateStore#shared() shared} rollout state store, how often each
+     * route reloads it in case a change notice was lost (default 1 s; notices usually arrive first).
+     */
+    public Builder followSharedStateEvery(Duration every) {
+      if (every == null || every.isNegative() || every.isZero()) {
+        throw new InvalidConfigurationException("followSharedStateEvery", every, "a positive duration");
+      }
+      this.followEvery = every;
       return this;
     }
 
