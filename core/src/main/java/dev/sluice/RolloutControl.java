@@ -371,7 +371,13 @@ public final class RolloutControl {
    */
   public synchronized @Nullable Verdict evaluate() {
     if (!closed && plan != null) {
-      follow();
+      try {
+        follow();
+      } catch (RuntimeException e) {
+        // A shared state that cannot be read is not judged on: nothing advances or rolls back on a stale view.
+        log.warn("rollout {} not evaluated: the shared rollout state could not be read", route.name(), e);
+        return null;
+      }
     }
     if (closed || plan == null || snapshot.state.rolledBack() || snapshot.state.paused() || toggles.paused(route.name())) {
       return null;

@@ -1,0 +1,195 @@
+package dev.sluice.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.rollout.RolloutState;
+import dev.sluice.rollout.RolloutStateStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * Rollout state shared by every replica, on Redis: one instance's stage change, pause or rollback
+ * holds for all of them, exactly once, and survives a restart of every pod.
+ *
+ * <p>Each route's state is a hash {@code <prefix>{<route>}} with a version and the state as JSON.
+ * A change is saved by a script only if the version is still the one the instance read
+ * ({@link #saveIfVersion}: compare-and-set), and announced on the channel {@code <prefix>changes};
+ * every instance reloads the route when told, and Sluice also reloads every second in case a notice
+ * was lost (pub/sub does not queue for a disconnected subscriber). While Redis cannot be reached,
+ * an instance keeps the state it last read and changes nothing: a save throws
+ * {@link StateUnavailableException} and the operation (advance, rollback, pause) fails with it, so
+ * no instance advances on a state it cannot write; the scheduled reload logs and tries again.
+ *
+ * <pre>{@code
+ * Sluice sluice = Sluice.builder()
+ *     .rolloutStateStore(RedisRolloutStateStore.builder(redis).keyPrefix("support-service:rollout:").build())
+ *     ...
+ * }</pre>
+ *
+ * <p>Thread-safe. Close it after the Sluice instances that use it.
+ */
+public final class RedisRolloutStateStore implements RolloutStateStore, AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SAVE_IF_VERSION = """
+      local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+      if ARGV[1] ~= '*' and v ~= tonumber(ARGV[1]) then
+        return -1
+      end
+      redis.call('HSET', KEYS[1], 'version', v + 1, 'state', ARGV[2])
+      redis.call('PUBLISH', ARGV[3], ARGV[4])
+      return v + 1
+      """;
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final String prefix;
+
+  private RedisRolloutStateStore(Builder b) {
+    this.client = b.client;
+    this.prefix = b.keyPrefix;
+    this.connection = client.connect();
+  }
+
+  public static Builder builder(RedisClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"));
+  }
+
+  @Override
+  public Optional<RolloutState> load(String route) {
+    return loadVersioned(route).map(Versioned::state);
+  }
+
+  @Override
+  public void save(String route, RolloutState state) {
+    write(route, "*", state);
+  }
+
+  @Override
+  public Optional<Versioned> loadVersioned(String route) {
+    List<io.lettuce.core.KeyValue<String, String>> fields;
+    try {
+      fields = connection.sync().hmget(key(route), "version", "state");
+    } catch (RedisException e) {
+      throw new StateUnavailableException("could not read the rollout state of route '" + route + "' from Redis: " + e.getMessage(), e);
+    }
+    if (!fields.get(0).hasValue() || !fields.get(1).hasValue()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Versioned(fromJson(route, fields.get(1).getValue()), Long.parseLong(fields.get(0).getValue())));
+  }
+
+  @Override
+  public OptionalLong saveIfVersion(String route, long expected, RolloutState state) {
+    long version = write(route, Long.toString(expected), state);
+    return version < 0 ? OptionalLong.empty() : OptionalLong.of(version);
+  }
+
+  private long write(String route, String expected, RolloutState state) {
+    try {
+      Long version = connection.sync().eval(SAVE_IF_VERSION, ScriptOutputType.INTEGER, new String[] {key(route)}, expected,
+          toJson(state), channel(), route);
+      return Objects.requireNonNull(version, "version");
+    } catch (RedisException e) {
+      throw new StateUnavailableException("could not save the rollout state of route '" + route + "' to Redis (nothing changed): "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean shared() {
+    return true;
+  }
+
+  /** Subscribes to the change channel on a connection of its own; closing it unsubscribes. */
+  @Override
+  public AutoCloseable watch(Consumer<String> changed) {
+    StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
+    String channel = channel();
+    pubSub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String from, String route) {
+        if (channel.equals(from)) {
+          changed.accept(route);
+        }
+      }
+    });
+    pubSub.sync().subscribe(channel);
+    return pubSub::close;
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+
+  private String key(String route) {
+    return prefix + "{" + route + "}";
+  }
+
+  private String channel() {
+    return prefix + "changes";
+  }
+
+  private static String toJson(RolloutState s) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("stageIndex", s.stageIndex());
+    n.put("enteredAt", s.enteredAt().toString());
+    n.put("paused", s.paused());
+    n.put("rolledBack", s.rolledBack());
+    n.put("reason", s.reason());
+    n.put("gatePassed", s.gatePassed());
+    return n.toString();
+  }
+
+  private static RolloutState fromJson(String route, String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      return new RolloutState(n.required("stageIndex").asInt(), Instant.parse(n.required("enteredAt").asText()),
+          n.required("paused").asBoolean(), n.required("rolledBack").asBoolean(), n.required("reason").asText(),
+          n.required("gatePassed").asBoolean());
+    } catch (Exception e) {
+      throw new StateUnavailableException("the rollout state of route '" + route + "' in Redis is not readable: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisRolloutStateStore[prefix=" + prefix + "]";
+  }
+
+  /** Builds a {@link RedisRolloutStateStore}. */
+  public static final class Builder {
+    private final RedisClient client;
+    private String keyPrefix = "sluice:rollout:";
+
+    private Builder(RedisClient client) {
+      this.client = client;
+    }
+
+    /** Prepended to every key and to the change channel (default {@code sluice:rollout:}). */
+    public Builder keyPrefix(String keyPrefix) {
+      if (Objects.requireNonNull(keyPrefix, "keyPrefix").length() > 200) {
+        throw new IllegalArgumentException("keyPrefix must be at most 200 characters, got " + keyPrefix.length());
+      }
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /** Opens its connection to Redis. */
+    public RedisRolloutStateStore build() {
+      return new RedisRolloutStateStore(this);
+    }
+  }
+}
