@@ -45,4 +45,5 @@ module dev.sluice.core {
   opens dev.sluice.audit to com.fasterxml.jackson.databind;
 
   uses dev.sluice.config.FallbackLinkProvider;
+  uses dev.sluice.config.FleetProvider;
 }

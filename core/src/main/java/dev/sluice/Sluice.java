@@ -143,9 +143,11 @@ public final class Sluice implements AutoCloseable {
       }
     }
     this.stateWatch = watch;
+    this.closeWith = List.copyOf(b.closeWith);
   }
 
   private final @Nullable AutoCloseable stateWatch;
+  private final List<AutoCloseable> closeWith;
 
   private void scheduleFollow(RolloutControl control, Duration every) {
     synchronized (ticks) {
@@ -193,7 +195,9 @@ public final class Sluice implements AutoCloseable {
    */
   @Override
   public void close() {
+    boolean first;
     synchronized (ticks) {
+      first = !closed;
       closed = true;
       ticks.forEach(TimeSource.Scheduled::cancel);
       ticks.clear();
@@ -210,6 +214,13 @@ public final class Sluice implements AutoCloseable {
     workers.close();
     breakers.close();
     gauges.close();
+    for (AutoCloseable r : first ? closeWith : List.<AutoCloseable>of()) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("could not close {}", r, e);
+      }
+    }
   }
 
   private void requireOpen(String route) {
@@ -500,6 +511,7 @@ public final class Sluice implements AutoCloseable {
     private ToggleSource toggles = new InMemoryToggleSource();
     private RolloutStateStore stateStore = RolloutStateStore.inMemory();
     private Duration followEvery = Duration.ofSeconds(1);
+    private final List<AutoCloseable> closeWith = new ArrayList<>();
     private StageGate gate = StageGate.EXPOSURE;
     private final List<Consumer<RolloutEvent>> listeners = new ArrayList<>();
     private Duration evaluateEvery = Duration.ofSeconds(10);
@@ -600,6 +612,15 @@ public final class Sluice implements AutoCloseable {
         throw new InvalidConfigurationException("evaluateRolloutsEvery", every, "zero (off) or a positive duration");
       }
       this.evaluateEvery = every;
+      return this;
+    }
+
+    /**
+     * Closed, in the order given, when this Sluice instance closes, after its own work has stopped:
+     * for what it uses and owns, such as a shared ledger's or state store's connections.
+     */
+    public Builder closeWith(AutoCloseable resource) {
+      closeWith.add(Objects.requireNonNull(resource, "resource"));
       return this;
     }
 

@@ -75,6 +75,9 @@ import java.util.function.Function;
  * budgets:
  *   - {scope: global, period: month, usd: "5000"}
  * evaluate_every: 10s
+ * fleet:                             # needs sluice-redis on the classpath; see FleetProvider
+ *   kind: redis
+ *   uri_env: SLUICE_REDIS_URI
  * }</pre>
  *
  * <pre>{@code
@@ -94,7 +97,7 @@ public final class SluiceConfiguration {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
   private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
-  private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every");
+  private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every", "fleet");
   private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "fallback",
       "max_input_chars", "stream_hold_back_chars");
 
@@ -220,7 +223,38 @@ public final class SluiceConfiguration {
     }
     within("budgets", () -> BudgetConfig.caps(root.get("budgets"), "budgets")).forEach(b::budget);
     if (root.has("evaluate_every")) b.evaluateRolloutsEvery(duration(root, "evaluate_every", ""));
+    if (root.has("fleet")) {
+      fleet(root.get("fleet"), b);
+    }
     return b;
+  }
+
+  /** The {@code fleet} section: the provider of its kind makes the shared parts; they close with the Sluice. */
+  private void fleet(JsonNode n, Sluice.Builder b) {
+    if (!n.isObject()) {
+      throw new InvalidConfigurationException("fleet", n.toString(), "a fleet section with a kind");
+    }
+    String kind = text(n, "kind", true, "fleet");
+    Map<String, FleetProvider> providers = new TreeMap<>();
+    for (FleetProvider p : ServiceLoader.load(FleetProvider.class, SluiceConfiguration.class.getClassLoader())) {
+      providers.putIfAbsent(p.kind(), p);
+    }
+    FleetProvider provider = providers.get(kind);
+    if (provider == null) {
+      throw new InvalidConfigurationException("fleet.kind", kind, providers.isEmpty()
+          ? "none: no fleet kinds are on the classpath; add dev.sluice:sluice-redis" : "one of " + providers.keySet());
+    }
+    Fleet fleet = within("fleet", () -> provider.create(new FleetSpec(n, time, environment)));
+    if (fleet.ledger() != null) {
+      b.ledger(fleet.ledger());
+    }
+    if (fleet.rolloutState() != null) {
+      b.rolloutStateStore(fleet.rolloutState());
+    }
+    if (fleet.toggles() != null) {
+      b.toggleSource(fleet.toggles());
+    }
+    fleet.resources().forEach(b::closeWith);
   }
 
   private List<FallbackLink> fallbackLinks(JsonNode list, String path, String route, List<Variant> variants) {
