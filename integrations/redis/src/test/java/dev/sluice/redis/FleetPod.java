@@ -1,0 +1,77 @@
+package dev.sluice.redis;
+
+import dev.sluice.Route;
+import dev.sluice.Sluice;
+import dev.sluice.audit.AuditEvent;
+import dev.sluice.budget.BudgetCap;
+import dev.sluice.budget.BudgetPeriod;
+import dev.sluice.budget.BudgetPolicy;
+import dev.sluice.budget.BudgetScope;
+import dev.sluice.model.ChatRequest;
+import dev.sluice.model.ModelParameters;
+import dev.sluice.outcome.BudgetExceededException;
+import dev.sluice.release.Variant;
+import dev.sluice.simulated.SimulatedModelClient;
+import dev.sluice.subject.Subject;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pod of {@link SeparateProcessesTest}, run in a JVM of its own: calls a route with a shared
+ * dollar cap from 8 threads until the budget says no, then prints what its calls cost
+ * ({@code cost=<usd>}) and exits.
+ */
+public final class FleetPod {
+
+  private FleetPod() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    String prefix = args[1];
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+    ConcurrentLinkedQueue<AuditEvent> audit = new ConcurrentLinkedQueue<>();
+    try (RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).build();
+        Sluice sluice = Sluice.builder()
+            .route(Route.builder("support")
+                .baseline(Variant.builder("v1").client(SimulatedModelClient.builder().noLatency().outputTokens(200, 400).build())
+                    .model("gpt-4o-mini").build())
+                .budget(BudgetPolicy.builder().cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "0.01")).build())
+                .build())
+            .ledger(ledger).meterRegistry(new SimpleMeterRegistry()).auditSink(audit::add).build()) {
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int user = t;
+        done.add(threads.submit(() -> {
+          ChatRequest request = ChatRequest.builder().user("Where is my order " + user + "?")
+              .parameters(ModelParameters.builder().maxOutputTokens(400).build()).build();
+          for (int i = 0; i < 200; i++) {
+            try {
+              sluice.call("support", request, Subject.of("u" + user));
+            } catch (BudgetExceededException e) {
+              // the shared cap: keep asking, as a busy service would
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      threads.shutdown();
+    } finally {
+      client.shutdown();
+    }
+    BigDecimal cost = audit.stream().filter(e -> e.costUsd() != null).map(e -> new BigDecimal(e.costUsd())).reduce(BigDecimal.ZERO, BigDecimal::add);
+    long served = audit.stream().filter(e -> e.outcome().equals("success")).count();
+    System.out.println("cost=" + cost.toPlainString() + " served=" + served);
+  }
+}
