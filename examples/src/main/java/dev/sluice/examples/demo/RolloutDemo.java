@@ -48,7 +48,7 @@ public final class RolloutDemo {
 
   /** What a run ended in. */
   public record Result(DemoScenario scenario, String finalStage, boolean promoted, boolean rolledBack, String reason,
-      long calls, Duration simulated, List<RolloutEvent> decisions, Path report, Path metrics) {}
+      long calls, Duration simulated, List<RolloutEvent> decisions, Path report, Path metrics, int pods, boolean podsAgree) {}
 
   static final String[] TENANTS = {"acme", "globex", "initech", "umbrella", "hooli"};
   static final double[] TENANT_SHARE = {0.25, 0.30, 0.20, 0.10, 0.15};
@@ -62,6 +62,7 @@ public final class RolloutDemo {
     boolean quick = false;
     long seed = 7;
     boolean stream = false;
+    int pods = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--scenario" -> scenario = DemoScenario.parse(args[++i]);
@@ -69,14 +70,19 @@ public final class RolloutDemo {
         case "--quick" -> quick = true;
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--stream" -> stream = true;
+        case "--pods" -> pods = Integer.parseInt(args[++i]);
         case "--help" -> {
-          System.out.println("RolloutDemo [--scenario healthy|errors|latency|cost|quality|format] [--out DIR] [--seed N] [--quick] [--stream]");
+          System.out.println("RolloutDemo [--scenario healthy|errors|latency|cost|quality|format] [--out DIR] [--seed N] [--quick] [--stream]"
+              + " [--pods N]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; try --help");
       }
     }
-    Result r = run(scenario, out, quick, seed, true, stream);
+    if (pods < 1 || pods > 16) {
+      throw new IllegalArgumentException("--pods must be from 1 to 16, got " + pods);
+    }
+    Result r = run(scenario, out, quick, seed, true, stream, pods);
     System.out.println();
     System.out.printf(Locale.ROOT, "Scenario %s (expected: %s): %s at stage %s after %,d calls over %s of simulated time.%n",
         scenario.name().toLowerCase(Locale.ROOT), scenario.expected(), r.promoted() ? "PROMOTED" : r.rolledBack() ? "ROLLED BACK" : "HELD",
@@ -90,7 +96,7 @@ public final class RolloutDemo {
 
   /** Runs one scenario to its end (promotion, rollback, or two simulated days), with whole calls. */
   public static Result run(DemoScenario scenario, Path out, boolean quick, long seed, boolean print) throws IOException {
-    return run(scenario, out, quick, seed, print, false);
+    return run(scenario, out, quick, seed, print, false, 1);
   }
 
   /**
@@ -98,35 +104,59 @@ public final class RolloutDemo {
    * simulated models stream their answers; time to first chunk is metered and judged).
    */
   public static Result run(DemoScenario scenario, Path out, boolean quick, long seed, boolean print, boolean stream) throws IOException {
+    return run(scenario, out, quick, seed, print, stream, 1);
+  }
+
+  /**
+   * With {@code pods} above 1, a fleet: that many Sluice instances, each with its own judge
+   * (judging on the calls it serves), sharing budgets, rollout state and toggles on a Redis the demo
+   * starts on 127.0.0.1; the traffic is spread over them, and the report says whether they agree.
+   */
+  public static Result run(DemoScenario scenario, Path out, boolean quick, long seed, boolean print, boolean stream, int pods)
+      throws IOException {
+    try (DemoFleet fleet = pods > 1 ? DemoFleet.start() : null) {
+      return run(scenario, out, quick, seed, print, stream, pods, fleet);
+    }
+  }
+
+  private static Result run(DemoScenario scenario, Path out, boolean quick, long seed, boolean print, boolean stream, int pods,
+      DemoFleet fleet) throws IOException {
     long wallStart = System.nanoTime();
     ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-11-23T08:00:00Z"));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Timeline timeline = new Timeline(time.now());
-    Judge judge = new Judge(JudgeConfig.DEFAULTS.withScorer((req, resp) -> Topics.quality(req.lastUserText(), resp.text()), 1.0)
-        .withMinCallsPerArm(200), meters);
-    List<RolloutEvent> decisions = new ArrayList<>();
-    Sluice sluice = Sluice.builder()
-        .route(SupportAssistant.route(scenario, time, seed, quick, meters, stream))
-        .timeSource(time)
-        .meterRegistry(meters)
-        .auditSink(e -> { })
-        .judge(judge)
-        .callListener(timeline)
-        .evaluateRolloutsEvery(Duration.ofMinutes(1))
-        .rolloutListener(e -> {
-          timeline.event(e);
-          decisions.add(e);
-          if (print) {
-            System.out.printf(Locale.ROOT, "[%s] %-11s %-12s by %-6s %s%n", clock(timeline.start, e.at()), e.kind(), e.stage(), e.who(),
-                shorten(e.why()));
-          }
-        })
-        .build();
+    List<RolloutEvent> decisions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Sluice> fleetPods = new ArrayList<>();
+    for (int p = 0; p < pods; p++) {
+      // Pod 0's meters are the report's; every pod's calls reach the timeline.
+      io.micrometer.core.instrument.MeterRegistry podMeters = p == 0 ? meters : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      Judge judge = new Judge(JudgeConfig.DEFAULTS.withScorer((req, resp) -> Topics.quality(req.lastUserText(), resp.text()), 1.0)
+          .withMinCallsPerArm(200 / pods), podMeters);
+      String pod = pods > 1 ? "pod-" + p + " " : "";
+      Sluice.Builder b = Sluice.builder()
+          .route(SupportAssistant.route(scenario, time, seed + p, quick, podMeters, stream))
+          .timeSource(time)
+          .meterRegistry(podMeters)
+          .auditSink(e -> { })
+          .judge(judge)
+          .callListener(timeline)
+          .evaluateRolloutsEvery(Duration.ofMinutes(1))
+          .rolloutListener(e -> {
+            timeline.event(e);
+            decisions.add(e);
+            if (print) {
+              System.out.printf(Locale.ROOT, "[%s] %s%-11s %-12s by %-6s %s%n", clock(timeline.start, e.at()), pod, e.kind(), e.stage(), e.who(),
+                  shorten(e.why()));
+            }
+          });
+      fleetPods.add((fleet == null ? b : fleet.join(b)).build());
+    }
+    Sluice sluice = fleetPods.get(0);
     RolloutControl rollout = sluice.rollout(SupportAssistant.ROUTE);
 
     if (print) {
       System.out.println("Sluice staged-rollout demo — scenario: " + scenario.name().toLowerCase(Locale.ROOT)
-          + " (should end: " + scenario.expected() + ")");
+          + " (should end: " + scenario.expected() + ")" + (pods > 1 ? " — " + pods + " pods sharing one Redis" : ""));
       System.out.println("Plan: " + rollout.plan().stages().stream().map(s -> s.name()).toList());
     }
 
@@ -155,11 +185,12 @@ public final class RolloutDemo {
     long calls = 0;
     while (Duration.between(timeline.start, time.now()).compareTo(limit) < 0) {
       for (int i = 0; i < callsPerSecond; i++) {
+        Sluice pod = fleetPods.get((int) (calls % pods));
         if (stream) {
-          SluiceStream s = sluice.stream(SupportAssistant.ROUTE, request(rnd), subject(rnd));
+          SluiceStream s = pod.stream(SupportAssistant.ROUTE, request(rnd), subject(rnd));
           s.subscribe(READ_ALL);
         } else {
-          sluice.callAsync(SupportAssistant.ROUTE, request(rnd), subject(rnd)).exceptionally(e -> null);
+          pod.callAsync(SupportAssistant.ROUTE, request(rnd), subject(rnd)).exceptionally(e -> null);
         }
         calls++;
       }
@@ -182,8 +213,10 @@ public final class RolloutDemo {
       }
     }
     time.advance(Duration.ofSeconds(30)); // let calls in flight finish
-    sluice.close();
-    timeline.budget(time.now(), sluice.ledger().balance(budgetAccount).spent() / 1e9);
+    boolean agree = pods == 1 || fleetReport(fleetPods, budgetAccount, print);
+    double spent = sluice.ledger().balance(budgetAccount).spent() / 1e9;
+    fleetPods.forEach(Sluice::close);
+    timeline.budget(time.now(), spent);
 
     Files.createDirectories(out);
     Path html = out.resolve("report.html");
@@ -197,7 +230,35 @@ public final class RolloutDemo {
     }
     boolean rolledBack = rollout.state().rolledBack();
     return new Result(scenario, rollout.stage().name(), !rolledBack && rollout.stage().kind() == StageKind.FULL, rolledBack,
-        rollout.state().reason(), timeline.calls, Duration.between(timeline.start, time.now()), decisions, html, prom);
+        rollout.state().reason(), timeline.calls, Duration.between(timeline.start, time.now()), decisions, html, prom, pods, agree);
+  }
+
+  /** What each pod of a fleet sees: the same stage (the shared state), or the demo says which pod differs; its own spend. */
+  static boolean fleetReport(List<Sluice> pods, String budgetAccount, boolean print) {
+    if (print) {
+      System.out.println();
+      System.out.println("Fleet: what each pod sees (rollout state and toggles shared on Redis; budgets per pod in the demo)");
+    }
+    java.util.Set<String> views = new java.util.HashSet<>();
+    for (int p = 0; p < pods.size(); p++) {
+      Sluice pod = pods.get(p);
+      pod.rollout(SupportAssistant.ROUTE).follow();
+      RolloutControl r = pod.rollout(SupportAssistant.ROUTE);
+      String view = "stage " + r.stage().name() + (r.state().rolledBack() ? " (rolled back)" : "") + ", kill " + r.toggles().killed();
+      views.add(view);
+      if (print) {
+        System.out.printf(Locale.ROOT, "  pod-%d: %s; served %,d calls, spent $%.4f%n", p, view, servedBy(pod),
+            pod.ledger().balance(budgetAccount).spent() / 1e9);
+      }
+    }
+    if (print) {
+      System.out.println(views.size() == 1 ? "  The pods agree." : "  The pods DISAGREE: " + views);
+    }
+    return views.size() == 1;
+  }
+
+  private static long servedBy(Sluice pod) {
+    return (long) pod.environment().meters().find("sluice.calls").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   /** Reads a streamed answer to its end and drops it (the demo looks at meters and decisions, not text). */

@@ -39,9 +39,11 @@ for i = 1, n do
   redis.call('HINCRBY', account, 'reserved', amount)
   redis.call('HINCRBY', amounts, id, amount)
   redis.call('ZADD', leases, now + lease, id)
-  -- Kept a day past the period's end (late settles still find the account), then forgotten.
+  -- Kept a day past the period's end (late settles still find the account), then forgotten. A
+  -- time to live relative to the pod's clock, not an instant: Redis's own clock may differ.
+  local ttl = math.max(ends - now, 0) + 86400000
   for _, key in ipairs({account, leases, amounts, expired}) do
-    redis.call('PEXPIREAT', key, ends + 86400000)
+    redis.call('PEXPIRE', key, ttl)
   end
 end
 for i = 1, n do

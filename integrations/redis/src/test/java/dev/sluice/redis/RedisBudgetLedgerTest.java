@@ -135,6 +135,18 @@ class RedisBudgetLedgerTest {
   }
 
   @Test
+  void accountsLiveByThePodsClockNotByRedissOwn() {
+    // A pod (or a simulation) whose clock says 2020: its accounts still live a day past their period.
+    ManualTimeSource past = new ManualTimeSource(Instant.parse("2020-01-01T00:00:00Z"));
+    RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).timeSource(past).build();
+    ledgers.add(ledger);
+    ReserveResult r = ledger.reserve(List.of(new Line("old", 10, 100, past.now().plus(Duration.ofDays(1)))));
+    assertThat(ledger.balance("old")).isEqualTo(new Balance(0, 10));
+    ledger.settle(r.reservation(), new long[] {7});
+    assertThat(ledger.balance("old")).isEqualTo(new Balance(7, 0));
+  }
+
+  @Test
   void fourPodsAndSixtyFourThreadsNeverSpendOverTheCapAndSettleExactly() throws Exception {
     List<RedisBudgetLedger> pods = List.of(ledger(), ledger(), ledger(), ledger());
     long cap = 50_000;
