@@ -126,12 +126,14 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     if (actual.length != lines.size()) {
       throw new IllegalArgumentException("settle needs one actual amount per line: " + lines.size() + ", got " + actual.length);
     }
-    flushPendingSettles();
     try {
+      flushPendingSettles();
       send(reservation, actual);
     } catch (LedgerUnavailableException e) {
+      // Kept behind the ones already waiting, so that settles reach Redis in the order they were made.
       pending.add(new PendingSettle(reservation, actual.clone()));
-      log.warn("settle of reservation {} could not reach Redis; kept, and sent again before the next operation", reservation.id(), e);
+      log.warn("settle of reservation {} could not reach Redis; kept ({} waiting), and sent again before the next operation",
+          reservation.id(), pending.size(), e);
     }
   }
 
