@@ -98,4 +98,34 @@ class FleetBudgetTest {
       }
     }
   }
+
+  @Test
+  void withRedisDownACallIsRefusedNamingTheCauseAndTheModelIsNotCalled() {
+    java.util.concurrent.atomic.AtomicInteger modelCalls = new java.util.concurrent.atomic.AtomicInteger();
+    try (LocalRedis redis = LocalRedis.start()) {
+      RedisClient client = redis.client();
+      client.setOptions(io.lettuce.core.ClientOptions.builder()
+          .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+      try (RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix("down:").build();
+          Sluice pod = Sluice.builder()
+              .route(Route.builder("support")
+                  .baseline(Variant.builder("v1").client(SimulatedModelClient.builder().noLatency()
+                      .responder(r -> {
+                        modelCalls.incrementAndGet();
+                        return "ok";
+                      }).build()).model("gpt-4o-mini").build())
+                  .budget(BudgetPolicy.builder().cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "1")).build())
+                  .build())
+              .ledger(ledger).meterRegistry(new SimpleMeterRegistry()).auditSink(e -> { }).build()) {
+        pod.call("support", ChatRequest.ofUser("hello"), Subject.of("u1"));
+        redis.stop();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pod.call("support", ChatRequest.ofUser("hello"), Subject.of("u1")))
+            .isInstanceOf(LedgerUnavailableException.class).hasMessageContaining("Redis budget ledger");
+        assertThat(modelCalls.get()).as("no call the budget did not count").isEqualTo(1);
+        redis.restart();
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
 }
