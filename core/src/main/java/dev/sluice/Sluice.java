@@ -150,33 +150,31 @@ public final class Sluice implements AutoCloseable {
   private final List<AutoCloseable> closeWith;
 
   private void scheduleFollow(RolloutControl control, Duration every) {
-    synchronized (ticks) {
-      if (closed) {
-        return;
+    scheduleEvery(every, () -> {
+      try {
+        control.follow();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("route {}: could not read the shared rollout state; trying again in {}",
+            control.route(), every, e);
       }
-      ticks.add(environment.time().schedule(every, () -> workers.execute(() -> {
-        try {
-          control.follow();
-        } catch (RuntimeException e) {
-          org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("route {}: could not read the shared rollout state; trying again in {}",
-              control.route(), every, e);
-        } finally {
-          scheduleFollow(control, every);
-        }
-      })));
-    }
+    });
   }
 
   private void scheduleEvaluation(RolloutControl control, Duration every) {
+    scheduleEvery(every, control::evaluate);
+  }
+
+  /** Runs {@code task} on the workers every {@code every} of this instance's time, until it closes. */
+  private void scheduleEvery(Duration every, Runnable task) {
     synchronized (ticks) {
       if (closed) {
         return;
       }
       ticks.add(environment.time().schedule(every, () -> workers.execute(() -> {
         try {
-          control.evaluate();
+          task.run();
         } finally {
-          scheduleEvaluation(control, every);
+          scheduleEvery(every, task);
         }
       })));
     }

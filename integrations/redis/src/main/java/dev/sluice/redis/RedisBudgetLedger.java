@@ -177,7 +177,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   }
 
   private void accountKeys(String account, String[] keys, int at) {
-    String base = prefix + "{" + account + "}";
+    String base = RedisKeys.key(prefix, account);
     keys[at] = base;
     keys[at + 1] = base + ":leases";
     keys[at + 2] = base + ":amounts";
@@ -284,10 +284,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
 
     /** Prepended to every key (default {@code sluice:budget:}): one prefix per fleet sharing a Redis. */
     public Builder keyPrefix(String keyPrefix) {
-      if (Objects.requireNonNull(keyPrefix, "keyPrefix").length() > 200) {
-        throw new IllegalArgumentException("keyPrefix must be at most 200 characters, got " + keyPrefix.length());
-      }
-      this.keyPrefix = keyPrefix;
+      this.keyPrefix = RedisKeys.checkedPrefix(keyPrefix);
       return this;
     }
 

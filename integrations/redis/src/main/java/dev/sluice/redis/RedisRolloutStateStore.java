@@ -135,11 +135,11 @@ public final class RedisRolloutStateStore implements RolloutStateStore, AutoClos
   }
 
   private String key(String route) {
-    return prefix + "{" + route + "}";
+    return RedisKeys.key(prefix, route);
   }
 
   private String channel() {
-    return prefix + "changes";
+    return RedisKeys.channel(prefix);
   }
 
   private static String toJson(RolloutState s) {
@@ -180,10 +180,7 @@ public final class RedisRolloutStateStore implements RolloutStateStore, AutoClos
 
     /** Prepended to every key and to the change channel (default {@code sluice:rollout:}). */
     public Builder keyPrefix(String keyPrefix) {
-      if (Objects.requireNonNull(keyPrefix, "keyPrefix").length() > 200) {
-        throw new IllegalArgumentException("keyPrefix must be at most 200 characters, got " + keyPrefix.length());
-      }
-      this.keyPrefix = keyPrefix;
+      this.keyPrefix = RedisKeys.checkedPrefix(keyPrefix);
       return this;
     }
 

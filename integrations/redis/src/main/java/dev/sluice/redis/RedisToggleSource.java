@@ -118,11 +118,11 @@ public final class RedisToggleSource implements ToggleSource, AutoCloseable {
   }
 
   private String key(String route) {
-    return prefix + "{" + route + "}";
+    return RedisKeys.key(prefix, route);
   }
 
   private String channel() {
-    return prefix + "changes";
+    return RedisKeys.channel(prefix);
   }
 
   private static String toJson(Toggles t) {
@@ -169,10 +169,7 @@ public final class RedisToggleSource implements ToggleSource, AutoCloseable {
 
     /** Prepended to every key and to the change channel (default {@code sluice:toggles:}). */
     public Builder keyPrefix(String keyPrefix) {
-      if (Objects.requireNonNull(keyPrefix, "keyPrefix").length() > 200) {
-        throw new IllegalArgumentException("keyPrefix must be at most 200 characters, got " + keyPrefix.length());
-      }
-      this.keyPrefix = keyPrefix;
+      this.keyPrefix = RedisKeys.checkedPrefix(keyPrefix);
       return this;
     }
 
