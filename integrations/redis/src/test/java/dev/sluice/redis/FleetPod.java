@@ -36,6 +36,10 @@ public final class FleetPod {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     String prefix = args[1];
+    if (args.length > 2 && args[2].equals("die-holding")) {
+      dieHolding(port, prefix);
+      return;
+    }
     RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
     ConcurrentLinkedQueue<AuditEvent> audit = new ConcurrentLinkedQueue<>();
     try (RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).build();
@@ -73,5 +77,16 @@ public final class FleetPod {
     BigDecimal cost = audit.stream().filter(e -> e.costUsd() != null).map(e -> new BigDecimal(e.costUsd())).reduce(BigDecimal.ZERO, BigDecimal::add);
     long served = audit.stream().filter(e -> e.outcome().equals("success")).count();
     System.out.println("cost=" + cost.toPlainString() + " served=" + served);
+  }
+
+  /** Reserves 500 on one account with a five-second lease, says so, and dies at once, without settling. */
+  static void dieHolding(int port, String prefix) {
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+    RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).leaseTime(java.time.Duration.ofSeconds(5)).build();
+    var r = ledger.reserve(List.of(new dev.sluice.budget.BudgetLedger.Line("held", 500, 1_000,
+        java.time.Instant.now().plus(java.time.Duration.ofDays(1)))));
+    System.out.println("reserved=" + r.isGranted());
+    System.out.flush();
+    Runtime.getRuntime().halt(137); // a pod killed mid-call: no settle, no close, no shutdown hook
   }
 }

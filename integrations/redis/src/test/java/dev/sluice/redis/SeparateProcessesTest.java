@@ -11,14 +11,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three pods in three JVMs of their own ({@link FleetPod}) on one Redis, one global dollar cap:
- * together they never pass it, and the ledger's spend is exactly the sum of what each process's
- * calls cost.
+ * Pods in JVMs of their own ({@link FleetPod}) on one Redis: three share one global dollar cap and
+ * never pass it, the ledger's spend exactly the sum of what each process's calls cost; one killed
+ * while holding a reservation gives it back when its lease expires.
  */
 class SeparateProcessesTest {
 
@@ -50,6 +51,33 @@ class SeparateProcessesTest {
         assertThat(b.reserved()).isZero();
         assertThat(BigDecimal.valueOf(b.spent()).movePointLeft(9)).isEqualByComparingTo(total).isLessThanOrEqualTo(new BigDecimal("0.01"));
         assertThat(served).as("the processes served calls until the cap").isGreaterThan(10);
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
+
+  /** A pod killed (halted) while it held a reservation: its lease expires and the reservation returns. */
+  @Test
+  void aKilledPodsReservationReturnsWhenItsLeaseExpires() throws Exception {
+    try (LocalRedis redis = LocalRedis.start()) {
+      String prefix = "killed-" + System.nanoTime() + ":";
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process pod = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), FleetPod.class.getName(),
+          Integer.toString(redis.port), prefix, "die-holding").redirectErrorStream(true).start();
+      String out = read(pod);
+      assertThat(pod.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(pod.exitValue()).as("halted: %s", out).isEqualTo(137);
+      assertThat(out).contains("reserved=true");
+      RedisClient client = redis.client();
+      try (RedisBudgetLedger survivor = RedisBudgetLedger.builder(client).keyPrefix(prefix).build()) {
+        assertThat(survivor.balance("held").reserved()).as("the dead pod's reservation is still held").isEqualTo(500);
+        // The lease is five seconds of real time (the dead pod's clock): wait for it, bounded.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (survivor.balance("held").reserved() != 0 && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        assertThat(survivor.balance("held")).isEqualTo(new Balance(0, 0));
       } finally {
         client.shutdown();
       }
