@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *       next script to touch the account returns them). A settle that arrives after its lease
  *       expired still counts its spend, once. Keep the lease longer than any call can take;
  *   <li>if Redis cannot be reached, {@code reserve} <b>fails closed</b>: it throws
- *       {@link LedgerUnavailableException} and the call is not made. A settle that cannot reach
+ *       {@link LedgerUnavailableException} and the call is not made (give the client
+ *       {@code ClientOptions.DisconnectedBehavior.REJECT_COMMANDS}, or Lettuce holds commands until it
+ *       reconnects or its command timeout passes). A settle that cannot reach
  *       Redis is kept and sent again before the next operation (settles are idempotent), so no
  *       spend is lost; {@link #pendingSettles()} says how many wait.
  * </ul>
