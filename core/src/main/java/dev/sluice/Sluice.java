@@ -212,11 +212,13 @@ public final class Sluice implements AutoCloseable {
     workers.close();
     breakers.close();
     gauges.close();
-    for (AutoCloseable r : first ? closeWith : List.<AutoCloseable>of()) {
-      try {
-        r.close();
-      } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("could not close {}", r, e);
+    if (first) {
+      for (AutoCloseable r : closeWith) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("could not close {}", r, e);
+        }
       }
     }
   }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * Counts the input tokens of a request. For OpenAI models (and names that start like them) it
@@ -106,19 +105,16 @@ public final class TokenCounter {
    * encoding some tens.
    */
   private long countRemembered(String model, Encoding encoding, String text, BooleanSupplier stop) {
-    return remembered(longCounts, REMEMBERED, LongText.of(model, text), () -> countInPieces(encoding, text, stop), stop);
+    LongText key = LongText.of(model, text);
+    Long known = longCounts.get(key);
+    return known != null ? known : remember(longCounts, REMEMBERED, key, countInPieces(encoding, text, stop), stop);
   }
 
   /**
-   * The count under {@code key}, counted and kept if absent (a memory at {@code most} entries is
-   * dropped whole); a count that {@code stop} cut short (part exact, part bound) is not kept.
+   * Keeps {@code n} under {@code key} (a memory at {@code most} entries is dropped whole), unless
+   * {@code stop} cut the count short (part exact, part bound); returns {@code n}.
    */
-  private static <K> long remembered(ConcurrentHashMap<K, Long> memory, int most, K key, LongSupplier count, BooleanSupplier stop) {
-    Long known = memory.get(key);
-    if (known != null) {
-      return known;
-    }
-    long n = count.getAsLong();
+  private static <K> long remember(ConcurrentHashMap<K, Long> memory, int most, K key, long n, BooleanSupplier stop) {
     if (stop.getAsBoolean()) {
       return n; // a deadline does not un-pass: if it has not passed now, the count was whole
     }
@@ -245,7 +241,9 @@ public final class TokenCounter {
    * dropped whole when full). Other messages are counted every time.
    */
   private long countSystem(String model, String text, BooleanSupplier stop) {
-    return remembered(systemCounts, SYSTEM_CACHE, new SystemText(model, text), () -> count(model, text, stop), stop);
+    SystemText key = new SystemText(model, text);
+    Long known = systemCounts.get(key);
+    return known != null ? known : remember(systemCounts, SYSTEM_CACHE, key, count(model, text, stop), stop);
   }
 
   /**
