@@ -111,7 +111,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       args[3 + 3 * i] = Long.toString(l.limit());
       args[4 + 3 * i] = Long.toString(l.expiresAt().toEpochMilli());
     }
-    List<Object> r = run(reserve, keys, args);
+    List<Object> r = run(reserve, ScriptOutputType.MULTI, keys, args);
     if (number(r, 0) == 0) {
       return ReserveResult.denied((int) number(r, 1), new Balance(number(r, 2), number(r, 3)));
     }
@@ -148,7 +148,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   public Balance balance(String account) {
     String[] keys = new String[4];
     accountKeys(account, keys, 0);
-    List<Object> r = run(balance, keys, new String[] {Long.toString(time.now().toEpochMilli())});
+    List<Object> r = run(balance, ScriptOutputType.MULTI, keys, new String[] {Long.toString(time.now().toEpochMilli())});
     return new Balance(number(r, 0), number(r, 1));
   }
 
@@ -175,7 +175,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       accountKeys(lines.get(i).account(), keys, 4 * i);
       args[1 + i] = Long.toString(Math.max(0, actual[i]));
     }
-    runScalar(settle, keys, args);
+    run(settle, ScriptOutputType.INTEGER, keys, args);
   }
 
   private void accountKeys(String account, String[] keys, int at) {
@@ -186,26 +186,14 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     keys[at + 3] = base + ":expired";
   }
 
-  private List<Object> run(Script script, String[] keys, String[] args) {
+  /** Runs a loaded script (loading it again once if the server forgot it); any Redis failure is the ledger's. */
+  private <T> T run(Script script, ScriptOutputType output, String[] keys, String[] args) {
     try {
       try {
-        return connection.sync().evalsha(script.sha(connection), ScriptOutputType.MULTI, keys, args);
+        return connection.sync().evalsha(script.sha(connection), output, keys, args);
       } catch (RedisNoScriptException e) {
         script.forget(); // the server restarted or flushed its scripts: load again, once
-        return connection.sync().evalsha(script.sha(connection), ScriptOutputType.MULTI, keys, args);
-      }
-    } catch (RedisException e) {
-      throw new LedgerUnavailableException("the Redis budget ledger could not run " + script.name + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void runScalar(Script script, String[] keys, String[] args) {
-    try {
-      try {
-        connection.sync().evalsha(script.sha(connection), ScriptOutputType.INTEGER, keys, args);
-      } catch (RedisNoScriptException e) {
-        script.forget();
-        connection.sync().evalsha(script.sha(connection), ScriptOutputType.INTEGER, keys, args);
+        return connection.sync().evalsha(script.sha(connection), output, keys, args);
       }
     } catch (RedisException e) {
       throw new LedgerUnavailableException("the Redis budget ledger could not run " + script.name + ": " + e.getMessage(), e);

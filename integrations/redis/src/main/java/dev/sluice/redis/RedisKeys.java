@@ -1,10 +1,15 @@
 package dev.sluice.redis;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The keys fleet mode writes: {@code <prefix>{<name>}} (the braces a hash tag, so a name's keys share
- * a Redis Cluster slot) and a change channel {@code <prefix>changes}.
+ * a Redis Cluster slot) and a change channel {@code <prefix>changes}, on which a write announces the
+ * name it changed.
  */
 final class RedisKeys {
 
@@ -26,5 +31,24 @@ final class RedisKeys {
 
   static String channel(String prefix) {
     return prefix + "changes";
+  }
+
+  /**
+   * Listens on the prefix's change channel, on a connection of its own (closing it stops): each
+   * name announced goes to {@code changed}, on Lettuce's event loop, so it must not block.
+   */
+  static StatefulRedisPubSubConnection<String, String> onChanges(RedisClient client, String prefix, Consumer<String> changed) {
+    StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
+    String channel = channel(prefix);
+    pubSub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String from, String name) {
+        if (channel.equals(from)) {
+          changed.accept(name);
+        }
+      }
+    });
+    pubSub.sync().subscribe(channel);
+    return pubSub;
   }
 }

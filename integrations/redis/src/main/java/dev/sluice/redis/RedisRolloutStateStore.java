@@ -9,8 +9,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -115,18 +113,7 @@ public final class RedisRolloutStateStore implements RolloutStateStore, AutoClos
   /** Subscribes to the change channel on a connection of its own; closing it unsubscribes. */
   @Override
   public AutoCloseable watch(Consumer<String> changed) {
-    StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
-    String channel = channel();
-    pubSub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String route) {
-        if (channel.equals(from)) {
-          changed.accept(route);
-        }
-      }
-    });
-    pubSub.sync().subscribe(channel);
-    return pubSub::close;
+    return RedisKeys.onChanges(client, prefix, changed)::close;
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.Map;
@@ -50,17 +49,11 @@ public final class RedisToggleSource implements ToggleSource, AutoCloseable {
   private RedisToggleSource(Builder b) {
     this.prefix = b.keyPrefix;
     this.connection = b.client.connect();
-    this.pubSub = b.client.connectPubSub();
-    String channel = channel();
-    pubSub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String route) {
-        if (channel.equals(from) && local.containsKey(route)) {
-          reload(route);
-        }
+    this.pubSub = RedisKeys.onChanges(b.client, prefix, route -> {
+      if (local.containsKey(route)) {
+        reload(route);
       }
     });
-    pubSub.sync().subscribe(channel);
     long every = b.reloadEvery.toMillis();
     this.reloads = b.client.getResources().eventExecutorGroup()
         .scheduleAtFixedRate(() -> local.keySet().forEach(this::reload), every, every, TimeUnit.MILLISECONDS);

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Route;
 import dev.sluice.Sluice;
-import dev.sluice.SluiceResponse;
 import dev.sluice.audit.AuditEvent;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetPeriod;
 import dev.sluice.budget.BudgetPolicy;
 import dev.sluice.budget.BudgetScope;
 import dev.sluice.model.ChatRequest;
-import dev.sluice.model.ModelParameters;
-import dev.sluice.outcome.BudgetExceededException;
 import dev.sluice.release.Variant;
 import dev.sluice.simulated.SimulatedModelClient;
 import dev.sluice.subject.Subject;
@@ -22,10 +19,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -47,47 +40,14 @@ class FleetBudgetTest {
         for (int pod = 0; pod < 2; pod++) {
           RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix("fleet:").build();
           ledgers.add(ledger);
-          pods.add(Sluice.builder()
-              .route(Route.builder("support")
-                  .baseline(Variant.builder("v1").client(SimulatedModelClient.builder().noLatency().outputTokens(200, 400).seed(pod).build())
-                      .model("gpt-4o-mini").build())
-                  .budget(BudgetPolicy.builder().cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "0.01")).build())
-                  .build())
-              .ledger(ledger)
-              .meterRegistry(new SimpleMeterRegistry())
-              .auditSink(audit::add)
-              .build());
+          pods.add(FleetPod.pod(ledger, audit::add, pod));
         }
-        ExecutorService threads = Executors.newFixedThreadPool(16);
-        AtomicInteger denied = new AtomicInteger();
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 16; t++) {
-          Sluice pod = pods.get(t % 2);
-          int user = t;
-          done.add(threads.submit(() -> {
-            ChatRequest request = ChatRequest.builder().user("Where is my order " + user + "?")
-                .parameters(ModelParameters.builder().maxOutputTokens(400).build()).build();
-            for (int i = 0; i < 200; i++) {
-              try {
-                SluiceResponse r = pod.call("support", request, Subject.of("u" + user));
-                assertThat(r.text()).isNotEmpty();
-              } catch (BudgetExceededException e) {
-                denied.incrementAndGet();
-              }
-            }
-            return null;
-          }));
-        }
-        for (Future<?> f : done) {
-          f.get(120, TimeUnit.SECONDS);
-        }
-        threads.shutdown();
+        int denied = FleetPod.callUntilTheCap(pods, 16, 200);
         var standing = pods.get(0).budgetStandings("support").get(0);
         assertThat(pods.get(1).budgetStandings("support").get(0).spent()).as("both pods read one account").isEqualTo(standing.spent());
         BigDecimal spent = BigDecimal.valueOf(standing.spent()).movePointLeft(9);
-        BigDecimal audited = audit.stream().filter(e -> e.costUsd() != null).map(e -> new BigDecimal(e.costUsd()))
-            .reduce(BigDecimal.ZERO, BigDecimal::add);
-        assertThat(denied.get()).as("the shared cap was reached").isPositive();
+        BigDecimal audited = FleetPod.cost(audit);
+        assertThat(denied).as("the shared cap was reached").isPositive();
         assertThat(standing.reserved()).isZero();
         assertThat(spent).isEqualByComparingTo(audited).isLessThanOrEqualTo(new BigDecimal("0.01"));
         assertThat(audit.stream().filter(e -> e.outcome().equals("success")).count()).as("both pods served calls").isGreaterThan(10);
@@ -101,11 +61,9 @@ class FleetBudgetTest {
 
   @Test
   void withRedisDownACallIsRefusedNamingTheCauseAndTheModelIsNotCalled() {
-    java.util.concurrent.atomic.AtomicInteger modelCalls = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger modelCalls = new AtomicInteger();
     try (LocalRedis redis = LocalRedis.start()) {
       RedisClient client = redis.client();
-      client.setOptions(io.lettuce.core.ClientOptions.builder()
-          .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
       try (RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix("down:").build();
           Sluice pod = Sluice.builder()
               .route(Route.builder("support")

@@ -1,8 +1,12 @@
 package dev.sluice.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.sluice.Route;
 import dev.sluice.Sluice;
+import dev.sluice.SluiceResponse;
 import dev.sluice.audit.AuditEvent;
+import dev.sluice.audit.AuditSink;
 import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetPeriod;
 import dev.sluice.budget.BudgetPolicy;
@@ -17,12 +21,14 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One pod of {@link SeparateProcessesTest}, run in a JVM of its own: calls a route with a shared
@@ -43,40 +49,65 @@ public final class FleetPod {
     RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
     ConcurrentLinkedQueue<AuditEvent> audit = new ConcurrentLinkedQueue<>();
     try (RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).build();
-        Sluice sluice = Sluice.builder()
-            .route(Route.builder("support")
-                .baseline(Variant.builder("v1").client(SimulatedModelClient.builder().noLatency().outputTokens(200, 400).build())
-                    .model("gpt-4o-mini").build())
-                .budget(BudgetPolicy.builder().cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "0.01")).build())
-                .build())
-            .ledger(ledger).meterRegistry(new SimpleMeterRegistry()).auditSink(audit::add).build()) {
-      ExecutorService threads = Executors.newFixedThreadPool(8);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        int user = t;
-        done.add(threads.submit(() -> {
-          ChatRequest request = ChatRequest.builder().user("Where is my order " + user + "?")
-              .parameters(ModelParameters.builder().maxOutputTokens(400).build()).build();
-          for (int i = 0; i < 200; i++) {
-            try {
-              sluice.call("support", request, Subject.of("u" + user));
-            } catch (BudgetExceededException e) {
-              // the shared cap: keep asking, as a busy service would
-            }
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-      threads.shutdown();
+        Sluice sluice = pod(ledger, audit::add, 0)) {
+      callUntilTheCap(List.of(sluice), 8, 200);
     } finally {
       client.shutdown();
     }
-    BigDecimal cost = audit.stream().filter(e -> e.costUsd() != null).map(e -> new BigDecimal(e.costUsd())).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal cost = cost(audit);
     long served = audit.stream().filter(e -> e.outcome().equals("success")).count();
     System.out.println("cost=" + cost.toPlainString() + " served=" + served);
+  }
+
+  /** A pod of the fleet tests: one route, a global cap of one cent a day, on the given ledger. */
+  static Sluice pod(RedisBudgetLedger ledger, AuditSink audit, long seed) {
+    return Sluice.builder()
+        .route(Route.builder("support")
+            .baseline(Variant.builder("v1").client(SimulatedModelClient.builder().noLatency().outputTokens(200, 400).seed(seed).build())
+                .model("gpt-4o-mini").build())
+            .budget(BudgetPolicy.builder().cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "0.01")).build())
+            .build())
+        .ledger(ledger).meterRegistry(new SimpleMeterRegistry()).auditSink(audit).build();
+  }
+
+  /**
+   * {@code threads} threads, spread over the pods, each making {@code calls} calls and asking on
+   * after the shared cap says no, as a busy service would; every answer has text. The denials.
+   */
+  static int callUntilTheCap(List<Sluice> pods, int threads, int calls) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicInteger denied = new AtomicInteger();
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Sluice pod = pods.get(t % pods.size());
+      int user = t;
+      done.add(pool.submit(() -> {
+        ChatRequest request = ChatRequest.builder().user("Where is my order " + user + "?")
+            .parameters(ModelParameters.builder().maxOutputTokens(400).build()).build();
+        for (int i = 0; i < calls; i++) {
+          try {
+            SluiceResponse r = pod.call("support", request, Subject.of("u" + user));
+            assertThat(r.text()).isNotEmpty();
+          } catch (BudgetExceededException e) {
+            denied.incrementAndGet();
+          }
+        }
+        return null;
+      }));
+    }
+    try {
+      for (Future<?> f : done) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return denied.get();
+  }
+
+  /** What the audited calls cost, in dollars. */
+  static BigDecimal cost(Collection<AuditEvent> audit) {
+    return audit.stream().filter(e -> e.costUsd() != null).map(e -> new BigDecimal(e.costUsd())).reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   /** Reserves 500 on one account with a five-second lease, says so, and dies at once, without settling. */

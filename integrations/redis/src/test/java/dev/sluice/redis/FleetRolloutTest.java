@@ -11,7 +11,6 @@ import dev.sluice.rollout.RolloutState;
 import dev.sluice.rollout.Stage;
 import dev.sluice.simulated.SimulatedModelClient;
 import dev.sluice.subject.Subject;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -44,7 +43,6 @@ class FleetRolloutTest {
   static void startRedis() {
     redis = LocalRedis.start();
     client = redis.client();
-    client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
   }
 
   @AfterAll

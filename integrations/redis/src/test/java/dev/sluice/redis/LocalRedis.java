@@ -1,5 +1,6 @@
 package dev.sluice.redis;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
@@ -53,9 +54,15 @@ final class LocalRedis implements AutoCloseable {
     }
   }
 
+  /**
+   * A client whose commands fail at once while it is disconnected (instead of waiting to be sent
+   * after a reconnect), as fleet mode's own clients do, so that a stopped server fails closed.
+   */
   RedisClient client() {
     RedisURI uri = RedisURI.Builder.redis("127.0.0.1", port).withTimeout(Duration.ofSeconds(5)).build();
-    return RedisClient.create(uri);
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+    return client;
   }
 
   /** Stops the server; {@link #restart()} brings it back with its data. */
