@@ -1,5 +1,6 @@
 package dev.sluice.redis;
 
+import dev.sluice.budget.BudgetCap;
 import dev.sluice.budget.BudgetLedger;
 import dev.sluice.budget.Reservation;
 import dev.sluice.budget.ReserveResult;
@@ -14,11 +15,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +48,19 @@ import org.slf4j.LoggerFactory;
  *       Redis is kept and sent again before the next operation (settles are idempotent), so no
  *       spend is lost; {@link #pendingSettles()} says how many wait.
  * </ul>
+ *
+ * <p><b>Two modes, chosen per cap.</b> <i>Exact</i> (the default): one round trip to reserve, one
+ * to settle, every call. <i>Leased</i> ({@link Builder#leased(BudgetCap, double)}): the pod takes
+ * a <i>slice</i> of the account (a fraction of the limit, itself a reservation with a lease) and
+ * reserves against it locally; the slice goes back, settled at what its calls spent, when it has
+ * no room for the next call, when it has not been drawn on for {@link Builder#sliceIdleTime} (so an
+ * idle pod holds nothing), or at {@link #close()}. About two round trips per slice instead of two
+ * per call. The cap is never overshot (slices are reserved on Redis under it); the price is that
+ * near the cap a call may be refused while other pods hold unused room in their slices, at most a
+ * slice per pod (plus slices whose calls are still in flight), for at most the idle time after they
+ * stop drawing. Spend reaches Redis when a slice goes back, so {@link #balance} shows a slice in use
+ * as reserved, in full. While Redis cannot be reached a pod in leased mode keeps serving from its
+ * slice, and fails closed once it needs another.
  *
  * <p>Keys: {@code <prefix>{<account>}} (a hash: spent, reserved) and three companions per
  * account, plus {@code <prefix>reservations} (the id counter); an account's keys expire a day
@@ -70,7 +90,20 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   private final Script reserve;
   private final Script settle;
   private final Script balance;
+  private final Script slice;
   private final Queue<PendingSettle> pending = new ConcurrentLinkedQueue<>();
+  /** Slice fraction per leased cap id; NaN for caps in exact mode unless {@link #defaultSlice} says otherwise. */
+  private final Map<String, Double> leasedCaps;
+  private final double defaultSlice;
+  private final SliceBook slices;
+  private final ScheduledFuture<?> sweeps;
+  /** Reservations with a leased line, by their (negative) id: what each line drew on. */
+  private final ConcurrentHashMap<Long, Held> held = new ConcurrentHashMap<>();
+  private final AtomicLong localIds = new AtomicLong();
+  private final LongAdder redisCalls = new LongAdder();
+
+  /** A reservation with leased lines: the slice each leased line drew on, and the exact lines' reservation. */
+  private record Held(SliceBook.Slice[] from, Reservation exact, int[] exactLines) {}
 
   private record PendingSettle(Reservation reservation, long[] actual) {}
 
@@ -83,6 +116,15 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     this.reserve = new Script("reserve.lua");
     this.settle = new Script("settle.lua");
     this.balance = new Script("balance.lua");
+    this.slice = new Script("slice.lua");
+    this.leasedCaps = Map.copyOf(b.leasedCaps);
+    this.defaultSlice = b.defaultSlice;
+    boolean leasing = !leasedCaps.isEmpty() || !Double.isNaN(defaultSlice);
+    long idle = b.sliceIdleTime.toMillis();
+    this.slices = leasing ? new SliceBook(new SlicesOnRedis(), idle, Math.max(idle, leaseMillis / 2)) : null;
+    long every = Math.max(50, idle / 2);
+    this.sweeps = leasing ? connection.getResources().eventExecutorGroup()
+        .scheduleAtFixedRate(this::sweep, every, every, TimeUnit.MILLISECONDS) : null;
   }
 
   /** A ledger on its own connection from {@code client}, closed with the ledger. */
@@ -97,6 +139,17 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
 
   @Override
   public ReserveResult reserve(List<Line> lines) {
+    if (slices != null) {
+      for (Line l : lines) {
+        if (!Double.isNaN(sliceFraction(l))) {
+          return reserveLeased(lines);
+        }
+      }
+    }
+    return reserveExact(lines);
+  }
+
+  private ReserveResult reserveExact(List<Line> lines) {
     flushPendingSettles();
     int n = lines.size();
     String[] keys = new String[1 + 4 * n];
@@ -122,11 +175,88 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     return ReserveResult.granted(new Reservation(number(r, 1), lines), usedAfter);
   }
 
+  /**
+   * Leased lines draw on this pod's slices (taking one from Redis when needed); the exact lines, if
+   * any, are reserved in one script after them. All or none: a refusal puts back what was drawn.
+   */
+  private ReserveResult reserveLeased(List<Line> lines) {
+    int n = lines.size();
+    SliceBook.Slice[] from = new SliceBook.Slice[n];
+    long[] usedAfter = new long[n];
+    int exactCount = 0;
+    long now = time.now().toEpochMilli();
+    try {
+      for (int i = 0; i < n; i++) {
+        Line l = lines.get(i);
+        double fraction = sliceFraction(l);
+        if (Double.isNaN(fraction)) {
+          exactCount++;
+          continue;
+        }
+        long want = Math.max(l.amount(), (long) Math.ceil(fraction * l.limit()));
+        SliceBook.Taken t = slices.draw(l, want, now);
+        if (t.slice() == null) {
+          undo(lines, from);
+          return ReserveResult.denied(i, t.denied());
+        }
+        from[i] = t.slice();
+        usedAfter[i] = t.slice().usedAtTake;
+      }
+      Reservation exact = null;
+      int[] exactLines = new int[exactCount];
+      if (exactCount > 0) {
+        Line[] sub = new Line[exactCount];
+        for (int i = 0, j = 0; i < n; i++) {
+          if (from[i] == null) {
+            exactLines[j] = i;
+            sub[j++] = lines.get(i);
+          }
+        }
+        ReserveResult r = reserveExact(List.of(sub));
+        if (!r.isGranted()) {
+          undo(lines, from);
+          return ReserveResult.denied(exactLines[r.deniedLine()], r.deniedBalance());
+        }
+        exact = r.reservation();
+        for (int j = 0; j < exactCount; j++) {
+          usedAfter[exactLines[j]] = r.usedAfter(j);
+        }
+      }
+      long id = -localIds.incrementAndGet();
+      held.put(id, new Held(from, exact, exactLines));
+      return ReserveResult.granted(new Reservation(id, lines), usedAfter);
+    } catch (RuntimeException e) {
+      undo(lines, from);
+      throw e;
+    }
+  }
+
+  private void undo(List<Line> lines, SliceBook.Slice[] from) {
+    for (int i = 0; i < from.length; i++) {
+      if (from[i] != null) {
+        slices.undo(from[i], lines.get(i).amount());
+        from[i] = null;
+      }
+    }
+  }
+
+  /** The slice fraction for a line's cap, NaN for a cap in exact mode. */
+  private double sliceFraction(Line line) {
+    String account = line.account();
+    int bar = account.indexOf('|');
+    Double fraction = leasedCaps.get(bar < 0 ? account : account.substring(0, bar));
+    return fraction != null ? fraction : defaultSlice;
+  }
+
   @Override
   public void settle(Reservation reservation, long[] actual) {
     List<Line> lines = reservation.lines();
     if (actual.length != lines.size()) {
       throw new IllegalArgumentException("settle needs one actual amount per line: " + lines.size() + ", got " + actual.length);
+    }
+    if (reservation.id() < 0) {
+      settleLeased(reservation, actual);
+      return;
     }
     try {
       flushPendingSettles();
@@ -136,6 +266,27 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       pending.add(new PendingSettle(reservation, actual.clone()));
       log.warn("settle of reservation {} could not reach Redis; kept ({} waiting), and sent again before the next operation",
           reservation.id(), pending.size(), e);
+    }
+  }
+
+  /** Settles the leased lines on their slices and the exact lines' reservation; a second settle finds nothing. */
+  private void settleLeased(Reservation reservation, long[] actual) {
+    Held h = held.remove(reservation.id());
+    if (h == null) {
+      return;
+    }
+    List<Line> lines = reservation.lines();
+    for (int i = 0; i < lines.size(); i++) {
+      if (h.from()[i] != null) {
+        slices.settle(h.from()[i], lines.get(i).amount(), actual[i]);
+      }
+    }
+    if (h.exact() != null) {
+      long[] exactActual = new long[h.exactLines().length];
+      for (int j = 0; j < exactActual.length; j++) {
+        exactActual[j] = actual[h.exactLines()[j]];
+      }
+      settle(h.exact(), exactActual);
     }
   }
 
@@ -150,6 +301,28 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     accountKeys(account, keys, 0);
     List<Object> r = run(balance, ScriptOutputType.MULTI, keys, new String[] {Long.toString(time.now().toEpochMilli())});
     return new Balance(number(r, 0), number(r, 1));
+  }
+
+  /** Scripts this ledger has run on Redis, one round trip each: with the calls made, the round trips per call. */
+  public long redisCalls() {
+    return redisCalls.sum();
+  }
+
+  /** Slices of leased caps this pod holds now (current ones and ones whose calls are still in flight). */
+  public int slicesHeld() {
+    return slices == null ? 0 : slices.held();
+  }
+
+  /** Gives back idle slices and sends settles kept while Redis was down; on Lettuce's event threads. */
+  void sweep() {
+    try {
+      slices.sweep(time.now().toEpochMilli(), false);
+      flushPendingSettles();
+    } catch (LedgerUnavailableException e) {
+      log.debug("Redis unreachable; slices and settles are given back when it answers", e);
+    } catch (RuntimeException e) {
+      log.warn("giving back idle budget slices failed; retried in a moment", e);
+    }
   }
 
   /** Settles that could not reach Redis and wait to be sent again. */
@@ -188,6 +361,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
 
   /** Runs a loaded script (loading it again once if the server forgot it); any Redis failure is the ledger's. */
   private <T> T run(Script script, ScriptOutputType output, String[] keys, String[] args) {
+    redisCalls.increment();
     try {
       try {
         return connection.sync().evalsha(script.sha(connection), output, keys, args);
@@ -204,9 +378,16 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     return ((Number) r.get(i)).longValue();
   }
 
-  /** Closes the connection if the ledger opened it; settles still pending are sent first if Redis answers. */
+  /**
+   * Gives back this pod's slices (so the fleet can use their room at once), sends settles still
+   * pending if Redis answers, and closes the connection if the ledger opened it.
+   */
   @Override
   public void close() {
+    if (slices != null) {
+      sweeps.cancel(false);
+      slices.sweep(time.now().toEpochMilli(), true);
+    }
     try {
       flushPendingSettles();
     } catch (LedgerUnavailableException e) {
@@ -220,7 +401,34 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
 
   @Override
   public String toString() {
-    return "RedisBudgetLedger[prefix=" + prefix + ", lease=" + Duration.ofMillis(leaseMillis) + "]";
+    return "RedisBudgetLedger[prefix=" + prefix + ", lease=" + Duration.ofMillis(leaseMillis)
+        + (slices == null ? "" : ", leased=" + (leasedCaps.isEmpty() ? "" : leasedCaps.keySet())
+        + (Double.isNaN(defaultSlice) ? "" : " by default " + defaultSlice)) + "]";
+  }
+
+  /** Leased mode's round trips: {@code slice.lua} to take a slice, {@code settle.lua} to give it back. */
+  private final class SlicesOnRedis implements SliceBook.Remote {
+    @Override
+    public SliceBook.Taken take(Line line, long want) {
+      flushPendingSettles();
+      String[] keys = new String[5];
+      keys[0] = prefix + "reservations";
+      accountKeys(line.account(), keys, 1);
+      long now = time.now().toEpochMilli();
+      List<Object> r = run(slice, ScriptOutputType.MULTI, keys, new String[] {Long.toString(now), Long.toString(leaseMillis),
+          Long.toString(want), Long.toString(line.amount()), Long.toString(line.limit()), Long.toString(line.expiresAt().toEpochMilli())});
+      if (number(r, 0) == 0) {
+        return new SliceBook.Taken(null, new Balance(number(r, 1), number(r, 2)));
+      }
+      Line held = new Line(line.account(), number(r, 2), line.limit(), line.expiresAt());
+      return new SliceBook.Taken(new SliceBook.Slice(number(r, 1), held, now, number(r, 3)), null);
+    }
+
+    @Override
+    public void giveBack(SliceBook.Slice s, long spent) {
+      // settle keeps it, to be sent again, if Redis cannot be reached now
+      RedisBudgetLedger.this.settle(new Reservation(s.id, List.of(s.line)), new long[] {spent});
+    }
   }
 
   /** A Lua script from this package's resources, loaded into the server's script cache on first use. */
@@ -266,6 +474,9 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     private String keyPrefix = "sluice:budget:";
     private Duration leaseTime = Duration.ofMinutes(10);
     private TimeSource time = TimeSource.system();
+    private final Map<String, Double> leasedCaps = new HashMap<>();
+    private double defaultSlice = Double.NaN;
+    private Duration sliceIdleTime = Duration.ofSeconds(1);
 
     private Builder(RedisClient client, StatefulRedisConnection<String, String> connection) {
       this.client = client;
@@ -291,6 +502,39 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     public Builder timeSource(TimeSource time) {
       this.time = Objects.requireNonNull(time, "time");
       return this;
+    }
+
+    /**
+     * Puts {@code cap} in leased mode: each pod takes slices of {@code sliceFraction} of its limit
+     * (0.01 = 1%) and reserves against them locally. A larger slice means fewer round trips and more
+     * room held by busy pods near the cap; the number of calls a slice serves is about
+     * {@code sliceFraction × limit / a call's reservation}.
+     */
+    public Builder leased(BudgetCap cap, double sliceFraction) {
+      leasedCaps.put(Objects.requireNonNull(cap, "cap").id(), checkedSlice(sliceFraction));
+      return this;
+    }
+
+    /** Leased mode, with slices of {@code sliceFraction} of the limit, for every cap not named in {@link #leased}. */
+    public Builder leasedByDefault(double sliceFraction) {
+      this.defaultSlice = checkedSlice(sliceFraction);
+      return this;
+    }
+
+    /** How long a slice may go undrawn before it goes back to the fleet (default 1 second). */
+    public Builder sliceIdleTime(Duration idle) {
+      if (idle.isNegative() || idle.isZero()) {
+        throw new IllegalArgumentException("sliceIdleTime must be positive, got " + idle);
+      }
+      this.sliceIdleTime = idle;
+      return this;
+    }
+
+    private static double checkedSlice(double fraction) {
+      if (!(fraction > 0 && fraction <= 0.5)) {
+        throw new IllegalArgumentException("a slice is a fraction of the cap's limit above 0 and at most 0.5, got " + fraction);
+      }
+      return fraction;
     }
 
     public RedisBudgetLedger build() {

@@ -60,6 +60,44 @@ class FleetBudgetTest {
   }
 
   @Test
+  void inLeasedModeFourPodsMakeFewerThanOneRoundTripInTenCallsAndTheLedgerStillHoldsExactlyWhatTheCallsCost() throws Exception {
+    try (LocalRedis redis = LocalRedis.start()) {
+      RedisClient client = redis.client();
+      ConcurrentLinkedQueue<AuditEvent> audit = new ConcurrentLinkedQueue<>();
+      List<Sluice> pods = new ArrayList<>();
+      List<RedisBudgetLedger> ledgers = new ArrayList<>();
+      BudgetCap cap = BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "100");
+      try {
+        for (int pod = 0; pod < 4; pod++) {
+          // Slices of 0.1% of $100: ten cents, a few hundred of these calls' worst cases.
+          RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix("leased:").leased(cap, 0.001).build();
+          ledgers.add(ledger);
+          pods.add(FleetPod.pod(ledger, cap, audit::add, pod));
+        }
+        int denied = FleetPod.callUntilTheCap(pods, 64, 100);
+        assertThat(denied).as("far from the cap").isZero();
+        long calls = audit.size();
+        long roundTrips = ledgers.stream().mapToLong(RedisBudgetLedger::redisCalls).sum();
+        System.out.printf("leased mode: %d calls on 4 pods, %d Redis round trips (%.4f per call)%n", calls, roundTrips,
+            (double) roundTrips / calls);
+        assertThat(calls).isEqualTo(64 * 100);
+        assertThat((double) roundTrips / calls).as("round trips per call at steady state").isLessThan(0.1);
+        ledgers.forEach(RedisBudgetLedger::close);
+        try (RedisBudgetLedger reader = RedisBudgetLedger.builder(client).keyPrefix("leased:").build();
+            Sluice fifth = FleetPod.pod(reader, cap, e -> { }, 9)) {
+          var standing = fifth.budgetStandings("support").get(0);
+          assertThat(standing.reserved()).as("closed pods gave their slices back").isZero();
+          assertThat(BigDecimal.valueOf(standing.spent()).movePointLeft(9)).isEqualByComparingTo(FleetPod.cost(audit));
+        }
+      } finally {
+        pods.forEach(Sluice::close);
+        ledgers.forEach(RedisBudgetLedger::close);
+        client.shutdown();
+      }
+    }
+  }
+
+  @Test
   void withRedisDownACallIsRefusedNamingTheCauseAndTheModelIsNotCalled() {
     AtomicInteger modelCalls = new AtomicInteger();
     try (LocalRedis redis = LocalRedis.start()) {

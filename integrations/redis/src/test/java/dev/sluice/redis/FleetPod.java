@@ -61,11 +61,16 @@ public final class FleetPod {
 
   /** A pod of the fleet tests: one route, a global cap of one cent a day, on the given ledger. */
   static Sluice pod(RedisBudgetLedger ledger, AuditSink audit, long seed) {
+    return pod(ledger, BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "0.01"), audit, seed);
+  }
+
+  /** A pod of the fleet tests with another global cap. */
+  static Sluice pod(RedisBudgetLedger ledger, BudgetCap cap, AuditSink audit, long seed) {
     return Sluice.builder()
         .route(Route.builder("support")
             .baseline(Variant.builder("v1").client(SimulatedModelClient.builder().noLatency().outputTokens(200, 400).seed(seed).build())
                 .model("gpt-4o-mini").build())
-            .budget(BudgetPolicy.builder().cap(BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "0.01")).build())
+            .budget(BudgetPolicy.builder().cap(cap).build())
             .build())
         .ledger(ledger).meterRegistry(new SimpleMeterRegistry()).auditSink(audit).build();
   }
