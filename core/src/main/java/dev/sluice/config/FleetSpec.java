@@ -70,6 +70,11 @@ public final class FleetSpec {
     return node.has(field) ? ConfigNodes.duration(node, field, path()) : orElse;
   }
 
+  /** The number, or {@code orElse} when the field is absent. */
+  public double number(String field, double orElse) {
+    return node.has(field) ? ConfigNodes.number(node, field, path()) : orElse;
+  }
+
   /** The parts to share ({@code share}); all of them when absent. */
   public Set<Part> share() {
     if (!node.has("share")) {

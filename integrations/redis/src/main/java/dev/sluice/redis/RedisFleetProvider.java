@@ -23,6 +23,7 @@ import java.util.Set;
  *   uri_env: SLUICE_REDIS_URI            # redis://, or rediss:// for TLS; a password only here, in the environment
  *   key_prefix: "support-service:"       # default sluice:
  *   lease: 10m                           # budget reservations' lease (default 10m)
+ *   budget_slice: 0.01                   # leased mode for every cap, slices of 1% of its limit (default: exact mode)
  *   share: [budgets, rollouts, toggles]  # default: all three
  * }</pre>
  *
@@ -40,7 +41,7 @@ public final class RedisFleetProvider implements FleetProvider {
 
   @Override
   public Fleet create(FleetSpec spec) {
-    spec.onlyFields("uri", "uri_env", "key_prefix", "lease");
+    spec.onlyFields("uri", "uri_env", "key_prefix", "lease", "budget_slice");
     if (spec.has("uri") == spec.has("uri_env")) {
       throw new InvalidConfigurationException("fleet.uri_env", "give the Redis URI in exactly one of uri_env (an environment variable's "
           + "name) and uri (without a password)");
@@ -60,6 +61,10 @@ public final class RedisFleetProvider implements FleetProvider {
     prefix = prefix == null ? "sluice:" : prefix;
     Duration lease = spec.duration("lease", Duration.ofMinutes(10));
     Set<FleetSpec.Part> share = spec.share();
+    double slice = spec.number("budget_slice", Double.NaN);
+    if (spec.has("budget_slice") && !(slice > 0 && slice <= 0.5)) {
+      throw new InvalidConfigurationException("fleet.budget_slice", slice, "a fraction of a cap's limit above 0 and at most 0.5, e.g. 0.01");
+    }
 
     RedisClient client = RedisClient.create(uri);
     client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
@@ -69,7 +74,9 @@ public final class RedisFleetProvider implements FleetProvider {
       RedisRolloutStateStore state = null;
       RedisToggleSource toggles = null;
       if (share.contains(FleetSpec.Part.BUDGETS)) {
-        ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix + "budget:").leaseTime(lease).timeSource(spec.time()).build();
+        RedisBudgetLedger.Builder budgets = RedisBudgetLedger.builder(client).keyPrefix(prefix + "budget:").leaseTime(lease)
+            .timeSource(spec.time());
+        ledger = (Double.isNaN(slice) ? budgets : budgets.leasedByDefault(slice)).build();
         resources.add(ledger);
       }
       if (share.contains(FleetSpec.Part.ROLLOUTS)) {

@@ -97,6 +97,21 @@ class FleetConfigurationTest {
   }
 
   @Test
+  void budgetSliceInTheFilePutsEveryCapInLeasedMode() throws Exception {
+    String yaml = ROUTES + "fleet: {kind: redis, uri: \"redis://127.0.0.1:" + redis.port + "\", key_prefix: \"sliced:\", budget_slice: 0.02}\n";
+    try (Sluice s = read(yaml, Map.of()).build()) {
+      RedisBudgetLedger ledger = (RedisBudgetLedger) s.ledger();
+      for (int i = 0; i < 5; i++) {
+        s.call("support", dev.sluice.model.ChatRequest.ofUser("hello"), Subject.of("u" + i));
+      }
+      assertThat(ledger.slicesHeld()).as("the calls drew on a slice").isEqualTo(1);
+      assertThat(ledger.redisCalls()).as("five calls, one slice taken").isEqualTo(1);
+    }
+    assertThatThrownBy(() -> read(ROUTES + "fleet: {kind: redis, uri: \"redis://127.0.0.1:1\", budget_slice: 2}\n", Map.of()).build())
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("fleet.budget_slice");
+  }
+
+  @Test
   void onlyThePartsNamedAreShared() throws Exception {
     String yaml = ROUTES + "fleet: {kind: redis, uri: \"redis://127.0.0.1:" + redis.port + "\", share: [budgets]}\n";
     try (Sluice s = read(yaml, Map.of()).build()) {
