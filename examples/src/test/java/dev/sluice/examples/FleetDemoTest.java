@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo as a fleet (--pods 3): three Sluice instances on one Redis that the demo starts, each
  * judging its own share of the calls, end as the single instance does, and agree on the stage and
- * the spend.
+ * the spend: what Redis holds against the global cap (leased mode, every slice given back at close)
+ * is what the pods' own meters say they settled.
  */
 class FleetDemoTest {
 

@@ -149,7 +149,7 @@ public final class RolloutDemo {
                   shorten(e.why()));
             }
           });
-      fleetPods.add((fleet == null ? b : fleet.join(b)).build());
+      fleetPods.add((fleet == null ? b : fleet.join(b, time)).build());
     }
     Sluice sluice = fleetPods.get(0);
     RolloutControl rollout = sluice.rollout(SupportAssistant.ROUTE);
@@ -213,9 +213,19 @@ public final class RolloutDemo {
       }
     }
     time.advance(Duration.ofSeconds(30)); // let calls in flight finish
-    boolean agree = pods == 1 || fleetReport(fleetPods, budgetAccount, print);
-    double spent = sluice.ledger().balance(budgetAccount).spent() / 1e9;
-    fleetPods.forEach(Sluice::close);
+    boolean agree = pods == 1 || fleetReport(fleetPods, print);
+    double podsSpent = fleetPods.stream().mapToDouble(RolloutDemo::globalSpentUsd).sum();
+    double spent = fleet == null ? sluice.ledger().balance(budgetAccount).spent() / 1e9 : Double.NaN;
+    fleetPods.forEach(Sluice::close); // in a fleet, the pods give their budget slices back
+    if (fleet != null) {
+      spent = fleet.spentUsd(budgetAccount);
+      boolean spendAgrees = Math.abs(spent - podsSpent) < 1e-6;
+      agree &= spendAgrees;
+      if (print) {
+        System.out.printf(Locale.ROOT, "  Spent against the global cap, on Redis: $%.6f; the pods' own meters add up to $%.6f: %s%n", spent,
+            podsSpent, spendAgrees ? "they agree." : "they DISAGREE.");
+      }
+    }
     timeline.budget(time.now(), spent);
 
     Files.createDirectories(out);
@@ -234,10 +244,10 @@ public final class RolloutDemo {
   }
 
   /** What each pod of a fleet sees: the same stage (the shared state), or the demo says which pod differs; its own spend. */
-  static boolean fleetReport(List<Sluice> pods, String budgetAccount, boolean print) {
+  static boolean fleetReport(List<Sluice> pods, boolean print) {
     if (print) {
       System.out.println();
-      System.out.println("Fleet: what each pod sees (rollout state and toggles shared on Redis; budgets per pod in the demo)");
+      System.out.println("Fleet: what each pod sees (budgets, rollout state and toggles shared on Redis)");
     }
     java.util.Set<String> views = new java.util.HashSet<>();
     for (int p = 0; p < pods.size(); p++) {
@@ -247,14 +257,20 @@ public final class RolloutDemo {
       String view = "stage " + r.stage().name() + (r.state().rolledBack() ? " (rolled back)" : "") + ", kill " + r.toggles().killed();
       views.add(view);
       if (print) {
-        System.out.printf(Locale.ROOT, "  pod-%d: %s; served %,d calls, spent $%.4f%n", p, view, servedBy(pod),
-            pod.ledger().balance(budgetAccount).spent() / 1e9);
+        System.out.printf(Locale.ROOT, "  pod-%d: %s; served %,d calls, spent $%.4f against the global cap%n", p, view, servedBy(pod),
+            globalSpentUsd(pod));
       }
     }
     if (print) {
-      System.out.println(views.size() == 1 ? "  The pods agree." : "  The pods DISAGREE: " + views);
+      System.out.println(views.size() == 1 ? "  The pods agree on the stage." : "  The pods DISAGREE on the stage: " + views);
     }
     return views.size() == 1;
+  }
+
+  /** What a pod's own calls settled against global caps, from its meters. */
+  private static double globalSpentUsd(Sluice pod) {
+    return pod.environment().meters().find("sluice.budget.spent").tag("scope", "global").tag("unit", "usd").counters().stream()
+        .mapToDouble(c -> c.count()).sum();
   }
 
   private static long servedBy(Sluice pod) {

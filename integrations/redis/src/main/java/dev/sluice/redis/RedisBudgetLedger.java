@@ -101,6 +101,9 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   private final ConcurrentHashMap<Long, Held> held = new ConcurrentHashMap<>();
   private final AtomicLong localIds = new AtomicLong();
   private final LongAdder redisCalls = new LongAdder();
+  /** Held by a sweep and by close, so that close never shuts the connection under a sweep's give-backs. */
+  private final Object sweeping = new Object();
+  private boolean closed;
 
   /** A reservation with leased lines: the slice each leased line drew on, and the exact lines' reservation. */
   private record Held(SliceBook.Slice[] from, Reservation exact, int[] exactLines) {}
@@ -316,8 +319,13 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   /** Gives back idle slices and sends settles kept while Redis was down; on Lettuce's event threads. */
   void sweep() {
     try {
-      slices.sweep(time.now().toEpochMilli(), false);
-      flushPendingSettles();
+      synchronized (sweeping) {
+        if (closed) {
+          return;
+        }
+        slices.sweep(time.now().toEpochMilli(), false);
+        flushPendingSettles();
+      }
     } catch (LedgerUnavailableException e) {
       log.debug("Redis unreachable; slices and settles are given back when it answers", e);
     } catch (RuntimeException e) {
@@ -384,15 +392,22 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
    */
   @Override
   public void close() {
-    if (slices != null) {
-      sweeps.cancel(false);
-      slices.sweep(time.now().toEpochMilli(), true);
-    }
-    try {
-      flushPendingSettles();
-    } catch (LedgerUnavailableException e) {
-      log.warn("{} settle(s) could not be sent before close: their reservations return when their leases expire, their spend is lost",
-          pending.size(), e);
+    // A sweep under way has taken slices out of the book and is giving them back: it finishes first.
+    synchronized (sweeping) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (slices != null) {
+        sweeps.cancel(false);
+        slices.sweep(time.now().toEpochMilli(), true);
+      }
+      try {
+        flushPendingSettles();
+      } catch (LedgerUnavailableException e) {
+        log.warn("{} settle(s) could not be sent before close: their reservations return when their leases expire, their spend is lost",
+            pending.size(), e);
+      }
     }
     if (ownsConnection) {
       connection.close();

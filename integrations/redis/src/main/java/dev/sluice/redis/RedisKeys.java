@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -35,16 +36,20 @@ final class RedisKeys {
 
   /**
    * Listens on the prefix's change channel, on a connection of its own (closing it stops): each
-   * name announced goes to {@code changed}, on Lettuce's event loop, so it must not block.
+   * name announced goes to {@code changed} on Lettuce's computation threads, never on the I/O event
+   * loop that read it: a listener that reads Redis synchronously there (or hands the work to an
+   * executor that runs it in the caller's thread) would wait for a reply only that loop can read,
+   * until the command timed out.
    */
   static StatefulRedisPubSubConnection<String, String> onChanges(RedisClient client, String prefix, Consumer<String> changed) {
     StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
     String channel = channel(prefix);
+    Executor off = client.getResources().eventExecutorGroup();
     pubSub.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String from, String name) {
         if (channel.equals(from)) {
-          changed.accept(name);
+          off.execute(() -> changed.accept(name));
         }
       }
     });

@@ -188,6 +188,54 @@ class LeasedBudgetLedgerTest {
   }
 
   @Test
+  void slicesRetiredByTheSweepWhileCallsDrawOnThemLoseNothing() throws Exception {
+    long cap = 1_000_000_000L;
+    BudgetCap big = BudgetCap.tokens(BudgetScope.GLOBAL, BudgetPeriod.DAY, cap);
+    String account = big.id() + "|*|2026-11-30T00:00:00Z";
+    List<RedisBudgetLedger> pods = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).timeSource(time).leased(big, 0.000_01)
+          .sliceIdleTime(Duration.ofMillis(100)).build();
+      ledgers.add(l);
+      pods.add(l);
+    }
+    AtomicLong settled = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    ExecutorService threads = Executors.newFixedThreadPool(10);
+    List<Future<?>> done = new ArrayList<>();
+    Future<?> clock = threads.submit(() -> {
+      while (running.get()) {
+        time.advance(Duration.ofMillis(50)); // the sweeps find slices idle while calls draw on them
+        pods.forEach(RedisBudgetLedger::sweep);
+      }
+      return null;
+    });
+    for (int t = 0; t < 8; t++) {
+      RedisBudgetLedger pod = pods.get(t % 2);
+      done.add(threads.submit(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 2_000; i++) {
+          long amount = 1 + random.nextInt(1_000);
+          ReserveResult r = pod.reserve(List.of(new Line(account, amount, cap, time.now().plus(Duration.ofDays(1)))));
+          assertThat(r.isGranted()).isTrue();
+          long actual = random.nextLong(amount + 1);
+          pod.settle(r.reservation(), new long[] {actual});
+          settled.addAndGet(actual);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    running.set(false);
+    clock.get(10, TimeUnit.SECONDS);
+    threads.shutdown();
+    pods.forEach(RedisBudgetLedger::close);
+    assertThat(onRedis(account)).isEqualTo(new Balance(settled.get(), 0));
+  }
+
+  @Test
   void fourPodsAndSixtyFourThreadsNeverSpendOverTheCapAndSettleExactly() throws Exception {
     long cap = 50_000;
     BudgetCap big = BudgetCap.tokens(BudgetScope.GLOBAL, BudgetPeriod.DAY, cap);
