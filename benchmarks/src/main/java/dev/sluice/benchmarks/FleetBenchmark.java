@@ -25,10 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import redis.embedded.RedisServer;
 
 /**
- * Reserve plus settle on the shared Redis ledger (exact mode: one script round trip each), the
- * cost fleet mode adds to every attempt, on a Redis the benchmark starts on 127.0.0.1 (the same
- * three accounts as {@link LedgerBenchmark}). With 8 threads on one connection, Lettuce pipelines
- * their commands.
+ * Reserve plus settle on the shared Redis ledger, the cost fleet mode adds to every attempt, on a
+ * Redis the benchmark starts on 127.0.0.1 (the same three accounts as {@link LedgerBenchmark}).
+ * Exact mode: one script round trip each; with 8 threads on one connection, Lettuce pipelines their
+ * commands. Leased mode: slices that hold about 250 of these calls' spend, so about one round trip
+ * (take a slice, give one back) per 125 calls; the tear-down prints the round trips per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +42,8 @@ public class FleetBenchmark {
   private RedisServer server;
   private RedisClient client;
   private RedisBudgetLedger ledger;
+  private RedisBudgetLedger leased;
+  private final java.util.concurrent.atomic.LongAdder leasedCalls = new java.util.concurrent.atomic.LongAdder();
   private io.lettuce.core.api.StatefulRedisConnection<String, String> ping;
   private List<BudgetLedger.Line> lines;
   private final long[] actual = {900, 900, 900};
@@ -56,6 +59,8 @@ public class FleetBenchmark {
     server.start();
     client = RedisClient.create("redis://127.0.0.1:" + port);
     ledger = RedisBudgetLedger.builder(client).keyPrefix("bench:").build();
+    // A slice of 1e-13 of these limits (2.3e18) is about 230,000: some 250 calls' spend of 900.
+    leased = RedisBudgetLedger.builder(client).keyPrefix("bench-leased:").leasedByDefault(1e-13).build();
     ping = client.connect();
     Instant end = Instant.parse("2100-01-01T00:00:00Z");
     lines = List.of(
@@ -66,6 +71,11 @@ public class FleetBenchmark {
 
   @TearDown
   public void tearDown() throws IOException {
+    if (leasedCalls.sum() > 0) {
+      System.out.printf("%nleased mode: %d calls, %d Redis round trips (%.4f per call)%n", leasedCalls.sum(), leased.redisCalls(),
+          (double) leased.redisCalls() / leasedCalls.sum());
+    }
+    leased.close();
     ledger.close();
     ping.close();
     client.shutdown();
@@ -82,6 +92,25 @@ public class FleetBenchmark {
   @Threads(8)
   public ReserveResult redisReserveAndSettleEightThreads() {
     return reserveAndSettle();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public ReserveResult leasedReserveAndSettleOneThread() {
+    return leasedReserveAndSettle();
+  }
+
+  @Benchmark
+  @Threads(8)
+  public ReserveResult leasedReserveAndSettleEightThreads() {
+    return leasedReserveAndSettle();
+  }
+
+  private ReserveResult leasedReserveAndSettle() {
+    ReserveResult r = leased.reserve(lines);
+    leased.settle(r.reservation(), actual);
+    leasedCalls.increment();
+    return r;
   }
 
   /** One PING on a connection of the same client: the round trip itself, for scale. */

@@ -91,7 +91,12 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   private final Script settle;
   private final Script balance;
   private final Script slice;
+  private final Script charge;
   private final Queue<PendingSettle> pending = new ConcurrentLinkedQueue<>();
+  /** Null unless the ledger fails open up to an allowance while Redis is down. */
+  private final OutageAllowance allowance;
+  /** Names this ledger's charges on Redis, so that a charge sent twice counts once. */
+  private final String podId = java.util.UUID.randomUUID().toString();
   /** Slice fraction per leased cap id; NaN for caps in exact mode unless {@link #defaultSlice} says otherwise. */
   private final Map<String, Double> leasedCaps;
   private final double defaultSlice;
@@ -106,9 +111,10 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   private boolean closed;
 
   /** A reservation with leased lines: the slice each leased line drew on, and the exact lines' reservation. */
-  private record Held(SliceBook.Slice[] from, Reservation exact, int[] exactLines) {}
+  private record Held(SliceBook.Slice[] from, Reservation exact, int[] exactLines, boolean onAllowance) {}
 
-  private record PendingSettle(Reservation reservation, long[] actual) {}
+  /** A settle to send again, or (chargeId set) spend made on the outage allowance, one line. */
+  private record PendingSettle(Reservation reservation, long[] actual, String chargeId) {}
 
   private RedisBudgetLedger(Builder b) {
     this.connection = b.connection != null ? b.connection : Objects.requireNonNull(b.client).connect();
@@ -120,6 +126,8 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     this.settle = new Script("settle.lua");
     this.balance = new Script("balance.lua");
     this.slice = new Script("slice.lua");
+    this.charge = new Script("charge.lua");
+    this.allowance = b.failOpenFraction > 0 ? new OutageAllowance(b.failOpenFraction) : null;
     this.leasedCaps = Map.copyOf(b.leasedCaps);
     this.defaultSlice = b.defaultSlice;
     boolean leasing = !leasedCaps.isEmpty() || !Double.isNaN(defaultSlice);
@@ -142,14 +150,30 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
 
   @Override
   public ReserveResult reserve(List<Line> lines) {
-    if (slices != null) {
-      for (Line l : lines) {
-        if (!Double.isNaN(sliceFraction(l))) {
-          return reserveLeased(lines);
+    try {
+      if (slices != null) {
+        for (Line l : lines) {
+          if (!Double.isNaN(sliceFraction(l))) {
+            return reserveLeased(lines);
+          }
         }
       }
+      return reserveExact(lines);
+    } catch (LedgerUnavailableException e) {
+      if (allowance == null || !allowance.grant(lines)) {
+        throw e;
+      }
+      long id = -localIds.incrementAndGet();
+      held.put(id, new Held(new SliceBook.Slice[lines.size()], null, new int[0], true));
+      log.warn("Redis cannot be reached ({}): reservation granted on this pod's outage allowance; its spend is charged when Redis answers",
+          e.getMessage());
+      // What the fleet has used is unknown while Redis is down: each line's own amount, a lower bound.
+      long[] usedAfter = new long[lines.size()];
+      for (int i = 0; i < usedAfter.length; i++) {
+        usedAfter[i] = lines.get(i).amount();
+      }
+      return ReserveResult.granted(new Reservation(id, lines), usedAfter);
     }
-    return reserveExact(lines);
   }
 
   private ReserveResult reserveExact(List<Line> lines) {
@@ -226,7 +250,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
         }
       }
       long id = -localIds.incrementAndGet();
-      held.put(id, new Held(from, exact, exactLines));
+      held.put(id, new Held(from, exact, exactLines, false));
       return ReserveResult.granted(new Reservation(id, lines), usedAfter);
     } catch (RuntimeException e) {
       undo(lines, from);
@@ -266,7 +290,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       send(reservation, actual);
     } catch (LedgerUnavailableException e) {
       // Kept behind the ones already waiting, so that settles reach Redis in the order they were made.
-      pending.add(new PendingSettle(reservation, actual.clone()));
+      pending.add(new PendingSettle(reservation, actual.clone(), null));
       log.warn("settle of reservation {} could not reach Redis; kept ({} waiting), and sent again before the next operation",
           reservation.id(), pending.size(), e);
     }
@@ -279,6 +303,21 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       return;
     }
     List<Line> lines = reservation.lines();
+    if (h.onAllowance()) {
+      allowance.settled(lines, actual);
+      for (int i = 0; i < lines.size(); i++) {
+        if (actual[i] > 0) {
+          Reservation one = new Reservation(reservation.id(), List.of(lines.get(i)));
+          pending.add(new PendingSettle(one, new long[] {actual[i]}, podId + ":" + (-reservation.id()) + ":" + i));
+        }
+      }
+      try {
+        flushPendingSettles();
+      } catch (LedgerUnavailableException e) {
+        log.debug("spend on the outage allowance kept until Redis answers ({} waiting)", pending.size());
+      }
+      return;
+    }
     for (int i = 0; i < lines.size(); i++) {
       if (h.from()[i] != null) {
         slices.settle(h.from()[i], lines.get(i).amount(), actual[i]);
@@ -342,9 +381,22 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   public void flushPendingSettles() {
     PendingSettle p;
     while ((p = pending.peek()) != null) {
-      send(p.reservation(), p.actual());
+      if (p.chargeId() == null) {
+        send(p.reservation(), p.actual());
+      } else {
+        Line l = p.reservation().lines().get(0);
+        charge(l.account(), p.chargeId(), p.actual()[0], l.expiresAt());
+      }
       pending.remove(p);
     }
+  }
+
+  /** Adds spend made on the outage allowance to an account, once per charge id. */
+  void charge(String account, String chargeId, long amount, java.time.Instant accountEnds) {
+    String[] keys = new String[4];
+    accountKeys(account, keys, 0);
+    run(charge, ScriptOutputType.INTEGER, keys, new String[] {chargeId, Long.toString(amount),
+        Long.toString(accountEnds.toEpochMilli()), Long.toString(time.now().toEpochMilli())});
   }
 
   private void send(Reservation reservation, long[] actual) {
@@ -371,12 +423,17 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   private <T> T run(Script script, ScriptOutputType output, String[] keys, String[] args) {
     redisCalls.increment();
     try {
+      T result;
       try {
-        return connection.sync().evalsha(script.sha(connection), output, keys, args);
+        result = connection.sync().evalsha(script.sha(connection), output, keys, args);
       } catch (RedisNoScriptException e) {
         script.forget(); // the server restarted or flushed its scripts: load again, once
-        return connection.sync().evalsha(script.sha(connection), output, keys, args);
+        result = connection.sync().evalsha(script.sha(connection), output, keys, args);
       }
+      if (allowance != null && pending.isEmpty() && allowance.inUse()) {
+        allowance.reset(); // Redis answers and no charge waits: the next outage has the whole allowance
+      }
+      return result;
     } catch (RedisException e) {
       throw new LedgerUnavailableException("the Redis budget ledger could not run " + script.name + ": " + e.getMessage(), e);
     }
@@ -492,6 +549,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     private final Map<String, Double> leasedCaps = new HashMap<>();
     private double defaultSlice = Double.NaN;
     private Duration sliceIdleTime = Duration.ofSeconds(1);
+    private double failOpenFraction;
 
     private Builder(RedisClient client, StatefulRedisConnection<String, String> connection) {
       this.client = client;
@@ -542,6 +600,20 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
         throw new IllegalArgumentException("sliceIdleTime must be positive, got " + idle);
       }
       this.sliceIdleTime = idle;
+      return this;
+    }
+
+    /**
+     * While Redis cannot be reached, grant reservations on this pod up to {@code fractionOfLimit}
+     * of each account's limit (reserved plus spent in the outage) instead of refusing them; their
+     * spend is charged to Redis, once, when it answers. Default 0: fail closed. A fleet of N pods may
+     * overshoot a cap by up to N × the fraction during an outage.
+     */
+    public Builder failOpenUpTo(double fractionOfLimit) {
+      if (!(fractionOfLimit >= 0 && fractionOfLimit <= 1)) {
+        throw new IllegalArgumentException("failOpenUpTo is a fraction of a cap's limit from 0 to 1, got " + fractionOfLimit);
+      }
+      this.failOpenFraction = fractionOfLimit;
       return this;
     }
 

@@ -24,6 +24,7 @@ import java.util.Set;
  *   key_prefix: "support-service:"       # default sluice:
  *   lease: 10m                           # budget reservations' lease (default 10m)
  *   budget_slice: 0.01                   # leased mode for every cap, slices of 1% of its limit (default: exact mode)
+ *   fail_open_up_to: 0.02                # Redis down: each pod grants up to 2% of a cap's limit (default 0: fail closed)
  *   share: [budgets, rollouts, toggles]  # default: all three
  * }</pre>
  *
@@ -41,7 +42,7 @@ public final class RedisFleetProvider implements FleetProvider {
 
   @Override
   public Fleet create(FleetSpec spec) {
-    spec.onlyFields("uri", "uri_env", "key_prefix", "lease", "budget_slice");
+    spec.onlyFields("uri", "uri_env", "key_prefix", "lease", "budget_slice", "fail_open_up_to");
     if (spec.has("uri") == spec.has("uri_env")) {
       throw new InvalidConfigurationException("fleet.uri_env", "give the Redis URI in exactly one of uri_env (an environment variable's "
           + "name) and uri (without a password)");
@@ -61,6 +62,10 @@ public final class RedisFleetProvider implements FleetProvider {
     prefix = prefix == null ? "sluice:" : prefix;
     Duration lease = spec.duration("lease", Duration.ofMinutes(10));
     Set<FleetSpec.Part> share = spec.share();
+    double failOpen = spec.number("fail_open_up_to", 0);
+    if (!(failOpen >= 0 && failOpen <= 1)) {
+      throw new InvalidConfigurationException("fleet.fail_open_up_to", failOpen, "a fraction of a cap's limit from 0 (fail closed) to 1");
+    }
     double slice = spec.number("budget_slice", Double.NaN);
     if (spec.has("budget_slice") && !(slice > 0 && slice <= 0.5)) {
       throw new InvalidConfigurationException("fleet.budget_slice", slice, "a fraction of a cap's limit above 0 and at most 0.5, e.g. 0.01");
@@ -75,7 +80,7 @@ public final class RedisFleetProvider implements FleetProvider {
       RedisToggleSource toggles = null;
       if (share.contains(FleetSpec.Part.BUDGETS)) {
         RedisBudgetLedger.Builder budgets = RedisBudgetLedger.builder(client).keyPrefix(prefix + "budget:").leaseTime(lease)
-            .timeSource(spec.time());
+            .timeSource(spec.time()).failOpenUpTo(failOpen);
         ledger = (Double.isNaN(slice) ? budgets : budgets.leasedByDefault(slice)).build();
         resources.add(ledger);
       }

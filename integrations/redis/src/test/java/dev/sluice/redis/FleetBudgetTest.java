@@ -124,4 +124,38 @@ class FleetBudgetTest {
       }
     }
   }
+
+  @Test
+  void failingOpenACallIsServedWhileRedisIsDownAndItsCostIsChargedWhenRedisIsBack() {
+    try (LocalRedis redis = LocalRedis.start()) {
+      RedisClient client = redis.client();
+      ConcurrentLinkedQueue<AuditEvent> audit = new ConcurrentLinkedQueue<>();
+      BudgetCap cap = BudgetCap.usd(BudgetScope.GLOBAL, BudgetPeriod.DAY, "1");
+      try (RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix("open:").failOpenUpTo(0.05).build();
+          Sluice pod = FleetPod.pod(ledger, cap, audit::add, 1)) {
+        pod.call("support", ChatRequest.ofUser("hello"), Subject.of("u1"));
+        redis.stop();
+        try {
+          pod.call("support", ChatRequest.ofUser("hello again"), Subject.of("u1"));
+          assertThat(ledger.pendingSettles()).as("the outage call's cost waits for Redis").isEqualTo(1);
+        } finally {
+          redis.restart();
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (ledger.pendingSettles() > 0 && System.nanoTime() < deadline) {
+          try {
+            ledger.flushPendingSettles(); // fails until the client has reconnected, on its own timer
+          } catch (LedgerUnavailableException e) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+          }
+        }
+        assertThat(ledger.pendingSettles()).isZero();
+        assertThat(BigDecimal.valueOf(pod.budgetStandings("support").get(0).spent()).movePointLeft(9))
+            .isEqualByComparingTo(FleetPod.cost(audit));
+        assertThat(audit).hasSize(2);
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
 }

@@ -109,6 +109,8 @@ class FleetConfigurationTest {
     }
     assertThatThrownBy(() -> read(ROUTES + "fleet: {kind: redis, uri: \"redis://127.0.0.1:1\", budget_slice: 2}\n", Map.of()).build())
         .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("fleet.budget_slice");
+    assertThatThrownBy(() -> read(ROUTES + "fleet: {kind: redis, uri: \"redis://127.0.0.1:1\", fail_open_up_to: -0.1}\n", Map.of()).build())
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("fleet.fail_open_up_to");
   }
 
   @Test

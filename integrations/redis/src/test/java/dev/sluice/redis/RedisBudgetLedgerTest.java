@@ -204,6 +204,45 @@ class RedisBudgetLedgerTest {
     assertThat(ledger.balance("a")).as("the kept settles were sent before the reservation, once each").isEqualTo(new Balance(40, 10));
   }
 
+  @Test
+  void failingOpenAPodGrantsUpToItsAllowanceWhileRedisIsDownAndChargesTheSpendOnceWhenItIsBack() {
+    RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).timeSource(time).failOpenUpTo(0.1).build();
+    ledgers.add(ledger);
+    ledger.reserve(List.of(line("a", 5, 1_000))); // connected, scripts loaded
+    redis.stop();
+    ReserveResult first;
+    ReserveResult second;
+    try {
+      first = ledger.reserve(List.of(line("a", 60, 1_000)));
+      second = ledger.reserve(List.of(line("a", 40, 1_000)));
+      assertThat(first.isGranted()).isTrue();
+      assertThat(second.isGranted()).as("100 of 1,000: the whole allowance").isTrue();
+      assertThatThrownBy(() -> ledger.reserve(List.of(line("a", 1, 1_000))))
+          .as("beyond the allowance the ledger fails closed").isInstanceOf(LedgerUnavailableException.class);
+      ledger.settle(first.reservation(), new long[] {30});
+      ledger.settle(first.reservation(), new long[] {30});
+      assertThat(ledger.pendingSettles()).as("one charge waits; a second settle of the same reservation adds none").isEqualTo(1);
+      assertThat(ledger.reserve(List.of(line("a", 30, 1_000))).isGranted()).as("the 30 not spent went back to the allowance").isTrue();
+    } finally {
+      redis.restart();
+    }
+    ReserveResult after = awaitReserve(ledger, List.of(line("a", 10, 1_000)));
+    assertThat(ledger.pendingSettles()).isZero();
+    ledger.settle(second.reservation(), new long[] {40});
+    ledger.settle(after.reservation(), new long[] {10});
+    // 30 and 40 spent on the allowance, charged once each; the reservation of 5 before the outage
+    // was never settled (still reserved); one reservation of 30 granted on the allowance is in flight.
+    assertThat(ledger.balance("a")).isEqualTo(new Balance(80, 5));
+  }
+
+  @Test
+  void aChargeSentTwiceCountsOnce() {
+    RedisBudgetLedger ledger = ledger();
+    ledger.charge("a", "pod-1:7:0", 25, time.now().plus(Duration.ofDays(1)));
+    ledger.charge("a", "pod-1:7:0", 25, time.now().plus(Duration.ofDays(1)));
+    assertThat(ledger.balance("a")).isEqualTo(new Balance(25, 0));
+  }
+
   /** The client reconnects on its own within a few seconds of the server's return. */
   static ReserveResult awaitReserve(RedisBudgetLedger ledger, List<Line> lines) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
