@@ -58,6 +58,8 @@ public final class RolloutControl {
   private final Route route;
   private final @Nullable RolloutPlan plan;
   private final RolloutStateStore store;
+  /** True while {@link #evaluate} acts on a verdict: a conflict then drops the verdict. Guarded by this. */
+  private boolean deciding;
   private final ToggleSource toggles;
   private final TimeSource time;
   private final StageGate gate;
@@ -260,7 +262,10 @@ public final class RolloutControl {
     if (plan == null || s.stage == null) {
       throw new IllegalStateException("route '" + route.name() + "' has no rollout plan");
     }
-    return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), candidateCalls.sum());
+    long counted = candidateCalls.sum();
+    // A judge sharing evidence counts the fleet's candidate calls at a live stage, not this instance's alone.
+    long calls = s.stage.isLive() ? gate.candidateCalls(route.name(), s.stage.name(), counted) : counted;
+    return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), calls);
   }
 
   // ---- operations ----------------------------------------------------------------------------
@@ -382,8 +387,44 @@ public final class RolloutControl {
     if (closed || plan == null || snapshot.state.rolledBack() || snapshot.state.paused() || toggles.paused(route.name())) {
       return null;
     }
+    if (store.shared() && !leads()) {
+      return null;
+    }
+    deciding = true;
+    try {
+      return decide();
+    } finally {
+      deciding = false;
+    }
+  }
+
+  /**
+   * In a fleet, whether this instance is the one that evaluates the route now (the store's lease).
+   * On taking the lease it saves the state again, raising its version: a decision the previous
+   * holder made on the older version (say it paused past its lease) is then refused, not applied.
+   */
+  private boolean leads() {
+    RolloutStateStore.Lead lead;
+    try {
+      lead = store.lead(route.name());
+    } catch (RuntimeException e) {
+      log.warn("rollout {} not evaluated: the evaluation lease could not be read", route.name(), e);
+      return false;
+    }
+    if (lead == RolloutStateStore.Lead.NEW_TERM) {
+      try {
+        transition(s -> s);
+      } catch (RuntimeException e) {
+        log.warn("rollout {} not evaluated: could not open this instance's term as evaluator", route.name(), e);
+        return false;
+      }
+    }
+    return lead != RolloutStateStore.Lead.FOLLOWER;
+  }
+
+  private @Nullable Verdict decide() {
     Stage stage = Objects.requireNonNull(snapshot.stage);
-    boolean last = snapshot.state.stageIndex() == plan.stages().size() - 1;
+    boolean last = snapshot.state.stageIndex() == Objects.requireNonNull(plan).stages().size() - 1;
     if (stage.kind() == StageKind.OFFLINE_GATE) {
       if (snapshot.state.gatePassed() && !last) {
         doAdvance("sluice", "offline gate passed");
@@ -474,6 +515,12 @@ public final class RolloutControl {
         return true;
       }
       follow();
+      if (deciding) {
+        // A verdict holds for the state it was reached on: another instance changed it meanwhile
+        // (or took the evaluation lease), so the verdict is dropped and the next evaluation decides.
+        log.info("rollout {}: a decision was dropped, the shared state changed while it was being made", route.name());
+        return false;
+      }
     }
     throw new IllegalStateException("route '" + route.name() + "': the shared rollout state kept changing; the change was not applied");
   }

@@ -11,6 +11,7 @@ import dev.sluice.budget.BudgetLedger;
 import dev.sluice.budget.BudgetStanding;
 import dev.sluice.budget.InMemoryBudgetLedger;
 import dev.sluice.internal.budget.Budgets;
+import dev.sluice.judge.EvidenceExchange;
 import dev.sluice.judge.Judge;
 import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.RolloutEvent;
@@ -119,6 +120,9 @@ public final class Sluice implements AutoCloseable {
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
     if (b.gate instanceof Judge judge) {
+      if (b.evidence != null && judge.sharedEvidence() == null) {
+        judge.shareEvidence(b.evidence);
+      }
       judge.onLookDue(route -> environment.time().schedule(Duration.ZERO,
           () -> workers.execute(() -> Objects.requireNonNull(rollouts.get(route), route).evaluate())));
     }
@@ -519,6 +523,7 @@ public final class Sluice implements AutoCloseable {
     private @Nullable Executor shadowExecutor;
     private @Nullable Executor executor;
     private final List<CallListener> callListeners = new ArrayList<>();
+    private @Nullable EvidenceExchange evidence;
 
     private Builder() {}
 
@@ -529,6 +534,15 @@ public final class Sluice implements AutoCloseable {
     public Builder judge(Judge judge) {
       this.gate = Objects.requireNonNull(judge, "judge");
       callListeners.add(judge);
+      return this;
+    }
+
+    /**
+     * Where the judge pools its evidence with the other instances of a fleet (fleet mode sets it):
+     * the judge given to {@link #judge} shares it, unless it already shares another.
+     */
+    public Builder judgeEvidence(EvidenceExchange evidence) {
+      this.evidence = Objects.requireNonNull(evidence, "evidence");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.judge.EvidenceExchange;
 import dev.sluice.budget.BudgetLedger;
 import dev.sluice.rollout.RolloutStateStore;
 import dev.sluice.rollout.ToggleSource;
@@ -13,12 +14,19 @@ import org.jspecify.annotations.Nullable;
  * @param ledger budgets shared by every replica, or null
  * @param rolloutState rollout state shared by every replica, or null
  * @param toggles toggles shared by every replica, or null
+ * @param evidence where the replicas' judges pool their evidence, or null
  * @param resources closed, in order, when the Sluice instance closes
  */
 public record Fleet(@Nullable BudgetLedger ledger, @Nullable RolloutStateStore rolloutState, @Nullable ToggleSource toggles,
-    List<AutoCloseable> resources) {
+    @Nullable EvidenceExchange evidence, List<AutoCloseable> resources) {
 
   public Fleet {
     resources = List.copyOf(resources);
+  }
+
+  /** A fleet whose judges keep their evidence per instance. */
+  public Fleet(@Nullable BudgetLedger ledger, @Nullable RolloutStateStore rolloutState, @Nullable ToggleSource toggles,
+      List<AutoCloseable> resources) {
+    this(ledger, rolloutState, toggles, null, resources);
   }
 }

@@ -251,6 +251,9 @@ public final class SluiceConfiguration {
     if (fleet.rolloutState() != null) {
       b.rolloutStateStore(fleet.rolloutState());
     }
+    if (fleet.evidence() != null) {
+      b.judgeEvidence(fleet.evidence());
+    }
     if (fleet.toggles() != null) {
       b.toggleSource(fleet.toggles());
     }

@@ -1,5 +1,7 @@
 package dev.sluice.judge;
 
+import java.util.Map;
+
 /** One arm's observations in a judge window: counts for rates, running moments for continuous metrics, latencies for percentiles. Not thread-safe: the window locks. */
 final class Arm {
 
@@ -62,11 +64,94 @@ final class Arm {
     return n;
   }
 
+  /**
+   * Adds this arm's observations to {@code out} as amounts that add up across instances (an
+   * {@link EvidenceExchange}'s form), each name prefixed by {@code p}: counts, each moment's n, sum
+   * and sum of squares, and the non-empty histogram buckets.
+   */
+  void exportTo(Map<String, Double> out, String p) {
+    put(out, p + "calls", calls);
+    put(out, p + "errors", errors);
+    put(out, p + "timeouts", timeouts);
+    put(out, p + "parse", parseFailures);
+    put(out, p + "blocks", guardrailBlocks);
+    put(out, p + "fallbacks", fallbacks);
+    logLatency.exportTo(out, p + "lat.");
+    logFirstChunk.exportTo(out, p + "ttfc.");
+    tokens.exportTo(out, p + "tok.");
+    cost.exportTo(out, p + "cost.");
+    quality.exportTo(out, p + "q.");
+    for (int i = 0; i < BUCKETS; i++) {
+      put(out, p + "h" + i, histogram[i]);
+    }
+  }
+
+  /** Adds amounts written by {@link #exportTo} (summed over instances) to this arm. */
+  void addFrom(Map<String, Double> in, String p) {
+    calls += count(in, p + "calls");
+    errors += count(in, p + "errors");
+    timeouts += count(in, p + "timeouts");
+    parseFailures += count(in, p + "parse");
+    guardrailBlocks += count(in, p + "blocks");
+    fallbacks += count(in, p + "fallbacks");
+    logLatency.addFrom(in, p + "lat.");
+    logFirstChunk.addFrom(in, p + "ttfc.");
+    tokens.addFrom(in, p + "tok.");
+    cost.addFrom(in, p + "cost.");
+    quality.addFrom(in, p + "q.");
+    String bucket = p + "h";
+    for (Map.Entry<String, Double> e : in.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(bucket) && k.length() > bucket.length() && Character.isDigit(k.charAt(bucket.length()))) {
+        int i = Integer.parseInt(k, bucket.length(), k.length(), 10);
+        if (i >= 0 && i < BUCKETS) {
+          long n = Math.round(e.getValue());
+          histogram[i] += n;
+          latencyCount += n;
+        }
+      }
+    }
+  }
+
+  private static void put(Map<String, Double> out, String name, long n) {
+    if (n != 0) {
+      out.merge(name, (double) n, Double::sum);
+    }
+  }
+
+  private static long count(Map<String, Double> in, String name) {
+    Double v = in.get(name);
+    return v == null ? 0 : Math.round(v);
+  }
+
   /** Welford's running mean and variance. */
   static final class Moments {
     long n;
     double mean;
     double m2;
+
+    void exportTo(Map<String, Double> out, String p) {
+      if (n > 0) {
+        out.merge(p + "n", (double) n, Double::sum);
+        out.merge(p + "s", mean * n, Double::sum);
+        out.merge(p + "q", m2 + mean * mean * n, Double::sum);
+      }
+    }
+
+    /** Merges n, sum and sum of squares (Chan's parallel update, from sums). */
+    void addFrom(Map<String, Double> in, String p) {
+      long nb = count(in, p + "n");
+      if (nb <= 0) {
+        return;
+      }
+      double meanB = in.getOrDefault(p + "s", 0.0) / nb;
+      double m2b = Math.max(0, in.getOrDefault(p + "q", 0.0) - meanB * meanB * nb);
+      long total = n + nb;
+      double delta = meanB - mean;
+      mean += delta * nb / total;
+      m2 += m2b + delta * delta * ((double) n * nb / total);
+      n = total;
+    }
 
     void add(double x) {
       n++;

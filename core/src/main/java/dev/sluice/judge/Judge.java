@@ -11,15 +11,21 @@ import dev.sluice.rollout.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compares the candidate with the baseline on the concurrent traffic of the current stage and
@@ -40,8 +46,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Use it as both the stage gate and a call listener; {@code Sluice.builder().judge(judge)}
  * wires both. Counting a call is a few additions under a per-route lock; the statistics run only
  * when the rollout is evaluated.
+ *
+ * <p><b>In a fleet</b> ({@link #shareEvidence}), each instance's judge adds what its calls showed to
+ * an {@link EvidenceExchange} about once a second per route, and judges on the fleet's totals: the
+ * whole fleet's calls, candidate calls counted towards a stage's minimum exposure included. Which
+ * instance evaluates is the rollout state store's to say (one at a time, under a lease).
  */
 public final class Judge implements StageGate, CallListener {
+
+  private static final Logger log = LoggerFactory.getLogger(Judge.class);
+  /** How often, by the calls' own clock, an instance adds its evidence to the exchange. */
+  static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
 
   static final List<String> RATES = List.of("error_rate", "timeout_rate", "parse_failure_rate", "guardrail_block_rate",
       "fallback_rate", "slow_call_rate");
@@ -53,6 +68,9 @@ public final class Judge implements StageGate, CallListener {
   private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
   private volatile @Nullable Consumer<String> lookDue;
+  private volatile @Nullable EvidenceExchange evidence;
+  /** Per route, this instance's evidence not yet added to the exchange. */
+  private final ConcurrentHashMap<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
   public Judge(JudgeConfig config, MeterRegistry meters) {
     this.config = config;
@@ -65,6 +83,20 @@ public final class Judge implements StageGate, CallListener {
 
   public JudgeConfig config() {
     return config;
+  }
+
+  /**
+   * Pools this judge's evidence with the other instances' of a fleet through {@code exchange}, and
+   * judges on the fleet's totals. Call it before the first call; returns this judge.
+   */
+  public Judge shareEvidence(EvidenceExchange exchange) {
+    this.evidence = java.util.Objects.requireNonNull(exchange, "exchange");
+    return this;
+  }
+
+  /** The exchange this judge shares evidence through, or null. */
+  public @Nullable EvidenceExchange sharedEvidence() {
+    return evidence;
   }
 
   /** Called with a route's name every {@link JudgeConfig#lookEvery()} candidate calls; Sluice wires it to an evaluation off the caller's path. */
@@ -84,6 +116,10 @@ public final class Judge implements StageGate, CallListener {
       quality = scorer.score(call.request(), call.response());
     }
     long candidateCalls = w.add(call, quality);
+    EvidenceExchange exchange = evidence;
+    if (exchange != null) {
+      toOutbox(exchange, call, quality);
+    }
     Consumer<String> trigger = lookDue;
     if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
       trigger.accept(call.route());
@@ -95,6 +131,100 @@ public final class Judge implements StageGate, CallListener {
       double latencySeconds, long tokens, double costUsd, @Nullable String fallbackKind, @Nullable Double quality) {
     Window w = windows.compute(route, (k, old) -> old == null || !old.stage.equals(stage) ? new Window(stage) : old);
     w.add(candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality);
+  }
+
+  /** Adds a call to the route's outbox; sends the outbox when a second has passed since it was last sent. */
+  private void toOutbox(EvidenceExchange exchange, CallRecord call, @Nullable Double quality) {
+    Outbox o = outboxes.computeIfAbsent(call.route(), k -> new Outbox(call.stage(), call.at()));
+    boolean due;
+    synchronized (o) {
+      if (!o.delta.stage.equals(call.stage())) {
+        send(exchange, call.route(), o); // the previous stage's last evidence, to its own totals
+        o.delta = new Window(call.stage());
+      }
+      o.delta.add(call, quality);
+      due = !call.at().isBefore(o.lastSent.plus(PUBLISH_EVERY));
+      if (due) {
+        o.lastSent = call.at();
+      }
+    }
+    if (due) {
+      synchronized (o) {
+        send(exchange, call.route(), o);
+      }
+    }
+  }
+
+  /** Sends the outbox's evidence (and any that failed before); on failure it is kept for the next send. Under the outbox's lock. */
+  private static java.util.concurrent.CompletionStage<Void> send(EvidenceExchange exchange, String route, Outbox o) {
+    Map<String, Double> amounts = new HashMap<>(o.failed);
+    o.failed.clear();
+    synchronized (o.delta) {
+      o.delta.cand.exportTo(amounts, "c.");
+      o.delta.base.exportTo(amounts, "b.");
+    }
+    String stage = o.delta.stage;
+    o.delta = new Window(stage);
+    if (amounts.isEmpty()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    java.util.concurrent.CompletionStage<Void> sent;
+    try {
+      sent = exchange.add(route, stage, amounts);
+    } catch (RuntimeException e) {
+      sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    return sent.whenComplete((v, failure) -> {
+      if (failure != null) {
+        synchronized (o) {
+          if (o.delta.stage.equals(stage)) {
+            amounts.forEach((k, x) -> o.failed.merge(k, x, Double::sum));
+          }
+        }
+        log.debug("route {}: judge evidence not added to the fleet's yet ({}); kept for the next send", route, failure.toString());
+      }
+    });
+  }
+
+  /**
+   * Candidate calls at the stage: in a fleet, every instance's (this one's sent first), so that a
+   * stage's minimum exposure counts the fleet's calls.
+   */
+  @Override
+  public long candidateCalls(String route, String stage, long counted) {
+    if (evidence == null) {
+      return counted;
+    }
+    Window w = fleetWindow(route, stage);
+    return w == null ? counted : Math.max(counted, w.cand.calls);
+  }
+
+  /** The fleet's window for a route's stage, this instance's outbox sent first; null if the exchange cannot be read. */
+  private @Nullable Window fleetWindow(String route, String stage) {
+    EvidenceExchange exchange = java.util.Objects.requireNonNull(evidence);
+    Outbox o = outboxes.get(route);
+    if (o != null) {
+      java.util.concurrent.CompletionStage<Void> sent;
+      synchronized (o) {
+        sent = send(exchange, route, o);
+      }
+      try {
+        sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.debug("route {}: this instance's latest evidence could not be added before judging", route, e);
+      }
+    }
+    Map<String, Double> totals;
+    try {
+      totals = exchange.totals(route, stage);
+    } catch (RuntimeException e) {
+      log.warn("route {}: the fleet's judge evidence could not be read; holding", route, e);
+      return null;
+    }
+    Window w = new Window(stage);
+    w.cand.addFrom(totals, "c.");
+    w.base.addFrom(totals, "b.");
+    return w;
   }
 
   @Override
@@ -120,9 +250,20 @@ public final class Judge implements StageGate, CallListener {
       // No live candidate traffic to compare (offline gate, shadow): the stage's exposure decides.
       return StageGate.EXPOSURE.decide(p);
     }
-    Window w = windows.get(p.route());
-    if (w == null || !w.stage.equals(p.stage().name())) {
-      return Verdict.hold("no calls observed at stage " + p.stage().name() + " yet");
+    Window w;
+    if (evidence != null) {
+      w = fleetWindow(p.route(), p.stage().name());
+      if (w == null) {
+        return Verdict.hold("the fleet's evidence could not be read");
+      }
+      if (w.cand.calls + w.base.calls == 0) {
+        return Verdict.hold("no calls observed at stage " + p.stage().name() + " in the fleet yet");
+      }
+    } else {
+      w = windows.get(p.route());
+      if (w == null || !w.stage.equals(p.stage().name())) {
+        return Verdict.hold("no calls observed at stage " + p.stage().name() + " yet");
+      }
     }
     Map<String, Double> margins = new LinkedHashMap<>(config.defaultMargins());
     for (MetricMargin m : p.plan().margins()) {
@@ -295,6 +436,18 @@ public final class Judge implements StageGate, CallListener {
       e.put("e_value", Math.exp(Math.min(logE, 700)));
       e.put("threshold", k / alpha);
       return e;
+    }
+  }
+
+  /** A route's evidence not yet added to the exchange, and when it was last sent (by the calls' clock). */
+  private static final class Outbox {
+    Window delta;
+    Instant lastSent;
+    final Map<String, Double> failed = new HashMap<>();
+
+    Outbox(String stage, Instant at) {
+      this.delta = new Window(stage);
+      this.lastSent = at;
     }
   }
 

@@ -43,6 +43,25 @@ public interface RolloutStateStore {
     return OptionalLong.of(expected + 1);
   }
 
+  /** What {@link #lead} says: whether this instance evaluates a route's rollout now. */
+  enum Lead {
+    /** Another instance holds the evaluation lease: this one does not evaluate. */
+    FOLLOWER,
+    /** This instance holds it (and has renewed it). */
+    LEADER,
+    /** This instance has just taken it: a new term, which the caller opens by saving the state again. */
+    NEW_TERM
+  }
+
+  /**
+   * Takes or renews the lease that lets one instance of a fleet at a time evaluate {@code route}'s
+   * rollout (judge it, advance it, roll it back on evidence); people and the API act from any
+   * instance. The default, for a store no one else shares: always {@link Lead#LEADER}.
+   */
+  default Lead lead(String route) {
+    return Lead.LEADER;
+  }
+
   /** Whether other instances share this store: then each instance follows their changes. Default: no. */
   default boolean shared() {
     return false;

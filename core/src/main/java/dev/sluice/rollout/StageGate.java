@@ -10,6 +10,15 @@ public interface StageGate {
 
   Verdict decide(StageProgress progress);
 
+  /**
+   * The candidate calls at a route's stage as this gate counts them, given the ones this instance
+   * {@code counted}: a judge sharing evidence across a fleet counts every instance's. The default:
+   * this instance's.
+   */
+  default long candidateCalls(String route, String stage, long counted) {
+    return counted;
+  }
+
   /** Promote once minimum exposure is met; no metrics consulted. */
   StageGate EXPOSURE = p -> p.exposureMet()
       ? Verdict.promote("minimum exposure met: " + p.candidateCalls() + " candidate calls over " + p.elapsed())

@@ -101,6 +101,10 @@ class SharedRolloutStateTest {
   final List<Sluice> pods = new ArrayList<>();
 
   Sluice pod(View store) {
+    return pod(store, StageGate.EXPOSURE);
+  }
+
+  Sluice pod(View store, StageGate gate) {
     Variant v1 = Variant.builder("v1").client(SimulatedModelClient.builder().noLatency().build()).model("gpt-4o-mini").build();
     Variant v2 = Variant.builder("v2").client(SimulatedModelClient.builder().noLatency().build()).model("gpt-4o-mini").build();
     Sluice s = Sluice.builder()
@@ -108,6 +112,7 @@ class SharedRolloutStateTest {
             .rollout(RolloutPlan.builder("support", "v2").stage(Stage.percent(10)).stage(Stage.percent(50)).stage(Stage.full()).build())
             .build())
         .rolloutStateStore(store)
+        .stageGate(gate)
         .executor(Runnable::run) // notices handled at once, on the notifying thread
         .evaluateRolloutsEvery(Duration.ZERO)
         .timeSource(time)
@@ -166,6 +171,22 @@ class SharedRolloutStateTest {
     assertThat(b.rollout("support").stage().name()).isEqualTo("percent-50");
     assertThat(a.rollout("support").history()).extracting(RolloutEvent::kind).containsExactly("advanced");
     assertThat(b.rollout("support").history()).as("b found it done and recorded nothing").isEmpty();
+  }
+
+  @Test
+  void aVerdictReachedOnAStateAnotherInstanceChangedMeanwhileIsDroppedNotApplied() {
+    View bView = new View(shared, false);
+    Sluice a = pod(new View(shared, false));
+    Sluice b = pod(bView, p -> Verdict.rollback("error_rate regression"));
+    // b's judge says roll back; before b writes, a (an operator) advances the stage: b's verdict was
+    // about a stage the fleet has left, so it is dropped; the next evaluation judges the new stage.
+    bView.beforeSave = () -> a.rollout("support").advance("oncall", "looks good");
+    b.rollout("support").evaluate();
+    assertThat(shared.states.get("support").state().rolledBack()).isFalse();
+    assertThat(b.rollout("support").stage().name()).isEqualTo("percent-50");
+    assertThat(b.rollout("support").history()).as("nothing recorded by b").isEmpty();
+    b.rollout("support").evaluate();
+    assertThat(shared.states.get("support").state().rolledBack()).as("judged again, on the new stage").isTrue();
   }
 
   @Test

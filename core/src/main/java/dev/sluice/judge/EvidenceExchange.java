@@ -1,0 +1,56 @@
+package dev.sluice.judge;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where the instances of a fleet pool the judge's evidence, so that the instance that evaluates a
+ * rollout judges on every instance's calls, not on its own share. Each {@link Judge} that shares
+ * evidence ({@link Judge#shareEvidence}) adds what its calls showed since it last did (batched, about
+ * once a second per route, never per call) and reads the fleet's totals when it evaluates.
+ *
+ * <p>The totals are named amounts (counts, sums, sums of squares, histogram buckets) that only add
+ * up: an implementation stores and sums them without knowing what they mean. Fleet mode's is
+ * {@code RedisEvidenceExchange} (sluice-redis); {@link #inMemory()} pools the evidence of several
+ * Sluice instances in one process.
+ */
+public interface EvidenceExchange {
+
+  /**
+   * Adds {@code amounts} to the totals of {@code route} at {@code stage}. May complete later (off the
+   * caller's thread); a failed stage hands the amounts back to the judge, which adds them next time.
+   */
+  CompletionStage<Void> add(String route, String stage, Map<String, Double> amounts);
+
+  /** The fleet's totals of {@code route} at {@code stage}: empty if nothing was added. */
+  Map<String, Double> totals(String route, String stage);
+
+  /** Totals kept in this process, shared by the judges given the same instance. Thread-safe. */
+  static EvidenceExchange inMemory() {
+    ConcurrentHashMap<String, Map<String, Double>> windows = new ConcurrentHashMap<>();
+    return new EvidenceExchange() {
+      @Override
+      public CompletionStage<Void> add(String route, String stage, Map<String, Double> amounts) {
+        windows.compute(route + "\n" + stage, (k, old) -> {
+          Map<String, Double> sum = old == null ? new HashMap<>() : old;
+          amounts.forEach((field, amount) -> sum.merge(field, amount, Double::sum));
+          return sum;
+        });
+        return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public Map<String, Double> totals(String route, String stage) {
+        Map<String, Double>[] copy = new Map[1];
+        windows.computeIfPresent(route + "\n" + stage, (k, m) -> {
+          copy[0] = Map.copyOf(m);
+          return m;
+        });
+        return copy[0] == null ? Map.of() : copy[0];
+      }
+    };
+  }
+}
