@@ -77,6 +77,7 @@ public final class RedisFleetProvider implements FleetProvider {
     try {
       RedisBudgetLedger ledger = null;
       RedisRolloutStateStore state = null;
+      RedisEvidenceExchange evidence = null;
       RedisToggleSource toggles = null;
       if (share.contains(FleetSpec.Part.BUDGETS)) {
         RedisBudgetLedger.Builder budgets = RedisBudgetLedger.builder(client).keyPrefix(prefix + "budget:").leaseTime(lease)
@@ -87,13 +88,15 @@ public final class RedisFleetProvider implements FleetProvider {
       if (share.contains(FleetSpec.Part.ROLLOUTS)) {
         state = RedisRolloutStateStore.builder(client).keyPrefix(prefix + "rollout:").build();
         resources.add(state);
+        evidence = RedisEvidenceExchange.builder(client).keyPrefix(prefix + "rollout:").build();
+        resources.add(evidence);
       }
       if (share.contains(FleetSpec.Part.TOGGLES)) {
         toggles = RedisToggleSource.builder(client).keyPrefix(prefix + "toggles:").build();
         resources.add(toggles);
       }
       resources.add(client::shutdown);
-      return new Fleet(ledger, state, toggles, resources);
+      return new Fleet(ledger, state, toggles, evidence, resources);
     } catch (RedisException e) {
       resources.forEach(RedisFleetProvider::closeQuietly);
       client.shutdown();

@@ -29,6 +29,12 @@ import java.util.function.Consumer;
  * {@link StateUnavailableException} and the operation (advance, rollback, pause) fails with it, so
  * no instance advances on a state it cannot write; the scheduled reload logs and tries again.
  *
+ * <p>One instance at a time evaluates a route's rollout ({@link #lead}): it holds a lease,
+ * {@code <prefix>{<route>}:evaluator} (its id, expiring after {@link Builder#evaluatorLease}, renewed
+ * at each evaluation). An instance that takes the lease saves the state again, raising its version,
+ * so a verdict the previous holder reached on the older version is refused when it tries to apply it
+ * (a holder that paused past its lease cannot act on it: fencing by version).
+ *
  * <pre>{@code
  * Sluice sluice = Sluice.builder()
  *     .rolloutStateStore(RedisRolloutStateStore.builder(redis).keyPrefix("support-service:rollout:").build())
@@ -49,14 +55,29 @@ public final class RedisRolloutStateStore implements RolloutStateStore, AutoClos
       redis.call('PUBLISH', ARGV[3], ARGV[4])
       return v + 1
       """;
+  private static final String LEAD = """
+      local holder = redis.call('GET', KEYS[1])
+      if holder == ARGV[1] then
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return 1
+      end
+      if holder then
+        return 0
+      end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      return 2
+      """;
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final String prefix;
+  private final String instance = java.util.UUID.randomUUID().toString();
+  private final long leaseMillis;
 
   private RedisRolloutStateStore(Builder b) {
     this.client = b.client;
     this.prefix = b.keyPrefix;
+    this.leaseMillis = b.evaluatorLease.toMillis();
     this.connection = client.connect();
   }
 
@@ -103,6 +124,20 @@ public final class RedisRolloutStateStore implements RolloutStateStore, AutoClos
       throw new StateUnavailableException("could not save the rollout state of route '" + route + "' to Redis (nothing changed): "
           + e.getMessage(), e);
     }
+  }
+
+  /** Takes or renews this instance's lease as the route's evaluator; throws {@link StateUnavailableException} if Redis cannot be reached. */
+  @Override
+  public Lead lead(String route) {
+    Long held;
+    try {
+      held = connection.sync().eval(LEAD, ScriptOutputType.INTEGER, new String[] {key(route) + ":evaluator"}, instance,
+          Long.toString(leaseMillis));
+    } catch (RedisException e) {
+      throw new StateUnavailableException("could not take the evaluation lease of route '" + route + "' on Redis: " + e.getMessage(), e);
+    }
+    long h = Objects.requireNonNull(held, "lease");
+    return h == 1 ? Lead.LEADER : h == 2 ? Lead.NEW_TERM : Lead.FOLLOWER;
   }
 
   @Override
@@ -160,9 +195,23 @@ public final class RedisRolloutStateStore implements RolloutStateStore, AutoClos
   public static final class Builder {
     private final RedisClient client;
     private String keyPrefix = "sluice:rollout:";
+    private java.time.Duration evaluatorLease = java.time.Duration.ofSeconds(30);
 
     private Builder(RedisClient client) {
       this.client = client;
+    }
+
+    /**
+     * How long an instance stays the route's evaluator without renewing (default 30 seconds): longer
+     * than the interval between evaluations (Sluice's default 10 seconds), so the evaluator keeps it;
+     * when it dies, another instance takes over within this time plus one interval.
+     */
+    public Builder evaluatorLease(java.time.Duration lease) {
+      if (lease.isNegative() || lease.toMillis() < 1) {
+        throw new IllegalArgumentException("evaluatorLease must be at least a millisecond, got " + lease);
+      }
+      this.evaluatorLease = lease;
+      return this;
     }
 
     /** Prepended to every key and to the change channel (default {@code sluice:rollout:}). */
