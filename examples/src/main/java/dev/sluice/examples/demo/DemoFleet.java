@@ -2,6 +2,7 @@ package dev.sluice.examples.demo;
 
 import dev.sluice.Sluice;
 import dev.sluice.redis.RedisBudgetLedger;
+import dev.sluice.redis.RedisEvidenceExchange;
 import dev.sluice.redis.RedisRolloutStateStore;
 import dev.sluice.redis.RedisToggleSource;
 import dev.sluice.time.TimeSource;
@@ -43,8 +44,8 @@ final class DemoFleet implements AutoCloseable {
   }
 
   /**
-   * One pod's builder, sharing the fleet's budgets, rollout state and toggles (they close with the
-   * pod). Budgets in leased mode, slices of half a percent of each cap: the demo pushes a hundred
+   * One pod's builder, sharing the fleet's budgets, rollout state, toggles and judge evidence (they
+   * close with the pod): one pod at a time evaluates, on every pod's calls. Budgets in leased mode, slices of half a percent of each cap: the demo pushes a hundred
    * thousand calls through in seconds of wall time, which exact mode's two round trips per call
    * (about 0.8 ms on a small VM) would make minutes.
    */
@@ -53,7 +54,9 @@ final class DemoFleet implements AutoCloseable {
         .leasedByDefault(0.005).build();
     RedisRolloutStateStore state = RedisRolloutStateStore.builder(client).keyPrefix(prefix + "rollout:").build();
     RedisToggleSource toggles = RedisToggleSource.builder(client).keyPrefix(prefix + "toggles:").build();
-    return pod.ledger(ledger).rolloutStateStore(state).toggleSource(toggles).closeWith(ledger).closeWith(state).closeWith(toggles);
+    RedisEvidenceExchange evidence = RedisEvidenceExchange.builder(client).keyPrefix(prefix + "rollout:").build();
+    return pod.ledger(ledger).rolloutStateStore(state).toggleSource(toggles).judgeEvidence(evidence)
+        .closeWith(ledger).closeWith(state).closeWith(toggles).closeWith(evidence);
   }
 
   /** What the fleet spent on an account, read from Redis (once the pods are closed, every slice has gone back). */

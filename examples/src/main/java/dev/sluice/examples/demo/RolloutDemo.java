@@ -108,9 +108,9 @@ public final class RolloutDemo {
   }
 
   /**
-   * With {@code pods} above 1, a fleet: that many Sluice instances, each with its own judge
-   * (judging on the calls it serves), sharing budgets, rollout state and toggles on a Redis the demo
-   * starts on 127.0.0.1; the traffic is spread over them, and the report says whether they agree.
+   * With {@code pods} above 1, a fleet: that many Sluice instances sharing budgets, rollout state,
+   * toggles and judge evidence on a Redis the demo starts on 127.0.0.1 (one pod at a time judges, on
+   * every pod's calls); the traffic is spread over them, and the report says whether they agree.
    */
   public static Result run(DemoScenario scenario, Path out, boolean quick, long seed, boolean print, boolean stream, int pods)
       throws IOException {
@@ -130,8 +130,8 @@ public final class RolloutDemo {
     for (int p = 0; p < pods; p++) {
       // Pod 0's meters are the report's; every pod's calls reach the timeline.
       io.micrometer.core.instrument.MeterRegistry podMeters = p == 0 ? meters : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-      Judge judge = new Judge(JudgeConfig.DEFAULTS.withScorer((req, resp) -> Topics.quality(req.lastUserText(), resp.text()), 1.0)
-          .withMinCallsPerArm(200 / pods), podMeters);
+      Judge judge = new Judge(JudgeConfig.DEFAULTS.withScorer((req, resp) -> Topics.quality(req.lastUserText(), resp.text()), 1.0),
+          podMeters);
       String pod = pods > 1 ? "pod-" + p + " " : "";
       Sluice.Builder b = Sluice.builder()
           .route(SupportAssistant.route(scenario, time, seed + p, quick, podMeters, stream))
