@@ -17,6 +17,8 @@ module dev.sluice.spring {
   requires static dev.sluice.springai;
   requires static spring.ai.model;
   requires static org.reactivestreams;
+  requires static spring.data.redis;
+  requires static lettuce.core;
 
   exports dev.sluice.spring;
 

@@ -28,11 +28,18 @@ public final class FleetSpec {
   private final JsonNode node;
   private final TimeSource time;
   private final Function<String, String> environment;
+  private final ApplicationObjects objects;
 
-  FleetSpec(JsonNode node, TimeSource time, Function<String, String> environment) {
+  FleetSpec(JsonNode node, TimeSource time, Function<String, String> environment, ApplicationObjects objects) {
     this.node = node;
     this.time = time;
     this.environment = environment;
+    this.objects = objects;
+  }
+
+  /** The application's one object of {@code type} (in Spring, a bean), if it has exactly one. */
+  public <T> java.util.Optional<T> applicationObject(Class<T> type) {
+    return objects.find(type);
   }
 
   /** The path of this section: {@code fleet}. */

@@ -105,12 +105,15 @@ public final class SluiceConfiguration {
   private final List<RouteCustomizer> customizers;
   private final TimeSource time;
   private final Function<String, String> environment;
+  private final ApplicationObjects objects;
 
-  private SluiceConfiguration(ClientResolver clients, List<RouteCustomizer> customizers, TimeSource time, Function<String, String> environment) {
+  private SluiceConfiguration(ClientResolver clients, List<RouteCustomizer> customizers, TimeSource time, Function<String, String> environment,
+      ApplicationObjects objects) {
     this.clients = clients;
     this.customizers = customizers;
     this.time = time;
     this.environment = environment;
+    this.objects = objects;
   }
 
   /**
@@ -181,9 +184,19 @@ public final class SluiceConfiguration {
    */
   public static Sluice.Builder fromTree(JsonNode root, ClientResolver clients, List<RouteCustomizer> customizers, TimeSource time,
       Function<String, String> environment) {
+    return fromTree(root, clients, customizers, time, environment, ApplicationObjects.none());
+  }
+
+  /**
+   * The same, with objects the application already has (in Spring, its beans) that configured parts
+   * may use: the fleet's Redis client, for one.
+   */
+  public static Sluice.Builder fromTree(JsonNode root, ClientResolver clients, List<RouteCustomizer> customizers, TimeSource time,
+      Function<String, String> environment, ApplicationObjects objects) {
     // A copy: field names spelled another way are renamed to the schema's as they are read.
     JsonNode tree = root == null ? null : root.deepCopy();
-    return new SluiceConfiguration(Objects.requireNonNull(clients, "clients"), List.copyOf(customizers), time, environment).builder(tree);
+    return new SluiceConfiguration(Objects.requireNonNull(clients, "clients"), List.copyOf(customizers), time, environment,
+        Objects.requireNonNull(objects, "objects")).builder(tree);
   }
 
   /**
@@ -244,7 +257,7 @@ public final class SluiceConfiguration {
       throw new InvalidConfigurationException("fleet.kind", kind, providers.isEmpty()
           ? "none: no fleet kinds are on the classpath; add dev.sluice:sluice-redis" : "one of " + providers.keySet());
     }
-    Fleet fleet = within("fleet", () -> provider.create(new FleetSpec(n, time, environment)));
+    Fleet fleet = within("fleet", () -> provider.create(new FleetSpec(n, time, environment, objects)));
     if (fleet.ledger() != null) {
       b.ledger(fleet.ledger());
     }

@@ -14,13 +14,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code fleet: {kind: redis}} in a configuration file: the ledger, rollout state and toggles on one
- * Redis, through a Lettuce client of its own (closed with the Sluice instance).
+ * {@code fleet: {kind: redis}} in a configuration file: the ledger, rollout state, toggles and judge
+ * evidence on one Redis, through a Lettuce client of its own (closed with the Sluice instance), or,
+ * when the file names no URI, the application's own {@code RedisClient} (the Spring starter finds it:
+ * a {@code RedisClient} bean, or the one inside Spring Data Redis's {@code LettuceConnectionFactory};
+ * the application keeps it and closes it).
  *
  * <pre>{@code
  * fleet:
  *   kind: redis
  *   uri_env: SLUICE_REDIS_URI            # redis://, or rediss:// for TLS; a password only here, in the environment
+ *                                        # (neither uri_env nor uri: the application's RedisClient)
  *   key_prefix: "support-service:"       # default sluice:
  *   lease: 10m                           # budget reservations' lease (default 10m)
  *   budget_slice: 0.01                   # leased mode for every cap, slices of 1% of its limit (default: exact mode)
@@ -30,8 +34,10 @@ import java.util.Set;
  *
  * <p>{@code uri: redis://127.0.0.1:6379} may stand in the file instead, without a password: a URI
  * with one is refused there (a file is read and printed by more people than an environment).
- * Neither URI is ever put in a message or a log. Commands fail at once while the connection is
- * down (they are not queued to run after a reconnect), so that a reservation fails closed.
+ * Neither URI is ever put in a message or a log. On a client of its own, commands fail at once while
+ * the connection is down (they are not queued to run after a reconnect), so that a reservation fails
+ * closed; on the application's client its options hold (Lettuce's default queues commands while
+ * reconnecting, so a reservation waits up to the client's command timeout before failing closed).
  */
 public final class RedisFleetProvider implements FleetProvider {
 
@@ -43,20 +49,18 @@ public final class RedisFleetProvider implements FleetProvider {
   @Override
   public Fleet create(FleetSpec spec) {
     spec.onlyFields("uri", "uri_env", "key_prefix", "lease", "budget_slice", "fail_open_up_to");
-    if (spec.has("uri") == spec.has("uri_env")) {
-      throw new InvalidConfigurationException("fleet.uri_env", "give the Redis URI in exactly one of uri_env (an environment variable's "
-          + "name) and uri (without a password)");
+    if (spec.has("uri") && spec.has("uri_env")) {
+      throw new InvalidConfigurationException("fleet.uri_env", "give the Redis URI in one of uri_env (an environment variable's "
+          + "name) and uri (without a password), not both");
     }
-    boolean fromFile = spec.has("uri");
-    String text = fromFile ? spec.text("uri") : spec.secretFromEnvironment("uri_env");
-    RedisURI uri;
-    try {
-      if (fromFile && java.net.URI.create(text).getRawUserInfo() != null) {
-        throw new InvalidConfigurationException("fleet.uri", "a URI with credentials belongs in the environment: use uri_env");
-      }
-      uri = RedisURI.create(text);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationException(fromFile ? "fleet.uri" : "fleet.uri_env", "not a Redis URI (redis://host:port or rediss://...)");
+    RedisClient application = null;
+    RedisURI uri = null;
+    if (spec.has("uri") || spec.has("uri_env")) {
+      uri = uri(spec);
+    } else {
+      application = spec.applicationObject(RedisClient.class).orElseThrow(() -> new InvalidConfigurationException("fleet.uri_env",
+          "give the Redis URI in uri_env (an environment variable's name) or uri (without a password); no application RedisClient "
+              + "was found to use instead"));
     }
     String prefix = spec.textOrNull("key_prefix");
     prefix = prefix == null ? "sluice:" : prefix;
@@ -71,8 +75,12 @@ public final class RedisFleetProvider implements FleetProvider {
       throw new InvalidConfigurationException("fleet.budget_slice", slice, "a fraction of a cap's limit above 0 and at most 0.5, e.g. 0.01");
     }
 
-    RedisClient client = RedisClient.create(uri);
-    client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+    RedisClient client = application;
+    if (client == null) {
+      client = RedisClient.create(uri);
+      client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+    }
+    boolean ownsClient = application == null;
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       RedisBudgetLedger ledger = null;
@@ -95,13 +103,31 @@ public final class RedisFleetProvider implements FleetProvider {
         toggles = RedisToggleSource.builder(client).keyPrefix(prefix + "toggles:").build();
         resources.add(toggles);
       }
-      resources.add(client::shutdown);
+      if (ownsClient) {
+        resources.add(client::shutdown);
+      }
       return new Fleet(ledger, state, toggles, evidence, resources);
     } catch (RedisException e) {
       resources.forEach(RedisFleetProvider::closeQuietly);
-      client.shutdown();
+      if (ownsClient) {
+        client.shutdown();
+      }
       throw new StateUnavailableException("fleet mode could not connect to Redis (" + e.getClass().getSimpleName() + "); "
           + "the instance does not start without the fleet's shared state", e);
+    }
+  }
+
+  /** The URI from {@code uri} (no credentials) or the environment variable {@code uri_env} names; never printed. */
+  private static RedisURI uri(FleetSpec spec) {
+    boolean fromFile = spec.has("uri");
+    String text = fromFile ? spec.text("uri") : spec.secretFromEnvironment("uri_env");
+    try {
+      if (fromFile && java.net.URI.create(text).getRawUserInfo() != null) {
+        throw new InvalidConfigurationException("fleet.uri", "a URI with credentials belongs in the environment: use uri_env");
+      }
+      return RedisURI.create(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(fromFile ? "fleet.uri" : "fleet.uri_env", "not a Redis URI (redis://host:port or rediss://...)");
     }
   }
 

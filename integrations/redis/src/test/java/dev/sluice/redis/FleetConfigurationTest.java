@@ -10,6 +10,7 @@ import dev.sluice.config.SluiceConfiguration;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.subject.Subject;
 import dev.sluice.time.TimeSource;
+import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,33 @@ class FleetConfigurationTest {
         .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("fleet.budget_slice");
     assertThatThrownBy(() -> read(ROUTES + "fleet: {kind: redis, uri: \"redis://127.0.0.1:1\", fail_open_up_to: -0.1}\n", Map.of()).build())
         .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("fleet.fail_open_up_to");
+  }
+
+  @Test
+  void withoutAURITheFleetUsesTheApplicationsClientAndLeavesItOpen() throws Exception {
+    String yaml = ROUTES + "fleet: {kind: redis, key_prefix: \"app-client:\"}\n";
+    assertThatThrownBy(() -> read(yaml, Map.of()).build())
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("fleet.uri_env").hasMessageContaining("RedisClient");
+    RedisClient application = redis.client();
+    try {
+      JsonNode tree = SluiceConfiguration.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+      dev.sluice.config.ApplicationObjects beans = new dev.sluice.config.ApplicationObjects() {
+        @Override
+        public <T> java.util.Optional<T> find(Class<T> type) {
+          return type == RedisClient.class ? java.util.Optional.of(type.cast(application)) : java.util.Optional.empty();
+        }
+      };
+      try (Sluice s = SluiceConfiguration.fromTree(tree, ClientResolver.none(), List.of(), TimeSource.system(), name -> null, beans)
+          .meterRegistry(new SimpleMeterRegistry()).auditSink(e -> { }).build()) {
+        s.call("support", dev.sluice.model.ChatRequest.ofUser("hello"), Subject.of("u1"));
+        assertThat(s.budgetStandings("support").get(0).spent()).isPositive();
+      }
+      try (var connection = application.connect()) {
+        assertThat(connection.sync().ping()).as("the application's client outlives the Sluice instance").isEqualTo("PONG");
+      }
+    } finally {
+      application.shutdown();
+    }
   }
 
   @Test

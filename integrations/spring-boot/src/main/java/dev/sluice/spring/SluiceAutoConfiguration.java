@@ -49,7 +49,8 @@ public class SluiceAutoConfiguration {
     com.fasterxml.jackson.databind.node.ObjectNode tree = PropertyTree.read(environment, "sluice");
     tree.remove("spring_ai"); // the starter's own (SluiceSpringAiAutoConfiguration), not Sluice's schema
     Sluice.Builder builder = SluiceConfiguration.fromTree(tree, clients(beans),
-        List.copyOf(routeCustomizers.orderedStream().toList()), TimeSource.system(), environment::getProperty);
+        List.copyOf(routeCustomizers.orderedStream().toList()), TimeSource.system(), environment::getProperty,
+        new dev.sluice.spring.internal.BeanObjects(beans));
     registry.ifAvailable(builder::meterRegistry);
     observations.ifAvailable(builder::observationRegistry);
     builderCustomizers.orderedStream().forEach(c -> c.customize(builder));
