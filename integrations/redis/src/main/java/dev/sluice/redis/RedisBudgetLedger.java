@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *   <li>if Redis cannot be reached, {@code reserve} <b>fails closed</b>: it throws
  *       {@link LedgerUnavailableException} and the call is not made (give the client
  *       {@code ClientOptions.DisconnectedBehavior.REJECT_COMMANDS}, or Lettuce holds commands until it
- *       reconnects or its command timeout passes). A settle that cannot reach
+ *       reconnects or its command timeout passes); or, with {@link Builder#failOpenUpTo}, it grants
+ *       reservations on this pod's allowance and charges their spend once Redis answers. A settle that cannot reach
  *       Redis is kept and sent again before the next operation (settles are idempotent), so no
  *       spend is lost; {@link #pendingSettles()} says how many wait.
  * </ul>
@@ -160,13 +161,16 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       }
       return reserveExact(lines);
     } catch (LedgerUnavailableException e) {
+      boolean first = allowance != null && !allowance.inUse();
       if (allowance == null || !allowance.grant(lines)) {
         throw e;
       }
       long id = -localIds.incrementAndGet();
       held.put(id, new Held(new SliceBook.Slice[lines.size()], null, new int[0], true));
-      log.warn("Redis cannot be reached ({}): reservation granted on this pod's outage allowance; its spend is charged when Redis answers",
-          e.getMessage());
+      if (first) {
+        log.warn("Redis cannot be reached ({}): reservations are granted on this pod's outage allowance until it answers; "
+            + "their spend is charged then", e.getMessage());
+      }
       // What the fleet has used is unknown while Redis is down: each line's own amount, a lower bound.
       long[] usedAfter = new long[lines.size()];
       for (int i = 0; i < usedAfter.length; i++) {

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * reservation) and the slices it retired that still have calls in flight. A call's line draws on
  * the current slice without a round trip; when the slice has no room left the pod retires it and
  * takes another; a retired slice goes back to Redis (settled at what its calls spent, the rest
- * released) when its last call settles. Thread-safe: one lock per account, held for a round trip
- * only while taking a slice (the other callers on that account would need the same slice).
+ * released) when its last call settles. Thread-safe: one lock per account, held across round trips
+ * only while a full slice goes back and the next is taken (the other callers on that account would
+ * need the next slice too).
  */
 final class SliceBook {
 
