@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * Leased mode on a real Redis: a pod takes a slice of a cap and reserves against it without a round
  * trip; the slice goes back, settled at what was spent, when it is full, idle or the pod closes; the
  * cap holds across pods and threads; a dead pod's slice returns when its lease expires; with Redis
- * down a pod serves from its slice and fails closed when it needs another.
+ * down a pod serves from its slice and fails closed when it needs another; Redis stopped and
+ * restarted under load (exact and leased caps side by side) loses no spend and counts none twice.
  */
 class LeasedBudgetLedgerTest {
 
@@ -233,6 +234,72 @@ class LeasedBudgetLedgerTest {
     threads.shutdown();
     pods.forEach(RedisBudgetLedger::close);
     assertThat(onRedis(account)).isEqualTo(new Balance(settled.get(), 0));
+  }
+
+  @Test
+  void redisStoppedAndRestartedUnderLoadLosesNoSpendAndCountsNoneTwice() throws Exception {
+    // Two pods with a cap in exact mode and a cap in leased mode, 16 threads calling through both
+    // while Redis goes down and comes back (its append-only file keeps the data).
+    long cap = 1_000_000_000L;
+    BudgetCap exactBig = BudgetCap.tokens(BudgetScope.TENANT, BudgetPeriod.DAY, cap);
+    BudgetCap leasedBig = BudgetCap.tokens(BudgetScope.GLOBAL, BudgetPeriod.DAY, cap);
+    String exactAccount = exactBig.id() + "|acme|2026-11-30T00:00:00Z";
+    String leasedAccount = leasedBig.id() + "|*|2026-11-30T00:00:00Z";
+    List<RedisBudgetLedger> pods = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).leaseTime(Duration.ofMinutes(5)).timeSource(time)
+          .leased(leasedBig, 0.000_005).build();
+      ledgers.add(l);
+      pods.add(l);
+    }
+    AtomicLong settledExact = new AtomicLong();
+    AtomicLong settledLeased = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    ExecutorService threads = Executors.newFixedThreadPool(16);
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      RedisBudgetLedger pod = pods.get(t % 2);
+      boolean leasedLine = t % 4 < 2;
+      String account = leasedLine ? leasedAccount : exactAccount;
+      done.add(threads.submit(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (System.nanoTime() < end) {
+          long amount = 1 + random.nextInt(1_000);
+          ReserveResult r;
+          try {
+            r = pod.reserve(List.of(new Line(account, amount, cap, time.now().plus(Duration.ofDays(1)))));
+          } catch (LedgerUnavailableException e) {
+            refused.incrementAndGet();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // real time: Redis is down
+            continue;
+          }
+          long actual = random.nextLong(amount + 1);
+          pod.settle(r.reservation(), new long[] {actual}); // kept and sent again if Redis is down now
+          (leasedLine ? settledLeased : settledExact).addAndGet(actual);
+        }
+        return null;
+      }));
+    }
+    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(400));
+    redis.stop();
+    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(400));
+    redis.restart();
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    threads.shutdown();
+    assertThat(refused.get()).as("calls were refused while Redis was down (fail closed)").isPositive();
+    for (RedisBudgetLedger pod : pods) {
+      RedisBudgetLedgerTest.awaitReserve(pod, List.of(line("reconnected", 1))); // reconnected: kept settles sent first
+      pod.close(); // slices given back
+    }
+    assertThat(onRedis(exactAccount).spent()).as("exact mode: every settled amount, once").isEqualTo(settledExact.get());
+    assertThat(onRedis(leasedAccount).spent()).as("leased mode: every settled amount, once").isEqualTo(settledLeased.get());
+    // A reservation Redis made whose reply was lost with the connection is held until its lease ends.
+    time.advance(Duration.ofMinutes(5).plusMillis(1));
+    assertThat(onRedis(exactAccount).reserved()).isZero();
+    assertThat(onRedis(leasedAccount).reserved()).isZero();
   }
 
   @Test
