@@ -100,6 +100,9 @@ public final class Sluice implements AutoCloseable {
     this.breakers = new Breakers(b.time, gauges);
     this.shadowLauncher = ShadowLauncher.of(b.shadow, b.shadowExecutor);
     this.budgets = new Budgets(b.ledger != null ? b.ledger : new InMemoryBudgetLedger(b.time), b.budgetCaps, gauges);
+    if (b.ledger instanceof io.micrometer.core.instrument.binder.MeterBinder binder) {
+      binder.bindTo(b.meters); // a shared ledger's own meters (Redis: settles waiting, slices held, round trips)
+    }
     Map<String, Route> byName = new LinkedHashMap<>();
     for (Route r : b.routes) {
       if (byName.put(r.name(), r) != null) {

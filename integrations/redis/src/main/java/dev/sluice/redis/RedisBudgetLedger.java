@@ -26,6 +26,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +83,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: one Lettuce connection (thread-safe, pipelined) serves every thread.
  */
-public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
+public final class RedisBudgetLedger implements BudgetLedger, MeterBinder, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisBudgetLedger.class);
 
@@ -107,6 +111,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
   private final ConcurrentHashMap<Long, Held> held = new ConcurrentHashMap<>();
   private final AtomicLong localIds = new AtomicLong();
   private final LongAdder redisCalls = new LongAdder();
+  private final LongAdder unreachable = new LongAdder();
   /** Held by a sweep and by close, so that close never shuts the connection under a sweep's give-backs. */
   private final Object sweeping = new Object();
   private boolean closed;
@@ -349,6 +354,24 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     return new Balance(number(r, 0), number(r, 1));
   }
 
+  /**
+   * Its meters, tagged with the key prefix (Sluice binds them to its registry when given this
+   * ledger): {@code sluice.fleet.ledger.pending} (settles and outage charges waiting for Redis),
+   * {@code sluice.fleet.ledger.slices} (leased slices held), {@code sluice.fleet.ledger.round_trips}
+   * and {@code sluice.fleet.ledger.unavailable} (scripts run, and those that could not reach Redis).
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("sluice.fleet.ledger.pending", pending, java.util.Collection::size)
+        .description("Settles and outage charges waiting for Redis").tag("prefix", prefix).register(registry);
+    Gauge.builder("sluice.fleet.ledger.slices", this, RedisBudgetLedger::slicesHeld)
+        .description("Slices of leased caps this instance holds").tag("prefix", prefix).register(registry);
+    FunctionCounter.builder("sluice.fleet.ledger.round_trips", redisCalls, LongAdder::sum)
+        .description("Scripts run on Redis").tag("prefix", prefix).register(registry);
+    FunctionCounter.builder("sluice.fleet.ledger.unavailable", unreachable, LongAdder::sum)
+        .description("Scripts that could not reach Redis").tag("prefix", prefix).register(registry);
+  }
+
   /** Scripts this ledger has run on Redis, one round trip each: with the calls made, the round trips per call. */
   public long redisCalls() {
     return redisCalls.sum();
@@ -439,6 +462,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
       }
       return result;
     } catch (RedisException e) {
+      unreachable.increment();
       throw new LedgerUnavailableException("the Redis budget ledger could not run " + script.name + ": " + e.getMessage(), e);
     }
   }

@@ -82,6 +82,10 @@ class FleetBudgetTest {
             (double) roundTrips / calls);
         assertThat(calls).isEqualTo(64 * 100);
         assertThat((double) roundTrips / calls).as("round trips per call at steady state").isLessThan(0.1);
+        var podMeters = pods.get(0).environment().meters();
+        assertThat(podMeters.get("sluice.fleet.ledger.round_trips").functionCounter().count()).as("the pod's meters say so too")
+            .isEqualTo(ledgers.get(0).redisCalls());
+        assertThat(podMeters.get("sluice.fleet.ledger.pending").gauge().value()).isZero();
         ledgers.forEach(RedisBudgetLedger::close);
         try (RedisBudgetLedger reader = RedisBudgetLedger.builder(client).keyPrefix("leased:").build();
             Sluice fifth = FleetPod.pod(reader, cap, e -> { }, 9)) {
@@ -118,6 +122,7 @@ class FleetBudgetTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> pod.call("support", ChatRequest.ofUser("hello"), Subject.of("u1")))
             .isInstanceOf(LedgerUnavailableException.class).hasMessageContaining("Redis budget ledger");
         assertThat(modelCalls.get()).as("no call the budget did not count").isEqualTo(1);
+        assertThat(pod.environment().meters().get("sluice.fleet.ledger.unavailable").functionCounter().count()).isPositive();
         redis.restart();
       } finally {
         client.shutdown();
