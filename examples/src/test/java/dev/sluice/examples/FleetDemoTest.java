@@ -24,6 +24,8 @@ class FleetDemoTest {
     RolloutDemo.Result r = RolloutDemo.run(DemoScenario.HEALTHY, out, true, 7, false, false, 3);
     assertThat(r.promoted()).as(r.reason()).isTrue();
     assertThat(r.podsAgree()).isTrue();
+    assertThat(java.nio.file.Files.readString(r.report())).as("the report shows the fleet")
+        .contains("<h2>Fleet</h2>", "The pods agree on the stage.", "they agree.");
     assertThat(r.decisions().stream().filter(e -> e.kind().equals("advanced")).map(e -> e.stage()))
         .as("each stage left once, by one pod").doesNotHaveDuplicates();
   }

@@ -24,7 +24,8 @@ final class HtmlReport {
 
   private HtmlReport() {}
 
-  static String render(DemoScenario scenario, Timeline t, RolloutControl rollout, GateReport gate, double capUsd) {
+  /** {@code fleet}: what the pods of a fleet saw, one line each (empty for one instance). */
+  static String render(DemoScenario scenario, Timeline t, RolloutControl rollout, GateReport gate, double capUsd, List<String> fleet) {
     long last = t.buckets.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
     int n = (int) last + 1;
     List<String> variants = List.of("v7", "v8");
@@ -92,6 +93,11 @@ final class HtmlReport {
           t.guardrailBlocks.getOrDefault(e.getKey(), 0L)));
     }
     h.append("</table>");
+    if (!fleet.isEmpty()) {
+      h.append("<h2>Fleet</h2><ul>");
+      fleet.forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
+      h.append("</ul>");
+    }
     h.append("<h2>Offline gate</h2><p>").append(esc(gate.summary())).append("</p>");
     h.append("<h2>Verdicts and decisions</h2><table><tr><th>time</th><th>event</th><th>stage after</th><th>by</th><th>why (with the evidence)</th></tr>");
     for (RolloutEvent e : t.events) {

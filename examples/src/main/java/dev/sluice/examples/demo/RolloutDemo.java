@@ -213,7 +213,8 @@ public final class RolloutDemo {
       }
     }
     time.advance(Duration.ofSeconds(30)); // let calls in flight finish
-    boolean agree = pods == 1 || fleetReport(fleetPods, print);
+    List<String> fleetLines = new ArrayList<>();
+    boolean agree = pods == 1 || fleetReport(fleetPods, print, fleetLines);
     double podsSpent = fleetPods.stream().mapToDouble(RolloutDemo::globalSpentUsd).sum();
     double spent = fleet == null ? sluice.ledger().balance(budgetAccount).spent() / 1e9 : Double.NaN;
     fleetPods.forEach(Sluice::close); // in a fleet, the pods give their budget slices back
@@ -221,16 +222,20 @@ public final class RolloutDemo {
       spent = fleet.spentUsd(budgetAccount);
       boolean spendAgrees = Math.abs(spent - podsSpent) < 1e-6;
       agree &= spendAgrees;
+      fleetLines.add(String.format(Locale.ROOT, "Spent against the global cap, on Redis: $%.6f; the pods' own meters add up to $%.6f: %s",
+          spent, podsSpent, spendAgrees ? "they agree." : "they DISAGREE."));
       if (print) {
-        System.out.printf(Locale.ROOT, "  Spent against the global cap, on Redis: $%.6f; the pods' own meters add up to $%.6f: %s%n", spent,
-            podsSpent, spendAgrees ? "they agree." : "they DISAGREE.");
+        System.out.println();
+        System.out.println("Fleet: " + fleetLines.get(0));
+        fleetLines.subList(1, fleetLines.size()).forEach(l -> System.out.println("  " + l));
       }
     }
     timeline.budget(time.now(), spent);
 
     Files.createDirectories(out);
     Path html = out.resolve("report.html");
-    Files.writeString(html, HtmlReport.render(scenario, timeline, rollout, report, Double.parseDouble(SupportAssistant.GLOBAL_CAP_USD)));
+    Files.writeString(html, HtmlReport.render(scenario, timeline, rollout, report, Double.parseDouble(SupportAssistant.GLOBAL_CAP_USD),
+        fleetLines));
     Path prom = out.resolve("metrics.prom");
     Files.writeString(prom, meters.scrape());
     if (print) {
@@ -244,11 +249,8 @@ public final class RolloutDemo {
   }
 
   /** What each pod of a fleet sees: the same stage (the shared state), or the demo says which pod differs; its own spend. */
-  static boolean fleetReport(List<Sluice> pods, boolean print) {
-    if (print) {
-      System.out.println();
-      System.out.println("Fleet: what each pod sees (budgets, rollout state and toggles shared on Redis)");
-    }
+  static boolean fleetReport(List<Sluice> pods, boolean print, List<String> lines) {
+    lines.add("What each pod sees (budgets, rollout state, toggles and judge evidence shared on Redis):");
     java.util.Set<String> views = new java.util.HashSet<>();
     for (int p = 0; p < pods.size(); p++) {
       Sluice pod = pods.get(p);
@@ -256,14 +258,10 @@ public final class RolloutDemo {
       RolloutControl r = pod.rollout(SupportAssistant.ROUTE);
       String view = "stage " + r.stage().name() + (r.state().rolledBack() ? " (rolled back)" : "") + ", kill " + r.toggles().killed();
       views.add(view);
-      if (print) {
-        System.out.printf(Locale.ROOT, "  pod-%d: %s; served %,d calls, spent $%.4f against the global cap%n", p, view, servedBy(pod),
-            globalSpentUsd(pod));
-      }
+      lines.add(String.format(Locale.ROOT, "pod-%d: %s; served %,d calls, spent $%.4f against the global cap", p, view, servedBy(pod),
+          globalSpentUsd(pod)));
     }
-    if (print) {
-      System.out.println(views.size() == 1 ? "  The pods agree on the stage." : "  The pods DISAGREE on the stage: " + views);
-    }
+    lines.add(views.size() == 1 ? "The pods agree on the stage." : "The pods DISAGREE on the stage: " + views);
     return views.size() == 1;
   }
 
