@@ -66,7 +66,7 @@ public final class Judge implements StageGate, CallListener {
   private final MeterRegistry meters;
   /** Per route, one counter per decision, indexed by ordinal: made on a route's first verdict. */
   private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, StageWindows> windows = new ConcurrentHashMap<>();
   private volatile @Nullable Consumer<String> lookDue;
   private volatile @Nullable EvidenceExchange evidence;
   /** Per route, this instance's evidence not yet added to the exchange. */
@@ -109,7 +109,7 @@ public final class Judge implements StageGate, CallListener {
     if ("none".equals(call.stage())) {
       return;
     }
-    Window w = windows.compute(call.route(), (k, old) -> old == null || !old.stage.equals(call.stage()) ? new Window(call.stage()) : old);
+    Window w = windows.computeIfAbsent(call.route(), k -> new StageWindows()).forCall(call.stage());
     Double quality = null;
     QualityScorer scorer = config.scorer();
     if (scorer != null && call.response() != null && ThreadLocalRandom.current().nextDouble() < config.scoreSampleRate()) {
@@ -129,7 +129,7 @@ public final class Judge implements StageGate, CallListener {
   /** Feeds the window directly (the simulator does; live traffic comes through {@link #onCall}). */
   public void observe(String route, String stage, boolean candidate, Outcome outcome, @Nullable String errorKind,
       double latencySeconds, long tokens, double costUsd, @Nullable String fallbackKind, @Nullable Double quality) {
-    Window w = windows.compute(route, (k, old) -> old == null || !old.stage.equals(stage) ? new Window(stage) : old);
+    Window w = windows.computeIfAbsent(route, k -> new StageWindows()).forCall(stage);
     w.add(candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality);
   }
 
@@ -260,7 +260,8 @@ public final class Judge implements StageGate, CallListener {
         return Verdict.hold("no calls observed at stage " + p.stage().name() + " in the fleet yet");
       }
     } else {
-      w = windows.get(p.route());
+      StageWindows sw = windows.get(p.route());
+      w = sw == null ? null : sw.current;
       if (w == null || !w.stage.equals(p.stage().name())) {
         return Verdict.hold("no calls observed at stage " + p.stage().name() + " yet");
       }
@@ -273,6 +274,8 @@ public final class Judge implements StageGate, CallListener {
       margins.remove("quality");
     }
     List<Assessment> results;
+    // A sample-ratio mismatch holds promotion only: a regression rolls back whatever the share.
+    Verdict mismatch = null;
     synchronized (w) {
       results = assess(w, margins);
       if (w.cand.calls == 0 || w.base.calls == 0) {
@@ -285,7 +288,7 @@ public final class Judge implements StageGate, CallListener {
         // Assignment is sticky per subject, so calls cluster by subject and a call-level chi-square
         // overstates significance: also require the share to be off by a fifth of itself.
         if (chi2 > Statistics.CHI2_P001 && relative > 0.2 && w.cand.calls + w.base.calls >= 1000) {
-          return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT,
+          mismatch = new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT,
               "sample ratio mismatch: candidate has %.2f%% of calls, the stage says %.2f%% (chi-square %.1f)",
               100.0 * w.cand.calls / (w.cand.calls + w.base.calls), p.stage().percent(), chi2), Map.of("chi_square", chi2));
         }
@@ -298,6 +301,9 @@ public final class Judge implements StageGate, CallListener {
       if (a.logE >= threshold && a.estimate > a.margin) {
         return new Verdict(Verdict.Decision.ROLLBACK, a.describe("regression"), a.evidence(k, config.alpha()));
       }
+    }
+    if (mismatch != null) {
+      return mismatch;
     }
     if (!p.exposureMet()) {
       return Verdict.hold("waiting for minimum exposure: " + p.candidateCalls() + "/" + p.stage().minCandidateCalls() + " calls, "
@@ -350,32 +356,24 @@ public final class Judge implements StageGate, CallListener {
         case "parse_failure_rate" -> out.add(rate(metric, c.parseFailures, c.calls, b.parseFailures, b.calls, pi, margin, rho, alphaEach));
         case "guardrail_block_rate" -> out.add(rate(metric, c.guardrailBlocks, c.calls, b.guardrailBlocks, b.calls, pi, margin, rho, alphaEach));
         case "fallback_rate" -> out.add(rate(metric, c.fallbacks, c.calls, b.fallbacks, b.calls, pi, margin, rho, alphaEach));
-        case "slow_call_rate" -> {
-          if (!Double.isNaN(baseP95)) {
-            out.add(rate(metric, c.slowerThan(baseP95), c.calls, b.slowerThan(baseP95), b.calls, pi, margin, rho, alphaEach));
-          }
-        }
+        case "slow_call_rate" -> out.add(Double.isNaN(baseP95) ? tooFew(metric, margin)
+            : rate(metric, c.slowerThan(baseP95), c.calls, b.slowerThan(baseP95), b.calls, pi, margin, rho, alphaEach));
         case "latency" -> out.add(mean(metric, c.logLatency, b.logLatency, false, margin, rho, alphaEach, true));
-        case "time_to_first_chunk" -> {
-          if (c.logFirstChunk.n > 1 && b.logFirstChunk.n > 1) {
-            out.add(mean(metric, c.logFirstChunk, b.logFirstChunk, false, margin, rho, alphaEach, true));
-          }
-        }
+        case "time_to_first_chunk" -> out.add(mean(metric, c.logFirstChunk, b.logFirstChunk, false, margin, rho, alphaEach, true));
         case "tokens" -> out.add(mean(metric, c.tokens, b.tokens, true, margin, rho, alphaEach, true));
-        case "cost" -> {
-          if (c.cost.n > 1 && b.cost.n > 1) {
-            out.add(mean(metric, c.cost, b.cost, true, margin, rho, alphaEach, true));
-          }
-        }
-        case "quality" -> {
-          if (c.quality.n > 1 && b.quality.n > 1) {
-            out.add(mean(metric, c.quality, b.quality, false, margin, rho, alphaEach, false));
-          }
-        }
+        // Too few observations (one quality score, unknown cost on every call) cannot show the
+        // metric within its margin: it holds promotion (mean() says so), it is never skipped.
+        case "cost" -> out.add(mean(metric, c.cost, b.cost, true, margin, rho, alphaEach, true));
+        case "quality" -> out.add(mean(metric, c.quality, b.quality, false, margin, rho, alphaEach, false));
         default -> { }
       }
     }
     return out;
+  }
+
+  /** A metric that cannot be assessed yet: no evidence either way, and not within its margin. */
+  private static Assessment tooFew(String metric, double margin) {
+    return new Assessment(metric, 0, Double.POSITIVE_INFINITY, margin, 0, "", "too few observations", false);
   }
 
   private Assessment rate(String metric, long xc, long nc, long xb, long nb, double pi, double marginPp, double rho, double alpha) {
@@ -400,7 +398,7 @@ public final class Judge implements StageGate, CallListener {
   private Assessment mean(String metric, Arm.Moments c, Arm.Moments b, boolean relative, double margin, double rho, double alpha,
       boolean higherIsWorse) {
     if (c.n < 2 || b.n < 2) {
-      return new Assessment(metric, 0, Double.POSITIVE_INFINITY, margin, 0, "", "too few observations", false);
+      return tooFew(metric, margin);
     }
     double scale = relative ? Math.max(1e-12, Math.abs(b.mean)) : 1;
     double d = (c.mean - b.mean) / scale;
@@ -439,6 +437,31 @@ public final class Judge implements StageGate, CallListener {
     }
   }
 
+  /**
+   * A route's window for its current stage, and the one for the stage before: a call that finishes
+   * late under the previous stage is counted there, instead of replacing the current window (which
+   * would throw away the evidence of the stage being judged).
+   */
+  private static final class StageWindows {
+    volatile @Nullable Window current;
+    @Nullable Window previous;
+
+    synchronized Window forCall(String stage) {
+      Window c = current;
+      if (c != null && c.stage.equals(stage)) {
+        return c;
+      }
+      Window p = previous;
+      if (p != null && p.stage.equals(stage)) {
+        return p;
+      }
+      previous = c;
+      Window fresh = new Window(stage);
+      current = fresh;
+      return fresh;
+    }
+  }
+
   /** A route's evidence not yet added to the exchange, and when it was last sent (by the calls' clock). */
   private static final class Outbox {
     Window delta;
@@ -474,7 +497,8 @@ public final class Judge implements StageGate, CallListener {
         double costUsd, @Nullable String fallbackKind, @Nullable Double quality) {
       Arm a = candidate ? cand : base;
       a.calls++;
-      if (outcome == Outcome.ERROR) a.errors++;
+      // A call its own breaker refused failed as surely as one the provider refused.
+      if (outcome == Outcome.ERROR || outcome == Outcome.CIRCUIT_OPEN) a.errors++;
       if (outcome == Outcome.TIMEOUT) a.timeouts++;
       if ("bad_output".equals(errorKind)) a.parseFailures++;
       if (outcome == Outcome.GUARDRAIL_BLOCKED) a.guardrailBlocks++;
