@@ -18,7 +18,6 @@ import dev.sluice.simulated.SimulatedFailure;
 import dev.sluice.simulated.SimulatedModelClient;
 import dev.sluice.subject.Subject;
 import dev.sluice.time.ManualTimeSource;
-import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,38 +33,10 @@ import org.junit.jupiter.api.Test;
  * holder of the evaluation lease) judges, on every pod's calls, and acts once; a pod that paused past
  * its lease while deciding cannot apply its verdict after another pod took over.
  */
-class FleetJudgeTest {
+class FleetJudgeTest extends OnRedis {
 
-  static LocalRedis redis;
-  static RedisClient client;
   final ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-11-30T12:00:00Z"));
-  final List<AutoCloseable> closing = new ArrayList<>();
   final List<SimpleMeterRegistry> meters = new ArrayList<>();
-  String prefix;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = LocalRedis.start();
-    client = redis.client();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    client.shutdown();
-    redis.close();
-  }
-
-  @BeforeEach
-  void prefix() {
-    prefix = "judge-" + System.nanoTime() + ":";
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
 
   RedisEvidenceExchange exchange() {
     RedisEvidenceExchange e = RedisEvidenceExchange.builder(client).keyPrefix(prefix).build();

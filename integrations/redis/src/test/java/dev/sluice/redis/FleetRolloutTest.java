@@ -11,19 +11,12 @@ import dev.sluice.rollout.RolloutState;
 import dev.sluice.rollout.Stage;
 import dev.sluice.simulated.SimulatedModelClient;
 import dev.sluice.subject.Subject;
-import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,36 +25,7 @@ import org.junit.jupiter.api.Test;
  * change channel; a stage change is applied once; every pod restarted finds the fleet where it was;
  * with Redis down a pod keeps what it last read and refuses to change it.
  */
-class FleetRolloutTest {
-
-  static LocalRedis redis;
-  static RedisClient client;
-  final List<AutoCloseable> closing = new ArrayList<>();
-  String prefix;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = LocalRedis.start();
-    client = redis.client();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    client.shutdown();
-    redis.close();
-  }
-
-  @BeforeEach
-  void prefix() {
-    prefix = "fleet-" + System.nanoTime() + ":";
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
+class FleetRolloutTest extends OnRedis {
 
   Sluice pod() {
     RedisRolloutStateStore state = RedisRolloutStateStore.builder(client).keyPrefix(prefix + "rollout:").build();

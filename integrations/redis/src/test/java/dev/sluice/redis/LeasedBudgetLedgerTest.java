@@ -10,7 +10,6 @@ import dev.sluice.budget.BudgetPeriod;
 import dev.sluice.budget.BudgetScope;
 import dev.sluice.budget.ReserveResult;
 import dev.sluice.time.ManualTimeSource;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,10 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,46 +30,19 @@ import org.junit.jupiter.api.Test;
  * down a pod serves from its slice and fails closed when it needs another; Redis stopped and
  * restarted under load (exact and leased caps side by side) loses no spend and counts none twice.
  */
-class LeasedBudgetLedgerTest {
+class LeasedBudgetLedgerTest extends OnRedis {
 
-  static LocalRedis redis;
-  static RedisClient client;
   final ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-11-30T12:00:00Z"));
-  final List<RedisBudgetLedger> ledgers = new ArrayList<>();
   /** A cap in leased mode and one in exact mode, as the budget step names their accounts. */
   final BudgetCap leasedCap = BudgetCap.tokens(BudgetScope.GLOBAL, BudgetPeriod.DAY, 1_000);
   final BudgetCap exactCap = BudgetCap.tokens(BudgetScope.TENANT, BudgetPeriod.DAY, 1_000);
   final String leased = leasedCap.id() + "|*|2026-11-30T00:00:00Z";
   final String exact = exactCap.id() + "|acme|2026-11-30T00:00:00Z";
-  String prefix;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = LocalRedis.start();
-    client = redis.client();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    client.shutdown();
-    redis.close();
-  }
-
-  @BeforeEach
-  void prefix() {
-    prefix = "leased-" + System.nanoTime() + ":";
-  }
-
-  @AfterEach
-  void closeLedgers() {
-    ledgers.forEach(RedisBudgetLedger::close);
-  }
-
   /** Slices of a tenth of the leased cap's limit (100 tokens). */
   RedisBudgetLedger pod() {
     RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).leaseTime(Duration.ofMinutes(5)).timeSource(time)
         .leased(leasedCap, 0.1).build();
-    ledgers.add(l);
+    closing(l);
     return l;
   }
 
@@ -197,7 +165,7 @@ class LeasedBudgetLedgerTest {
     for (int p = 0; p < 2; p++) {
       RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).timeSource(time).leased(big, 0.000_01)
           .sliceIdleTime(Duration.ofMillis(100)).build();
-      ledgers.add(l);
+      closing(l);
       pods.add(l);
     }
     AtomicLong settled = new AtomicLong();
@@ -249,7 +217,7 @@ class LeasedBudgetLedgerTest {
     for (int p = 0; p < 2; p++) {
       RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).leaseTime(Duration.ofMinutes(5)).timeSource(time)
           .leased(leasedBig, 0.000_005).build();
-      ledgers.add(l);
+      closing(l);
       pods.add(l);
     }
     AtomicLong settledExact = new AtomicLong();
@@ -310,7 +278,7 @@ class LeasedBudgetLedgerTest {
     List<RedisBudgetLedger> pods = new ArrayList<>();
     for (int p = 0; p < 4; p++) {
       RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).timeSource(time).leased(big, 0.02).build();
-      ledgers.add(l);
+      closing(l);
       pods.add(l);
     }
     AtomicLong settled = new AtomicLong();

@@ -7,7 +7,6 @@ import dev.sluice.budget.BudgetLedger.Balance;
 import dev.sluice.budget.BudgetLedger.Line;
 import dev.sluice.budget.ReserveResult;
 import dev.sluice.time.ManualTimeSource;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +19,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,40 +27,12 @@ import org.junit.jupiter.api.Test;
  * give a dead pod's reservations back, and four ledgers (four pods' connections) with 64 threads
  * that never spend a unit over a cap.
  */
-class RedisBudgetLedgerTest {
+class RedisBudgetLedgerTest extends OnRedis {
 
-  static LocalRedis redis;
-  static RedisClient client;
   final ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-11-30T12:00:00Z"));
-  final List<RedisBudgetLedger> ledgers = new ArrayList<>();
-  String prefix;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = LocalRedis.start();
-    client = redis.client();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    client.shutdown();
-    redis.close();
-  }
-
-  @BeforeEach
-  void prefix() {
-    prefix = "test-" + System.nanoTime() + ":";
-  }
-
-  @AfterEach
-  void closeLedgers() {
-    ledgers.forEach(RedisBudgetLedger::close);
-  }
 
   RedisBudgetLedger ledger() {
-    RedisBudgetLedger l = RedisBudgetLedger.builder(client).keyPrefix(prefix).leaseTime(Duration.ofMinutes(5)).timeSource(time).build();
-    ledgers.add(l);
-    return l;
+    return closing(RedisBudgetLedger.builder(client).keyPrefix(prefix).leaseTime(Duration.ofMinutes(5)).timeSource(time).build());
   }
 
   Line line(String account, long amount, long limit) {
@@ -136,7 +103,7 @@ class RedisBudgetLedgerTest {
     // A pod (or a simulation) whose clock says 2020: its accounts still live a day past their period.
     ManualTimeSource past = new ManualTimeSource(Instant.parse("2020-01-01T00:00:00Z"));
     RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).timeSource(past).build();
-    ledgers.add(ledger);
+    closing(ledger);
     ReserveResult r = ledger.reserve(List.of(new Line("old", 10, 100, past.now().plus(Duration.ofDays(1)))));
     assertThat(ledger.balance("old")).isEqualTo(new Balance(0, 10));
     ledger.settle(r.reservation(), new long[] {7});
@@ -207,7 +174,7 @@ class RedisBudgetLedgerTest {
   @Test
   void failingOpenAPodGrantsUpToItsAllowanceWhileRedisIsDownAndChargesTheSpendOnceWhenItIsBack() {
     RedisBudgetLedger ledger = RedisBudgetLedger.builder(client).keyPrefix(prefix).timeSource(time).failOpenUpTo(0.1).build();
-    ledgers.add(ledger);
+    closing(ledger);
     ledger.reserve(List.of(line("a", 5, 1_000))); // connected, scripts loaded
     redis.stop();
     ReserveResult first;
