@@ -13,6 +13,7 @@ import dev.sluice.budget.InMemoryBudgetLedger;
 import dev.sluice.internal.budget.Budgets;
 import dev.sluice.judge.EvidenceExchange;
 import dev.sluice.judge.Judge;
+import dev.sluice.judge.JudgeConfig;
 import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.RolloutEvent;
 import dev.sluice.rollout.RolloutStateStore;
@@ -93,6 +94,11 @@ public final class Sluice implements AutoCloseable {
   static final long ASYNC_INLINE_CHARS = 16 * 1024;
 
   private Sluice(Builder b) {
+    if (!b.gateChosen && b.routes.stream().anyMatch(r -> r.rollout().map(p -> !p.margins().isEmpty()).orElse(false))) {
+      // A plan that names metric margins means the judge: safe by default, whether the plan came
+      // from the builder, a configuration file or Spring. stageGate(StageGate.EXPOSURE) opts out.
+      b.judge(new Judge(JudgeConfig.DEFAULTS, b.meters));
+    }
     this.workers = Workers.of(b.executor, b.time);
     this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, b.callListeners,
         workers, b.observations);
@@ -527,6 +533,8 @@ public final class Sluice implements AutoCloseable {
     private @Nullable Executor executor;
     private final List<CallListener> callListeners = new ArrayList<>();
     private @Nullable EvidenceExchange evidence;
+    /** Whether a gate or judge was given; if not, a plan with metric margins gets the judge. */
+    private boolean gateChosen;
 
     private Builder() {}
 
@@ -536,6 +544,7 @@ public final class Sluice implements AutoCloseable {
      */
     public Builder judge(Judge judge) {
       this.gate = Objects.requireNonNull(judge, "judge");
+      this.gateChosen = true;
       callListeners.add(judge);
       return this;
     }
@@ -602,6 +611,7 @@ public final class Sluice implements AutoCloseable {
     /** Decides stage promotion and rollback; default {@link StageGate#EXPOSURE} (by minimum calls and time). */
     public Builder stageGate(StageGate gate) {
       this.gate = Objects.requireNonNull(gate, "stageGate");
+      this.gateChosen = true;
       return this;
     }
 
