@@ -94,13 +94,18 @@ public final class Sluice implements AutoCloseable {
   static final long ASYNC_INLINE_CHARS = 16 * 1024;
 
   private Sluice(Builder b) {
+    StageGate gate = b.gate;
+    List<CallListener> callListeners = b.callListeners;
     if (!b.gateChosen && b.routes.stream().anyMatch(r -> r.rollout().map(p -> !p.margins().isEmpty()).orElse(false))) {
       // A plan that names metric margins means the judge: safe by default, whether the plan came
       // from the builder, a configuration file or Spring. stageGate(StageGate.EXPOSURE) opts out.
-      b.judge(new Judge(JudgeConfig.DEFAULTS, b.meters));
+      Judge judge = new Judge(JudgeConfig.DEFAULTS, b.meters);
+      gate = judge;
+      callListeners = new ArrayList<>(b.callListeners);
+      callListeners.add(judge);
     }
     this.workers = Workers.of(b.executor, b.time);
-    this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, b.callListeners,
+    this.environment = new PipelineEnvironment(b.time, b.meters, Objects.requireNonNull(b.prices, "prices"), b.audit, b.auditText, callListeners,
         workers, b.observations);
     this.gauges = new OwnedGauges(b.meters);
     this.breakers = new Breakers(b.time, gauges);
@@ -122,13 +127,13 @@ public final class Sluice implements AutoCloseable {
     Map<String, RolloutControl> controls = new LinkedHashMap<>();
     Map<String, CallPipeline> built = new LinkedHashMap<>();
     for (Route r : byName.values()) {
-      RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, b.gate, b.listeners);
+      RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, gate, b.listeners);
       controls.put(r.name(), control);
       built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control, b.shadow, shadowLauncher));
     }
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
-    if (b.gate instanceof Judge judge) {
+    if (gate instanceof Judge judge) {
       if (b.evidence != null && judge.sharedEvidence() == null) {
         judge.shareEvidence(b.evidence);
       }
