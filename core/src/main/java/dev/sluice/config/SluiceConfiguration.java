@@ -67,7 +67,7 @@ import java.util.function.Function;
  *     rollout:
  *       candidate: v2
  *       stages: [{kind: canary, percent: 1}, {kind: percent, percent: 25}, {kind: full}]
- *       metrics: {error_rate: 0.005}
+ *       metrics: {error_rate: 0.5}
  *     fallback:                      # needs sluice-fallback on the classpath
  *       - {kind: backup_variant, variant: v1, on: [timeout, circuit_open, model_error]}
  *       - {kind: cache, maximum_size: 10000, expire_after_write: 1h}

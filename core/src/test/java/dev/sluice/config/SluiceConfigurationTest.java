@@ -46,7 +46,7 @@ class SluiceConfigurationTest {
             candidate: v2
             owner: support-team
             stages: [{kind: canary, percent: 1}, {kind: percent, percent: 25}, {kind: full}]
-            metrics: {error_rate: 0.005}
+            metrics: {error_rate: 0.5}
       budgets:
         - {scope: global, period: month, tokens: 5000000}
       evaluate_every: 0s

@@ -122,8 +122,9 @@ class LinearTimeTest {
       for (Map.Entry<String, Check> g : guardrails.entrySet()) {
         best(g.getValue(), small, 2);
         double ratio = 0;
-        // A ratio over the limit is measured again (up to three times) before it counts: one GC pause is not a trend.
-        for (int round = 0; round < 3; round++) {
+        // A ratio over the limit is measured again (up to five times) before it counts: one GC pause, or
+        // a neighbour on a shared machine, is not a trend (a CI run once measured x6.5 where x1.4 is usual).
+        for (int round = 0; round < 5; round++) {
           long t1 = Math.max(best(g.getValue(), small, 5), 50_000);
           long t4 = best(g.getValue(), large, 3);
           ratio = (double) t4 / t1;
