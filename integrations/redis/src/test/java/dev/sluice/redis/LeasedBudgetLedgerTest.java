@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -281,38 +280,12 @@ class LeasedBudgetLedgerTest extends OnRedis {
       closing(l);
       pods.add(l);
     }
-    AtomicLong settled = new AtomicLong();
-    AtomicLong granted = new AtomicLong();
-    ExecutorService threads = Executors.newFixedThreadPool(64);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> done = new ArrayList<>();
-    for (int t = 0; t < 64; t++) {
-      RedisBudgetLedger pod = pods.get(t % 4);
-      done.add(threads.submit(() -> {
-        start.await();
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < 200; i++) {
-          long amount = 1 + random.nextInt(100);
-          ReserveResult r = pod.reserve(List.of(new Line(account, amount, cap, time.now().plus(Duration.ofDays(1)))));
-          if (r.isGranted()) {
-            granted.incrementAndGet();
-            long actual = random.nextLong(amount + 1);
-            pod.settle(r.reservation(), new long[] {actual});
-            settled.addAndGet(actual);
-          }
-        }
-        return null;
-      }));
-    }
-    start.countDown();
-    for (Future<?> f : done) {
-      f.get(60, TimeUnit.SECONDS);
-    }
-    threads.shutdown();
+    ThreadedSpend spend = ThreadedSpend.run(pods, 64, 200,
+        (thread, amount) -> List.of(new Line(account, amount, cap, time.now().plus(Duration.ofDays(1)))), cap);
     pods.forEach(RedisBudgetLedger::close);
     Balance global = onRedis(account);
     assertThat(global.reserved()).as("every slice went back").isZero();
-    assertThat(global.spent()).as("spent is exactly what was settled").isEqualTo(settled.get()).isLessThanOrEqualTo(cap);
-    assertThat(granted.get()).as("the cap was reached, so denials were exercised").isLessThan(64 * 200);
+    assertThat(global.spent()).as("spent is exactly what was settled").isEqualTo(spend.settled()).isLessThanOrEqualTo(cap);
+    assertThat(spend.granted()).as("the cap was reached, so denials were exercised").isLessThan(64 * 200);
   }
 }

@@ -9,15 +9,8 @@ import dev.sluice.budget.ReserveResult;
 import dev.sluice.time.ManualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -114,40 +107,12 @@ class RedisBudgetLedgerTest extends OnRedis {
   void fourPodsAndSixtyFourThreadsNeverSpendOverTheCapAndSettleExactly() throws Exception {
     List<RedisBudgetLedger> pods = List.of(ledger(), ledger(), ledger(), ledger());
     long cap = 50_000;
-    AtomicLong settled = new AtomicLong();
-    AtomicLong granted = new AtomicLong();
-    ExecutorService threads = Executors.newFixedThreadPool(64);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> done = new ArrayList<>();
-    for (int t = 0; t < 64; t++) {
-      RedisBudgetLedger pod = pods.get(t % 4);
-      String tenant = "tenant:" + (t % 8);
-      done.add(threads.submit(() -> {
-        start.await();
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < 200; i++) {
-          long amount = 1 + random.nextInt(100);
-          ReserveResult r = pod.reserve(List.of(line("global", amount, cap), line(tenant, amount, cap)));
-          if (r.isGranted()) {
-            granted.incrementAndGet();
-            assertThat(r.usedAfter(0)).isLessThanOrEqualTo(cap);
-            long actual = random.nextLong(amount + 1);
-            pod.settle(r.reservation(), new long[] {actual, actual});
-            settled.addAndGet(actual);
-          }
-        }
-        return null;
-      }));
-    }
-    start.countDown();
-    for (Future<?> f : done) {
-      f.get(60, TimeUnit.SECONDS);
-    }
-    threads.shutdown();
+    ThreadedSpend spend = ThreadedSpend.run(pods, 64, 200,
+        (thread, amount) -> List.of(line("global", amount, cap), line("tenant:" + (thread % 8), amount, cap)), cap);
     Balance global = pods.get(0).balance("global");
     assertThat(global.reserved()).as("every reservation settled").isZero();
-    assertThat(global.spent()).as("spent is exactly what was settled").isEqualTo(settled.get()).isLessThanOrEqualTo(cap);
-    assertThat(granted.get()).as("the cap was reached, so denials were exercised").isLessThan(64 * 200);
+    assertThat(global.spent()).as("spent is exactly what was settled").isEqualTo(spend.settled()).isLessThanOrEqualTo(cap);
+    assertThat(spend.granted()).as("the cap was reached, so denials were exercised").isLessThan(64 * 200);
   }
 
   @Test
