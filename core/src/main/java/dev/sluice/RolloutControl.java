@@ -265,7 +265,9 @@ public final class RolloutControl {
     long counted = candidateCalls.sum();
     // A judge sharing evidence counts the fleet's candidate calls at a live stage, not this instance's alone.
     long calls = s.stage.isLive() ? gate.candidateCalls(route.name(), s.stage.name(), counted) : counted;
-    return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), calls);
+    Double override = toggles().percentOverride();
+    return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), calls,
+        override != null ? override : s.stage.percent());
   }
 
   // ---- operations ----------------------------------------------------------------------------

@@ -281,16 +281,19 @@ public final class Judge implements StageGate, CallListener {
       if (w.cand.calls == 0 || w.base.calls == 0) {
         return Verdict.hold("waiting for calls in both arms: candidate " + w.cand.calls + ", baseline " + w.base.calls);
       }
-      if ((p.stage().kind() == StageKind.CANARY || p.stage().kind() == StageKind.PERCENT) && shareIsThePercent(p)) {
-        double chi2 = Statistics.chiSquare(w.cand.calls, w.base.calls, p.stage().percent() / 100);
+      if ((p.stage().kind() == StageKind.CANARY || p.stage().kind() == StageKind.PERCENT) && shareIsThePercent(p)
+          && p.expectedPercent() > 0 && p.expectedPercent() < 100) {
+        // The share expected is the operator's override when one is set: overriding is not a mismatch.
+        double expected = p.expectedPercent() / 100;
+        double chi2 = Statistics.chiSquare(w.cand.calls, w.base.calls, expected);
         double observed = (double) w.cand.calls / (w.cand.calls + w.base.calls);
-        double relative = Math.abs(observed - p.stage().percent() / 100) / (p.stage().percent() / 100);
+        double relative = Math.abs(observed - expected) / expected;
         // Assignment is sticky per subject, so calls cluster by subject and a call-level chi-square
         // overstates significance: also require the share to be off by a fifth of itself.
         if (chi2 > Statistics.CHI2_P001 && relative > 0.2 && w.cand.calls + w.base.calls >= 1000) {
           mismatch = new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT,
-              "sample ratio mismatch: candidate has %.2f%% of calls, the stage says %.2f%% (chi-square %.1f)",
-              100.0 * w.cand.calls / (w.cand.calls + w.base.calls), p.stage().percent(), chi2), Map.of("chi_square", chi2));
+              "sample ratio mismatch: candidate has %.2f%% of calls, expected %.2f%% (chi-square %.1f)",
+              100.0 * w.cand.calls / (w.cand.calls + w.base.calls), p.expectedPercent(), chi2), Map.of("chi_square", chi2));
         }
       }
     }

@@ -13,9 +13,16 @@ import java.time.Instant;
  * @param enteredAt when it began
  * @param now the time of the evaluation
  * @param candidateCalls candidate calls in this stage (shadow runs in a shadow stage)
+ * @param expectedPercent the candidate's expected share of subjects, in percent: an operator's
+ *     percent override when one is set, else the stage's
  */
 public record StageProgress(String route, RolloutPlan plan, int stageIndex, Stage stage, Instant enteredAt, Instant now,
-    long candidateCalls) {
+    long candidateCalls, double expectedPercent) {
+
+  /** Progress with the stage's own percentage expected (no operator override). */
+  public StageProgress(String route, RolloutPlan plan, int stageIndex, Stage stage, Instant enteredAt, Instant now, long candidateCalls) {
+    this(route, plan, stageIndex, stage, enteredAt, now, candidateCalls, stage.percent());
+  }
 
   /** Whether the stage's minimum calls and minimum duration are met. */
   public boolean exposureMet() {

@@ -68,6 +68,15 @@ class JudgeHolesTest {
   }
 
   @Test
+  void anOperatorsPercentOverrideIsTheShareExpectedNotAMismatch() {
+    Judge judge = judge();
+    traffic(judge, "canary", 400_000, 0.10, 0.01, 0.01, Outcome.ERROR, 0.0006); // the stage says 5%, the operator 10%
+    StageProgress overridden = new StageProgress("r", plan, 0, plan.stage(0), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), 20_000, 10.0);
+    Verdict v = judge.decide(overridden);
+    assertThat(v.decision()).as(v.reason()).isEqualTo(Verdict.Decision.PROMOTE);
+  }
+
+  @Test
   void aCallFinishingLateUnderThePreviousStageDoesNotWipeTheCurrentStagesEvidence() {
     Judge judge = judge();
     traffic(judge, "shadow", 1_000, 0.0, 0.01, 0.01, Outcome.ERROR, 0.0006);

@@ -181,7 +181,10 @@ class RolloutTest {
 
     rollout.percent(100.0, "ana", "all in");
     assertThat(candidateShare(s, 100)).isEqualTo(100);
+    rollout.percent(25.0, "ana", "a quarter");
+    assertThat(rollout.progress().expectedPercent()).as("the judge expects the operator's share").isEqualTo(25.0);
     rollout.percent(null, "ana", "back to the stage");
+    assertThat(rollout.progress().expectedPercent()).isEqualTo(10.0);
 
     rollout.rollback("ana", "complaints");
     assertThat(candidateShare(s, 500)).isZero();
@@ -190,7 +193,7 @@ class RolloutTest {
     assertThatThrownBy(() -> rollout.advance("ana", "again")).hasMessageContaining("rolled back (complaints)");
 
     assertThat(rolloutEvents).extracting(RolloutEvent::kind).containsSubsequence(
-        "killed", "unkilled", "killed", "unkilled", "pinned", "unpinned", "percent", "percent", "rolled_back");
+        "killed", "unkilled", "killed", "unkilled", "pinned", "unpinned", "percent", "percent", "percent", "rolled_back");
     assertThat(rolloutEvents).filteredOn(e -> e.kind().equals("rolled_back")).singleElement()
         .satisfies(e -> {
           assertThat(e.who()).isEqualTo("ana");
