@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,14 +158,8 @@ public final class RedisBudgetLedger implements BudgetLedger, MeterBinder, AutoC
   @Override
   public ReserveResult reserve(List<Line> lines) {
     try {
-      if (slices != null) {
-        for (Line l : lines) {
-          if (!Double.isNaN(sliceFraction(l))) {
-            return reserveLeased(lines);
-          }
-        }
-      }
-      return reserveExact(lines);
+      double[] fractions = slices == null ? null : sliceFractions(lines);
+      return fractions == null ? reserveExact(lines) : reserveLeased(lines, fractions);
     } catch (LedgerUnavailableException e) {
       boolean first = allowance != null && !allowance.inUse();
       if (allowance == null || !allowance.grant(lines)) {
@@ -215,7 +210,7 @@ public final class RedisBudgetLedger implements BudgetLedger, MeterBinder, AutoC
    * Leased lines draw on this pod's slices (taking one from Redis when needed); the exact lines, if
    * any, are reserved in one script after them. All or none: a refusal puts back what was drawn.
    */
-  private ReserveResult reserveLeased(List<Line> lines) {
+  private ReserveResult reserveLeased(List<Line> lines, double[] fractions) {
     int n = lines.size();
     SliceBook.Slice[] from = new SliceBook.Slice[n];
     long[] usedAfter = new long[n];
@@ -224,7 +219,7 @@ public final class RedisBudgetLedger implements BudgetLedger, MeterBinder, AutoC
     try {
       for (int i = 0; i < n; i++) {
         Line l = lines.get(i);
-        double fraction = sliceFraction(l);
+        double fraction = fractions[i];
         if (Double.isNaN(fraction)) {
           exactCount++;
           continue;
@@ -276,12 +271,29 @@ public final class RedisBudgetLedger implements BudgetLedger, MeterBinder, AutoC
     }
   }
 
-  /** The slice fraction for a line's cap, NaN for a cap in exact mode. */
-  private double sliceFraction(Line line) {
-    String account = line.account();
-    int bar = account.indexOf('|');
-    Double fraction = leasedCaps.get(bar < 0 ? account : account.substring(0, bar));
-    return fraction != null ? fraction : defaultSlice;
+  /** Each line's slice fraction (NaN for a cap in exact mode), or null when every line is exact. Once per reservation. */
+  private double @Nullable [] sliceFractions(List<Line> lines) {
+    double[] fractions = new double[lines.size()];
+    boolean any = false;
+    for (int i = 0; i < fractions.length; i++) {
+      fractions[i] = sliceFraction(lines.get(i).account());
+      any |= !Double.isNaN(fractions[i]);
+    }
+    return any ? fractions : null;
+  }
+
+  /**
+   * The slice fraction for an account's cap ({@code <cap id>|<scope value>|<period>}), NaN for a cap
+   * in exact mode; matched in place, without cutting the cap id out of the key on every call.
+   */
+  private double sliceFraction(String account) {
+    for (Map.Entry<String, Double> e : leasedCaps.entrySet()) {
+      String cap = e.getKey();
+      if (account.startsWith(cap) && (account.length() == cap.length() || account.charAt(cap.length()) == '|')) {
+        return e.getValue();
+      }
+    }
+    return defaultSlice;
   }
 
   @Override
