@@ -30,26 +30,22 @@ public interface EvidenceExchange {
 
   /** Totals kept in this process, shared by the judges given the same instance. Thread-safe. */
   static EvidenceExchange inMemory() {
+    // Each route and stage's totals as an immutable map, replaced on every addition.
     ConcurrentHashMap<String, Map<String, Double>> windows = new ConcurrentHashMap<>();
     return new EvidenceExchange() {
       @Override
       public CompletionStage<Void> add(String route, String stage, Map<String, Double> amounts) {
-        windows.compute(route + "\n" + stage, (k, old) -> {
-          Map<String, Double> sum = old == null ? new HashMap<>() : old;
-          amounts.forEach((field, amount) -> sum.merge(field, amount, Double::sum));
-          return sum;
+        windows.merge(route + "\n" + stage, Map.copyOf(amounts), (old, more) -> {
+          Map<String, Double> sum = new HashMap<>(old);
+          more.forEach((field, amount) -> sum.merge(field, amount, Double::sum));
+          return Map.copyOf(sum);
         });
         return CompletableFuture.completedFuture(null);
       }
 
       @Override
       public Map<String, Double> totals(String route, String stage) {
-        Map<String, Double>[] copy = new Map[1];
-        windows.computeIfPresent(route + "\n" + stage, (k, m) -> {
-          copy[0] = Map.copyOf(m);
-          return m;
-        });
-        return copy[0] == null ? Map.of() : copy[0];
+        return windows.getOrDefault(route + "\n" + stage, Map.of());
       }
     };
   }

@@ -109,17 +109,16 @@ public final class Judge implements StageGate, CallListener {
     if ("none".equals(call.stage())) {
       return;
     }
-    Window w = windows.computeIfAbsent(call.route(), k -> new StageWindows()).forCall(call.stage());
     Double quality = null;
     QualityScorer scorer = config.scorer();
     if (scorer != null && call.response() != null && ThreadLocalRandom.current().nextDouble() < config.scoreSampleRate()) {
       quality = scorer.score(call.request(), call.response());
     }
-    long candidateCalls = w.add(call, quality);
+    // Sharing evidence, the judge reads the fleet's totals: a call goes to the outbox only, not also
+    // to a local window nothing would read.
     EvidenceExchange exchange = evidence;
-    if (exchange != null) {
-      toOutbox(exchange, call, quality);
-    }
+    long candidateCalls = exchange != null ? toOutbox(exchange, call, quality)
+        : windows.computeIfAbsent(call.route(), k -> new StageWindows()).forCall(call.stage()).add(call, quality);
     Consumer<String> trigger = lookDue;
     if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
       trigger.accept(call.route());
@@ -133,25 +132,26 @@ public final class Judge implements StageGate, CallListener {
     w.add(candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality);
   }
 
-  /** Adds a call to the route's outbox; sends the outbox when a second has passed since it was last sent. */
-  private void toOutbox(EvidenceExchange exchange, CallRecord call, @Nullable Double quality) {
+  /**
+   * Adds a call to the route's outbox and sends the outbox when a second has passed since it was
+   * last sent. The calls this instance has seen in the call's arm at the stage (for the looks).
+   */
+  private long toOutbox(EvidenceExchange exchange, CallRecord call, @Nullable Double quality) {
     Outbox o = outboxes.computeIfAbsent(call.route(), k -> new Outbox(call.stage(), call.at()));
-    boolean due;
     synchronized (o) {
       if (!o.delta.stage.equals(call.stage())) {
         send(exchange, call.route(), o); // the previous stage's last evidence, to its own totals
         o.delta = new Window(call.stage());
+        o.seen[0] = 0;
+        o.seen[1] = 0;
       }
       o.delta.add(call, quality);
-      due = !call.at().isBefore(o.lastSent.plus(PUBLISH_EVERY));
-      if (due) {
-        o.lastSent = call.at();
-      }
-    }
-    if (due) {
-      synchronized (o) {
+      long seen = ++o.seen[call.candidate() ? 1 : 0];
+      if (!call.at().isBefore(o.nextSend)) {
+        o.nextSend = call.at().plus(PUBLISH_EVERY);
         send(exchange, call.route(), o);
       }
+      return seen;
     }
   }
 
@@ -465,15 +465,17 @@ public final class Judge implements StageGate, CallListener {
     }
   }
 
-  /** A route's evidence not yet added to the exchange, and when it was last sent (by the calls' clock). */
+  /** A route's evidence not yet added to the exchange, and when it is next sent (by the calls' clock). */
   private static final class Outbox {
     Window delta;
-    Instant lastSent;
+    Instant nextSend;
+    /** Calls seen at the stage by this instance: baseline, candidate. */
+    final long[] seen = new long[2];
     final Map<String, Double> failed = new HashMap<>();
 
     Outbox(String stage, Instant at) {
       this.delta = new Window(stage);
-      this.lastSent = at;
+      this.nextSend = at.plus(PUBLISH_EVERY);
     }
   }
 
