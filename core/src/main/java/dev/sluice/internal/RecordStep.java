@@ -4,6 +4,7 @@ import dev.sluice.outcome.FallbackUse;
 import dev.sluice.outcome.ModelCallException;
 import dev.sluice.internal.rollout.AssignmentStep;
 import dev.sluice.pipeline.CallListener;
+import dev.sluice.judge.Judge;
 import dev.sluice.pipeline.CallRecord;
 import dev.sluice.rollout.Assignment;
 import java.util.List;
@@ -122,7 +123,8 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
     FallbackUse f = call.fallback();
     return new CallRecord(call.startedAt(), call.route().name(), variant.id(), a != null && a.candidate(),
         a == null ? "none" : a.stage(), outcome, error instanceof ModelCallException m ? m.kind().tag() : null, latency,
-        call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response, call.firstChunkNanos());
+        call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response, call.firstChunkNanos(),
+        call.subject().routingKey().map(Judge::subjectGroup).orElse(-1));
   }
 
   private AuditEvent auditEvent(CallState call, Variant variant, Outcome outcome, long latency,

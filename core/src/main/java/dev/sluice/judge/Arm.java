@@ -1,9 +1,23 @@
 package dev.sluice.judge;
 
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
-/** One arm's observations in a judge window: counts for rates, running moments for continuous metrics, latencies for percentiles. Not thread-safe: the window locks. */
+/**
+ * One arm's observations in a judge window: counts for rates, running moments for continuous
+ * metrics, latencies for percentiles, and the same counts and sums per subject group (a hash of
+ * the subject into {@link #GROUPS} groups) for variances at the unit of assignment. Not
+ * thread-safe: the window locks.
+ */
 final class Arm {
+
+  /**
+   * Subject groups: every call of a subject lands in the same group, so the spread between the
+   * groups' totals measures the variance of a mean when calls of a subject are alike (sticky users
+   * who always fail, always send long prompts), with bounded memory and amounts that add up across
+   * a fleet. 64 groups give the variance estimate 63 degrees of freedom.
+   */
+  static final int GROUPS = 64;
 
   long calls;
   long errors;
@@ -11,6 +25,8 @@ final class Arm {
   long parseFailures;
   long guardrailBlocks;
   long fallbacks;
+  /** Per group: calls, then errors, timeouts, parse failures, guardrail blocks and fallbacks. */
+  final long[][] byGroup = new long[6][GROUPS];
   final Moments logLatency = new Moments();
   /** Log seconds from a streamed call's start to its first chunk; streamed calls only. */
   final Moments logFirstChunk = new Moments();
@@ -24,6 +40,66 @@ final class Arm {
   private static final double LOG_MAX = Math.log(1000);
   private final long[] histogram = new long[BUCKETS];
   private long latencyCount;
+
+  /** Counts a call of subject group {@code g} and its failure events (errors ... fallbacks, 0 or 1 each). */
+  void addCall(int g, int error, int timeout, int parse, int block, int fallback) {
+    calls++;
+    errors += error;
+    timeouts += timeout;
+    parseFailures += parse;
+    guardrailBlocks += block;
+    fallbacks += fallback;
+    long[][] c = byGroup;
+    c[0][g]++;
+    c[1][g] += error;
+    c[2][g] += timeout;
+    c[3][g] += parse;
+    c[4][g] += block;
+    c[5][g] += fallback;
+  }
+
+  /**
+   * The variance of the rate of event {@code e} (1 errors ... 5 fallbacks): the larger of the
+   * binomial variance at the Agresti-Coull rate {@code (x + 2) / (n + 4)} (so that zero or few
+   * events never claim certainty) and the between-group variance (so that subjects whose calls
+   * fail together count as one unit, not many).
+   */
+  double rateVariance(int e) {
+    long count = 0;
+    for (long x : byGroup[e]) {
+      count += x;
+    }
+    double p = (count + 2.0) / (calls + 4.0);
+    double iid = p * (1 - p) / Math.max(1, calls);
+    long[] events = byGroup[e];
+    return Math.max(iid, groupVariance(g -> events[g], byGroup[0]));
+  }
+
+  /**
+   * The delta-method variance of a ratio of totals {@code Σnum / Σden} from per-group totals
+   * (cluster-robust, CR1): {@code G/(G-1) Σ(num_g - m den_g)² / (Σden)²} over the G non-empty
+   * groups; 0 with fewer than two.
+   */
+  static double groupVariance(IntToDoubleFunction num, long[] den) {
+    double n = 0;
+    double s = 0;
+    int groups = 0;
+    for (int g = 0; g < GROUPS; g++) {
+      n += den[g];
+      s += num.applyAsDouble(g);
+      groups += den[g] > 0 ? 1 : 0;
+    }
+    if (groups < 2) {
+      return 0;
+    }
+    double m = s / n;
+    double ss = 0;
+    for (int g = 0; g < GROUPS; g++) {
+      double r = num.applyAsDouble(g) - m * den[g];
+      ss += r * r;
+    }
+    return groups / (groups - 1.0) * ss / (n * n);
+  }
 
   void addLatency(double seconds) {
     histogram[bucket(seconds)]++;
@@ -70,6 +146,11 @@ final class Arm {
    * and sum of squares, and the non-empty histogram buckets.
    */
   void exportTo(Map<String, Double> out, String p) {
+    for (int e = 0; e < byGroup.length; e++) {
+      for (int g = 0; g < GROUPS; g++) {
+        put(out, p + "g" + e + "." + g, byGroup[e][g]);
+      }
+    }
     put(out, p + "calls", calls);
     put(out, p + "errors", errors);
     put(out, p + "timeouts", timeouts);
@@ -88,6 +169,11 @@ final class Arm {
 
   /** Adds amounts written by {@link #exportTo} (summed over instances) to this arm. */
   void addFrom(Map<String, Double> in, String p) {
+    for (int e = 0; e < byGroup.length; e++) {
+      for (int g = 0; g < GROUPS; g++) {
+        byGroup[e][g] += count(in, p + "g" + e + "." + g);
+      }
+    }
     calls += count(in, p + "calls");
     errors += count(in, p + "errors");
     timeouts += count(in, p + "timeouts");
@@ -113,6 +199,30 @@ final class Arm {
     }
   }
 
+  /** Adds another arm's observations to this one. */
+  void addAll(Arm o) {
+    calls += o.calls;
+    errors += o.errors;
+    timeouts += o.timeouts;
+    parseFailures += o.parseFailures;
+    guardrailBlocks += o.guardrailBlocks;
+    fallbacks += o.fallbacks;
+    for (int e = 0; e < byGroup.length; e++) {
+      for (int g = 0; g < GROUPS; g++) {
+        byGroup[e][g] += o.byGroup[e][g];
+      }
+    }
+    logLatency.addAll(o.logLatency);
+    logFirstChunk.addAll(o.logFirstChunk);
+    tokens.addAll(o.tokens);
+    cost.addAll(o.cost);
+    quality.addAll(o.quality);
+    for (int i = 0; i < BUCKETS; i++) {
+      histogram[i] += o.histogram[i];
+    }
+    latencyCount += o.latencyCount;
+  }
+
   private static void put(Map<String, Double> out, String name, long n) {
     if (n != 0) {
       out.merge(name, (double) n, Double::sum);
@@ -124,17 +234,25 @@ final class Arm {
     return v == null ? 0 : Math.round(v);
   }
 
-  /** Welford's running mean and variance. */
+  /** Welford's running mean and variance, and per subject group the count and sum. */
   static final class Moments {
     long n;
     double mean;
     double m2;
+    final long[] groupN = new long[GROUPS];
+    final double[] groupSum = new double[GROUPS];
 
     void exportTo(Map<String, Double> out, String p) {
       if (n > 0) {
         out.merge(p + "n", (double) n, Double::sum);
         out.merge(p + "s", mean * n, Double::sum);
         out.merge(p + "q", m2 + mean * mean * n, Double::sum);
+        for (int g = 0; g < GROUPS; g++) {
+          if (groupN[g] != 0) {
+            out.merge(p + "gn" + g, (double) groupN[g], Double::sum);
+            out.merge(p + "gs" + g, groupSum[g], Double::sum);
+          }
+        }
       }
     }
 
@@ -144,8 +262,27 @@ final class Arm {
       if (nb <= 0) {
         return;
       }
+      for (int g = 0; g < GROUPS; g++) {
+        groupN[g] += count(in, p + "gn" + g);
+        groupSum[g] += in.getOrDefault(p + "gs" + g, 0.0);
+      }
       double meanB = in.getOrDefault(p + "s", 0.0) / nb;
-      double m2b = Math.max(0, in.getOrDefault(p + "q", 0.0) - meanB * meanB * nb);
+      merge(nb, meanB, Math.max(0, in.getOrDefault(p + "q", 0.0) - meanB * meanB * nb));
+    }
+
+    /** Merges another's moments (Chan's parallel update). */
+    void addAll(Moments o) {
+      for (int g = 0; g < GROUPS; g++) {
+        groupN[g] += o.groupN[g];
+        groupSum[g] += o.groupSum[g];
+      }
+      merge(o.n, o.mean, o.m2);
+    }
+
+    private void merge(long nb, double meanB, double m2b) {
+      if (nb <= 0) {
+        return;
+      }
       long total = n + nb;
       double delta = meanB - mean;
       mean += delta * nb / total;
@@ -153,7 +290,9 @@ final class Arm {
       n = total;
     }
 
-    void add(double x) {
+    void add(double x, int group) {
+      groupN[group]++;
+      groupSum[group] += x;
       n++;
       double d = x - mean;
       mean += d / n;
@@ -162,6 +301,16 @@ final class Arm {
 
     double variance() {
       return n < 2 ? 0 : m2 / (n - 1);
+    }
+
+    /**
+     * The variance of the mean: the larger of the independent-calls one and the between-group one.
+     * {@code floor} is a per-observation variance it is not allowed under (the other arm's, so that
+     * a handful of alike observations in a small arm cannot claim precision the large arm does not
+     * have).
+     */
+    double varianceOfMean(double floor) {
+      return n < 2 ? 0 : Math.max(Math.max(variance(), floor) / n, groupVariance(g -> groupSum[g], groupN));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.judge;
 
 import dev.sluice.outcome.Outcome;
+import dev.sluice.rollout.Bucketing;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.CallRecord;
 import dev.sluice.rollout.MetricMargin;
@@ -28,23 +29,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares the candidate with the baseline on the concurrent traffic of the current stage and
- * decides promote, hold or roll back, validly at every look:
+ * Compares the candidate with the baseline on concurrent traffic and decides promote, hold or roll
+ * back, validly at every look (see docs/JUDGE.md for the reasoning and the measured rates):
  *
  * <ul>
- *   <li>rates (error, timeout, parse failure, guardrail block, fallback, slower than the
- *       baseline's p95): the count e-value of {@link Statistics#logRateEValue};
- *   <li>continuous (log latency, tokens, cost per call, quality): the mean-difference e-value of
- *       {@link Statistics#logMeanEValue}, relative to the baseline's mean for tokens and cost;
- *   <li>roll back as soon as a metric's e-value reaches K/α (K metrics) and its estimated
- *       worsening exceeds its margin;
- *   <li>promote only when the stage's minimum exposure is met, each arm has enough calls, and for
- *       every metric the upper confidence-sequence bound of worsening is below its margin;
- *   <li>hold on a sample-ratio mismatch (chi-square p &lt; 0.001), and otherwise.
+ *   <li>each metric's worsening (a rate's difference in percentage points, log latency's
+ *       difference, tokens' and cost's relative difference, quality's decrease) is estimated on
+ *       every live stage of the rollout so far, each stage comparing its own two arms, and pooled
+ *       across the stages by inverse variance: evidence is carried from stage to stage;
+ *   <li>variances are taken at the unit of assignment: calls are grouped by a hash of their
+ *       subject ({@link #subjectGroup}), and the larger of the per-call and the between-group
+ *       variance is used, so sticky subjects who always fail count as one unit each;
+ *   <li>bounds are normal-mixture confidence sequences ({@link Statistics#radius}), valid however
+ *       often the judge looks;
+ *   <li><b>roll back</b> when a metric's worsening is shown to exceed its margin: its lower bound,
+ *       at α shared by the metrics that saw anything, is above the margin (whatever the share of
+ *       traffic);
+ *   <li><b>promote</b> when every metric's worsening is shown to be within its margin: every upper
+ *       bound, at the promotion α, is below it; and the stage's minimum exposure is met, each arm
+ *       has enough calls, and the candidate's share of calls is the expected one;
+ *   <li>otherwise hold.
  * </ul>
  *
  * <p>Use it as both the stage gate and a call listener; {@code Sluice.builder().judge(judge)}
- * wires both. Counting a call is a few additions under a per-route lock; the statistics run only
+ * wires both. Counting a call is a few additions under a per-stage lock; the statistics run only
  * when the rollout is evaluated.
  *
  * <p><b>In a fleet</b> ({@link #shareEvidence}), each instance's judge adds what its calls showed to
@@ -58,15 +66,12 @@ public final class Judge implements StageGate, CallListener {
   /** How often, by the calls' own clock, an instance adds its evidence to the exchange. */
   static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
 
-  static final List<String> RATES = List.of("error_rate", "timeout_rate", "parse_failure_rate", "guardrail_block_rate",
-      "fallback_rate", "slow_call_rate");
-  static final List<String> CONTINUOUS = List.of("latency", "tokens", "cost", "quality");
-
   private final JudgeConfig config;
   private final MeterRegistry meters;
   /** Per route, one counter per decision, indexed by ordinal: made on a route's first verdict. */
   private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, StageWindows> windows = new ConcurrentHashMap<>();
+  /** Per route, a window per stage its calls reported (bounded by the plan's stages). */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, StageWindow>> windows = new ConcurrentHashMap<>();
   private volatile @Nullable Consumer<String> lookDue;
   private volatile @Nullable EvidenceExchange evidence;
   /** Per route, this instance's evidence not yet added to the exchange. */
@@ -117,19 +122,36 @@ public final class Judge implements StageGate, CallListener {
     // Sharing evidence, the judge reads the fleet's totals: a call goes to the outbox only, not also
     // to a local window nothing would read.
     EvidenceExchange exchange = evidence;
-    long candidateCalls = exchange != null ? toOutbox(exchange, call, quality)
-        : windows.computeIfAbsent(call.route(), k -> new StageWindows()).forCall(call.stage()).add(call, quality);
+    long candidateCalls = exchange != null ? toOutbox(exchange, call, quality) : window(call.route(), call.stage()).add(call, quality);
     Consumer<String> trigger = lookDue;
     if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
       trigger.accept(call.route());
     }
   }
 
-  /** Feeds the window directly (the simulator does; live traffic comes through {@link #onCall}). */
+  /** Feeds the window directly (the simulator does; live traffic comes through {@link #onCall}), for a call without a subject group. */
   public void observe(String route, String stage, boolean candidate, Outcome outcome, @Nullable String errorKind,
       double latencySeconds, long tokens, double costUsd, @Nullable String fallbackKind, @Nullable Double quality) {
-    Window w = windows.computeIfAbsent(route, k -> new StageWindows()).forCall(stage);
-    w.add(candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality);
+    observe(route, stage, candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality, -1);
+  }
+
+  /** Feeds the window directly, for a call of the subject group {@code subjectGroup} ({@link #subjectGroup} of its key). */
+  public void observe(String route, String stage, boolean candidate, Outcome outcome, @Nullable String errorKind,
+      double latencySeconds, long tokens, double costUsd, @Nullable String fallbackKind, @Nullable Double quality, int subjectGroup) {
+    window(route, stage).add(candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality, subjectGroup);
+  }
+
+  /**
+   * The judge's group for a subject's routing key: one of 64, from a hash of the key, so that every
+   * call of a subject is in the same group and no subject is kept. Calls of a group are treated as
+   * possibly alike when variances are estimated.
+   */
+  public static int subjectGroup(String routingKey) {
+    return Bucketing.bucket("sluice-judge", routingKey) % Arm.GROUPS;
+  }
+
+  private StageWindow window(String route, String stage) {
+    return windows.computeIfAbsent(route, k -> new ConcurrentHashMap<>()).computeIfAbsent(stage, StageWindow::new);
   }
 
   /**
@@ -141,7 +163,7 @@ public final class Judge implements StageGate, CallListener {
     synchronized (o) {
       if (!o.delta.stage.equals(call.stage())) {
         send(exchange, call.route(), o); // the previous stage's last evidence, to its own totals
-        o.delta = new Window(call.stage());
+        o.delta = new StageWindow(call.stage());
         o.seen[0] = 0;
         o.seen[1] = 0;
       }
@@ -164,7 +186,7 @@ public final class Judge implements StageGate, CallListener {
       o.delta.base.exportTo(amounts, "b.");
     }
     String stage = o.delta.stage;
-    o.delta = new Window(stage);
+    o.delta = new StageWindow(stage);
     if (amounts.isEmpty()) {
       return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
@@ -195,12 +217,12 @@ public final class Judge implements StageGate, CallListener {
     if (evidence == null) {
       return counted;
     }
-    Window w = fleetWindow(route, stage);
-    return w == null ? counted : Math.max(counted, w.cand.calls);
+    List<StageWindow> w = fleetWindows(route, List.of(stage));
+    return w == null ? counted : Math.max(counted, w.get(0).cand.calls);
   }
 
-  /** The fleet's window for a route's stage, this instance's outbox sent first; null if the exchange cannot be read. */
-  private @Nullable Window fleetWindow(String route, String stage) {
+  /** The fleet's windows for a route's stages, this instance's outbox sent first; null if the exchange cannot be read. */
+  private @Nullable List<StageWindow> fleetWindows(String route, List<String> stages) {
     EvidenceExchange exchange = java.util.Objects.requireNonNull(evidence);
     Outbox o = outboxes.get(route);
     if (o != null) {
@@ -214,17 +236,21 @@ public final class Judge implements StageGate, CallListener {
         log.debug("route {}: this instance's latest evidence could not be added before judging", route, e);
       }
     }
-    Map<String, Double> totals;
-    try {
-      totals = exchange.totals(route, stage);
-    } catch (RuntimeException e) {
-      log.warn("route {}: the fleet's judge evidence could not be read; holding", route, e);
-      return null;
+    List<StageWindow> out = new ArrayList<>(stages.size());
+    for (String stage : stages) {
+      Map<String, Double> totals;
+      try {
+        totals = exchange.totals(route, stage);
+      } catch (RuntimeException e) {
+        log.warn("route {}: the fleet's judge evidence could not be read; holding", route, e);
+        return null;
+      }
+      StageWindow w = new StageWindow(stage);
+      w.cand.addFrom(totals, "c.");
+      w.base.addFrom(totals, "b.");
+      out.add(w);
     }
-    Window w = new Window(stage);
-    w.cand.addFrom(totals, "c.");
-    w.base.addFrom(totals, "b.");
-    return w;
+    return out;
   }
 
   @Override
@@ -250,60 +276,78 @@ public final class Judge implements StageGate, CallListener {
       // No live candidate traffic to compare (offline gate, shadow): the stage's exposure decides.
       return StageGate.EXPOSURE.decide(p);
     }
-    Window w;
-    if (evidence != null) {
-      w = fleetWindow(p.route(), p.stage().name());
-      if (w == null) {
-        return Verdict.hold("the fleet's evidence could not be read");
-      }
-      if (w.cand.calls + w.base.calls == 0) {
-        return Verdict.hold("no calls observed at stage " + p.stage().name() + " in the fleet yet");
-      }
-    } else {
-      StageWindows sw = windows.get(p.route());
-      w = sw == null ? null : sw.current;
-      if (w == null || !w.stage.equals(p.stage().name())) {
-        return Verdict.hold("no calls observed at stage " + p.stage().name() + " yet");
+    // The rollout's live stages so far, oldest first; the current one last.
+    List<String> stages = new ArrayList<>();
+    for (int i = 0; i <= p.stageIndex(); i++) {
+      if (p.plan().stage(i).isLive()) {
+        stages.add(p.plan().stage(i).name());
       }
     }
+    List<StageWindow> ws;
+    if (evidence != null) {
+      ws = fleetWindows(p.route(), stages);
+      if (ws == null) {
+        return Verdict.hold("the fleet's evidence could not be read");
+      }
+    } else {
+      Map<String, StageWindow> byStage = windows.getOrDefault(p.route(), new ConcurrentHashMap<>());
+      ws = new ArrayList<>();
+      for (String stage : stages) {
+        ws.add(byStage.getOrDefault(stage, new StageWindow(stage)));
+      }
+    }
+    StageWindow current = ws.get(ws.size() - 1);
     Map<String, Double> margins = new LinkedHashMap<>(config.defaultMargins());
     for (MetricMargin m : p.plan().margins()) {
       margins.put(m.metric(), m.margin());
     }
-    if (config.scorer() == null && w.cand.quality.n == 0) {
+    List<Comparison> results;
+    long candCalls;
+    long baseCalls;
+    long currentCand;
+    long currentBase;
+    synchronized (current) {
+      currentCand = current.cand.calls;
+      currentBase = current.base.calls;
+    }
+    if (currentCand + currentBase == 0) {
+      return Verdict.hold("no calls observed at stage " + p.stage().name() + (evidence != null ? " in the fleet" : "") + " yet");
+    }
+    // Each window is read under its own lock (calls keep arriving at the current one).
+    List<StageWindow> copies = new ArrayList<>(ws.size());
+    candCalls = 0;
+    baseCalls = 0;
+    boolean quality = false;
+    for (StageWindow w : ws) {
+      StageWindow copy = new StageWindow(w.stage);
+      synchronized (w) {
+        copy.cand.addAll(w.cand);
+        copy.base.addAll(w.base);
+      }
+      candCalls += copy.cand.calls;
+      baseCalls += copy.base.calls;
+      quality |= copy.cand.quality.n > 0;
+      copies.add(copy);
+    }
+    if (config.scorer() == null && !quality) {
       margins.remove("quality");
     }
-    List<Assessment> results;
+    results = Comparison.of(copies, margins);
     // A sample-ratio mismatch holds promotion only: a regression rolls back whatever the share.
-    Verdict mismatch = null;
-    synchronized (w) {
-      results = assess(w, margins);
-      if (w.cand.calls == 0 || w.base.calls == 0) {
-        return Verdict.hold("waiting for calls in both arms: candidate " + w.cand.calls + ", baseline " + w.base.calls);
-      }
-      if ((p.stage().kind() == StageKind.CANARY || p.stage().kind() == StageKind.PERCENT) && shareIsThePercent(p)
-          && p.expectedPercent() > 0 && p.expectedPercent() < 100) {
-        // The share expected is the operator's override when one is set: overriding is not a mismatch.
-        double expected = p.expectedPercent() / 100;
-        double chi2 = Statistics.chiSquare(w.cand.calls, w.base.calls, expected);
-        double observed = (double) w.cand.calls / (w.cand.calls + w.base.calls);
-        double relative = Math.abs(observed - expected) / expected;
-        // Assignment is sticky per subject, so calls cluster by subject and a call-level chi-square
-        // overstates significance: also require the share to be off by a fifth of itself.
-        if (chi2 > Statistics.CHI2_P001 && relative > 0.2 && w.cand.calls + w.base.calls >= 1000) {
-          mismatch = new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT,
-              "sample ratio mismatch: candidate has %.2f%% of calls, expected %.2f%% (chi-square %.1f)",
-              100.0 * w.cand.calls / (w.cand.calls + w.base.calls), p.expectedPercent(), chi2), Map.of("chi_square", chi2));
-        }
+    Verdict mismatch = sampleRatio(p, currentCand, currentBase);
+    // Metrics that saw nothing at all cannot give evidence of a regression; they do not take a share of α.
+    long k = Math.max(1, results.stream().filter(Comparison::informative).count());
+    double rollbackAlpha = config.alpha() / k;
+    double promotionAlpha = config.promotionAlpha();
+    for (Comparison c : results) {
+      double lower = c.lower(rollbackAlpha);
+      if (lower > c.margin()) {
+        return new Verdict(Verdict.Decision.ROLLBACK, c.describe("regression", lower, "lower bound"),
+            c.evidence(rollbackAlpha, promotionAlpha));
       }
     }
-    // Metrics with no observation at all cannot give evidence; they do not dilute the others.
-    double k = Math.max(1, results.stream().filter(a -> a.informative).count());
-    double threshold = Math.log(k / config.alpha());
-    for (Assessment a : results) {
-      if (a.logE >= threshold && a.estimate > a.margin) {
-        return new Verdict(Verdict.Decision.ROLLBACK, a.describe("regression"), a.evidence(k, config.alpha()));
-      }
+    if (currentCand == 0 || currentBase == 0) {
+      return Verdict.hold("waiting for calls in both arms: candidate " + currentCand + ", baseline " + currentBase);
     }
     if (mismatch != null) {
       return mismatch;
@@ -312,21 +356,44 @@ public final class Judge implements StageGate, CallListener {
       return Verdict.hold("waiting for minimum exposure: " + p.candidateCalls() + "/" + p.stage().minCandidateCalls() + " calls, "
           + p.elapsed() + "/" + p.stage().minDuration());
     }
-    if (w.cand.calls < config.minCallsPerArm() || w.base.calls < config.minCallsPerArm()) {
-      return Verdict.hold("waiting for " + config.minCallsPerArm() + " calls in each arm: candidate " + w.cand.calls
-          + ", baseline " + w.base.calls);
+    if (candCalls < config.minCallsPerArm() || baseCalls < config.minCallsPerArm()) {
+      return Verdict.hold("waiting for " + config.minCallsPerArm() + " calls in each arm: candidate " + candCalls
+          + ", baseline " + baseCalls);
     }
-    for (Assessment a : results) {
-      if (!(a.upper < a.margin)) {
-        return new Verdict(Verdict.Decision.HOLD, a.describe("not yet shown within margin"), a.evidence(k, config.alpha()));
+    for (Comparison c : results) {
+      double upper = c.upper(promotionAlpha);
+      if (!(upper < c.margin())) {
+        return new Verdict(Verdict.Decision.HOLD, c.describe("not yet shown within margin", upper, "upper bound"),
+            c.evidence(rollbackAlpha, promotionAlpha));
       }
     }
     Map<String, Object> all = new LinkedHashMap<>();
-    for (Assessment a : results) {
-      all.put(a.metric, Map.of("estimate", a.estimate, "upper_bound", a.upper, "margin", a.margin));
+    for (Comparison c : results) {
+      all.put(c.metric(), c.evidence(rollbackAlpha, promotionAlpha));
     }
-    return new Verdict(Verdict.Decision.PROMOTE, "every metric's worsening is bounded below its margin over "
-        + w.cand.calls + " candidate and " + w.base.calls + " baseline calls", all);
+    return new Verdict(Verdict.Decision.PROMOTE, "every metric's worsening is shown within its margin over "
+        + candCalls + " candidate and " + baseCalls + " baseline calls (" + stages.size() + " stage(s))", all);
+  }
+
+  /** A hold for a sample-ratio mismatch at the current stage, or null. */
+  private static @Nullable Verdict sampleRatio(StageProgress p, long cand, long base) {
+    if ((p.stage().kind() != StageKind.CANARY && p.stage().kind() != StageKind.PERCENT) || !shareIsThePercent(p)
+        || !(p.expectedPercent() > 0 && p.expectedPercent() < 100)) {
+      return null;
+    }
+    // The share expected is the operator's override when one is set: overriding is not a mismatch.
+    double expected = p.expectedPercent() / 100;
+    double chi2 = Statistics.chiSquare(cand, base, expected);
+    double observed = (double) cand / (cand + base);
+    double relative = Math.abs(observed - expected) / expected;
+    // Assignment is sticky per subject, so calls cluster by subject and a call-level chi-square
+    // overstates significance: also require the share to be off by a fifth of itself.
+    if (chi2 > Statistics.CHI2_P001 && relative > 0.2 && cand + base >= 1000) {
+      return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT,
+          "sample ratio mismatch: candidate has %.2f%% of calls, expected %.2f%% (chi-square %.1f)",
+          100.0 * observed, p.expectedPercent(), chi2), Map.of("chi_square", chi2));
+    }
+    return null;
   }
 
   /** Only when nothing but the percentage assigns subjects is the candidate's share expected to be it. */
@@ -342,180 +409,17 @@ public final class Judge implements StageGate, CallListener {
     return true;
   }
 
-  private List<Assessment> assess(Window w, Map<String, Double> margins) {
-    double alphaEach = config.alpha() / margins.size();
-    double rho = Statistics.rho(alphaEach, config.n0());
-    Arm c = w.cand;
-    Arm b = w.base;
-    double pi = (double) c.calls / (c.calls + b.calls);
-    double baseP95 = b.latencyQuantile(0.95);
-    List<Assessment> out = new ArrayList<>();
-    for (Map.Entry<String, Double> m : margins.entrySet()) {
-      String metric = m.getKey();
-      double margin = m.getValue();
-      switch (metric) {
-        case "error_rate" -> out.add(rate(metric, c.errors, c.calls, b.errors, b.calls, pi, margin, rho, alphaEach));
-        case "timeout_rate" -> out.add(rate(metric, c.timeouts, c.calls, b.timeouts, b.calls, pi, margin, rho, alphaEach));
-        case "parse_failure_rate" -> out.add(rate(metric, c.parseFailures, c.calls, b.parseFailures, b.calls, pi, margin, rho, alphaEach));
-        case "guardrail_block_rate" -> out.add(rate(metric, c.guardrailBlocks, c.calls, b.guardrailBlocks, b.calls, pi, margin, rho, alphaEach));
-        case "fallback_rate" -> out.add(rate(metric, c.fallbacks, c.calls, b.fallbacks, b.calls, pi, margin, rho, alphaEach));
-        case "slow_call_rate" -> out.add(Double.isNaN(baseP95) ? tooFew(metric, margin)
-            : rate(metric, c.slowerThan(baseP95), c.calls, b.slowerThan(baseP95), b.calls, pi, margin, rho, alphaEach));
-        case "latency" -> out.add(mean(metric, c.logLatency, b.logLatency, false, margin, rho, alphaEach, true));
-        case "time_to_first_chunk" -> out.add(mean(metric, c.logFirstChunk, b.logFirstChunk, false, margin, rho, alphaEach, true));
-        case "tokens" -> out.add(mean(metric, c.tokens, b.tokens, true, margin, rho, alphaEach, true));
-        // Too few observations (one quality score, unknown cost on every call) cannot show the
-        // metric within its margin: it holds promotion (mean() says so), it is never skipped.
-        case "cost" -> out.add(mean(metric, c.cost, b.cost, true, margin, rho, alphaEach, true));
-        case "quality" -> out.add(mean(metric, c.quality, b.quality, false, margin, rho, alphaEach, false));
-        default -> { }
-      }
-    }
-    return out;
-  }
-
-  /** A metric that cannot be assessed yet: no evidence either way, and not within its margin. */
-  private static Assessment tooFew(String metric, double margin) {
-    return new Assessment(metric, 0, Double.POSITIVE_INFINITY, margin, 0, "", "too few observations", false);
-  }
-
-  private Assessment rate(String metric, long xc, long nc, long xb, long nb, double pi, double marginPp, double rho, double alpha) {
-    double pc = nc == 0 ? 0 : (double) xc / nc;
-    double pb = nb == 0 ? 0 : (double) xb / nb;
-    double diff = pc - pb;
-    // Smoothed variances so that zero counts do not claim certainty.
-    double vc = (xc + 0.5) / (nc + 1.0) * (1 - (xc + 0.5) / (nc + 1.0));
-    double vb = (xb + 0.5) / (nb + 1.0) * (1 - (xb + 0.5) / (nb + 1.0));
-    double se = Math.sqrt(vc / Math.max(1, nc) + vb / Math.max(1, nb));
-    double n = Statistics.effectiveN(nc, nb);
-    double upper = diff + Statistics.csRadius(se, n, rho, alpha);
-    double logE = diff > 0 ? Statistics.logRateEValue(xc, xb, pi, config.priorStrength()) : 0;
-    return new Assessment(metric, diff * 100, upper * 100, marginPp, logE, "pp",
-        String.format(Locale.ROOT, "candidate %.2f%% vs baseline %.2f%%", 100 * pc, 100 * pb), xc + xb > 0);
-  }
-
-  /**
-   * A mean comparison. {@code relative}: tokens and cost are compared as (candidate − baseline) /
-   * baseline; log latency's difference is already relative. {@code higherIsWorse} false for quality.
-   */
-  private Assessment mean(String metric, Arm.Moments c, Arm.Moments b, boolean relative, double margin, double rho, double alpha,
-      boolean higherIsWorse) {
-    if (c.n < 2 || b.n < 2) {
-      return tooFew(metric, margin);
-    }
-    double scale = relative ? Math.max(1e-12, Math.abs(b.mean)) : 1;
-    double d = (c.mean - b.mean) / scale;
-    double se = Math.sqrt(c.variance() / c.n + b.variance() / b.n) / scale;
-    double worsening = higherIsWorse ? d : -d;
-    boolean logScale = metric.equals("latency") || metric.equals("time_to_first_chunk");
-    if (logScale) {
-      worsening = Math.expm1(worsening); // log-latency difference -> relative change of the geometric mean
-    }
-    double n = Statistics.effectiveN(c.n, b.n);
-    double radius = Statistics.csRadius(se, n, rho, alpha);
-    double upper = logScale ? Math.expm1((higherIsWorse ? d : -d) + radius) : worsening + radius;
-    double logE = worsening > 0 ? Statistics.logMeanEValue(d, se, n, rho) : 0;
-    String unit = metric.equals("quality") ? "" : "relative";
-    return new Assessment(metric, worsening, upper, margin, logE, unit,
-        String.format(Locale.ROOT, "candidate mean %.4g vs baseline %.4g", c.mean, b.mean), true);
-  }
-
-  /** One metric's estimate of worsening, its upper bound, margin and log e-value. */
-  private record Assessment(String metric, double estimate, double upper, double margin, double logE, String unit, String detail,
-      boolean informative) {
-    String describe(String what) {
-      return String.format(Locale.ROOT, "%s %s: worsening %+.3g%s (upper bound %+.3g) vs margin %.3g; e-value %.3g; %s",
-          metric, what, estimate, unit.equals("pp") ? " pp" : "", upper, margin, Math.exp(Math.min(logE, 700)), detail);
-    }
-
-    Map<String, Object> evidence(double k, double alpha) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("metric", metric);
-      e.put("estimate", estimate);
-      e.put("upper_bound", upper);
-      e.put("margin", margin);
-      e.put("e_value", Math.exp(Math.min(logE, 700)));
-      e.put("threshold", k / alpha);
-      return e;
-    }
-  }
-
-  /**
-   * A route's window for its current stage, and the one for the stage before: a call that finishes
-   * late under the previous stage is counted there, instead of replacing the current window (which
-   * would throw away the evidence of the stage being judged).
-   */
-  private static final class StageWindows {
-    volatile @Nullable Window current;
-    @Nullable Window previous;
-
-    synchronized Window forCall(String stage) {
-      Window c = current;
-      if (c != null && c.stage.equals(stage)) {
-        return c;
-      }
-      Window p = previous;
-      if (p != null && p.stage.equals(stage)) {
-        return p;
-      }
-      previous = c;
-      Window fresh = new Window(stage);
-      current = fresh;
-      return fresh;
-    }
-  }
-
   /** A route's evidence not yet added to the exchange, and when it is next sent (by the calls' clock). */
   private static final class Outbox {
-    Window delta;
+    StageWindow delta;
     Instant nextSend;
     /** Calls seen at the stage by this instance: baseline, candidate. */
     final long[] seen = new long[2];
     final Map<String, Double> failed = new HashMap<>();
 
     Outbox(String stage, Instant at) {
-      this.delta = new Window(stage);
+      this.delta = new StageWindow(stage);
       this.nextSend = at.plus(PUBLISH_EVERY);
-    }
-  }
-
-  /** One route's observations at one stage. */
-  private static final class Window {
-    final String stage;
-    final Arm cand = new Arm();
-    final Arm base = new Arm();
-
-    Window(String stage) {
-      this.stage = stage;
-    }
-
-    long add(CallRecord r, @Nullable Double quality) {
-      if (r.firstChunkNanos() > 0) {
-        synchronized (this) {
-          (r.candidate() ? cand : base).logFirstChunk.add(Math.log(r.firstChunkNanos() / 1e9));
-        }
-      }
-      return add(r.candidate(), r.outcome(), r.errorKind(), r.latencyNanos() / 1e9, r.tokens(), r.costUsd(), r.fallbackKind(), quality);
-    }
-
-    synchronized long add(boolean candidate, Outcome outcome, @Nullable String errorKind, double latencySeconds, long tokens,
-        double costUsd, @Nullable String fallbackKind, @Nullable Double quality) {
-      Arm a = candidate ? cand : base;
-      a.calls++;
-      // A call its own breaker refused failed as surely as one the provider refused.
-      if (outcome == Outcome.ERROR || outcome == Outcome.CIRCUIT_OPEN) a.errors++;
-      if (outcome == Outcome.TIMEOUT) a.timeouts++;
-      if ("bad_output".equals(errorKind)) a.parseFailures++;
-      if (outcome == Outcome.GUARDRAIL_BLOCKED) a.guardrailBlocks++;
-      if (outcome == Outcome.FALLBACK || fallbackKind != null) a.fallbacks++;
-      if (latencySeconds > 0) {
-        a.logLatency.add(Math.log(latencySeconds));
-        a.addLatency(latencySeconds);
-      }
-      a.tokens.add(tokens);
-      if (!Double.isNaN(costUsd)) a.cost.add(costUsd);
-      if (quality != null) a.quality.add(quality);
-      return a.calls;
     }
   }
 }

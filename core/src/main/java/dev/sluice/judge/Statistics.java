@@ -4,100 +4,51 @@ package dev.sluice.judge;
  * The judge's statistics, each valid however often it is evaluated.
  *
  * <ul>
- *   <li>{@link #logRateEValue}: for a rate, the candidate's share of the failure events is
- *       Binomial(N, π) under no change, π being its share of traffic; the Beta(a, b)-mixture
- *       likelihood ratio {@code B(a+Nc, b+Nb)/B(a,b) / (π^Nc (1-π)^Nb)} is an e-value (a
- *       non-negative martingale under the null), so rejecting when it reaches K/α keeps the error
- *       at α whenever it is looked at (Ville's inequality).
- *   <li>{@link #logMeanEValue}: the normal-mixture e-value for a difference of means (Robbins;
- *       Waudby-Smith et al. 2023, as GrowthBook's gbstats uses it), with mixing scale
- *       {@link #rho}.
- *   <li>{@link #csRadius}: the matching confidence-sequence radius, for upper bounds of worsening.
+ *   <li>{@link #radius}: the half-width of a normal-mixture confidence sequence (Robbins; Howard et
+ *       al. 2021; the form GrowthBook's and Eppo's sequential tests use) for an estimate with
+ *       standard error {@code se}: with probability at least 1 - α the true value stays above
+ *       {@code estimate - radius} (or below {@code estimate + radius}) at every look together, so
+ *       looking after every call costs nothing in validity. Its mixing is set in information time
+ *       for the decision being made: the bound is tightest when it has shrunk to the margin.
+ *   <li>{@link #chiSquare}: the sample-ratio check.
  * </ul>
  */
 public final class Statistics {
 
-  private static final double[] LANCZOS = {
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
-  };
-
   private Statistics() {}
 
-  /** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error below 1e-13). */
-  public static double logGamma(double x) {
-    if (x < 0.5) {
-      return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-    }
-    x -= 1;
-    double a = LANCZOS[0];
-    double t = x + 7.5;
-    for (int i = 1; i < 9; i++) {
-      a += LANCZOS[i] / (x + i);
-    }
-    return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-  }
-
-  /** ln B(a, b). */
-  public static double logBeta(double a, double b) {
-    return logGamma(a) + logGamma(b) - logGamma(a + b);
-  }
-
   /**
-   * ln of the count e-value for a rate: {@code nc} failure events on the candidate, {@code nb} on
-   * the baseline, {@code pi} the candidate's share of traffic, a Beta prior centred on {@code pi}
-   * with the given strength.
+   * The mixture's intrinsic time at which the radius, in standard errors, is smallest for level α:
+   * {@code -2 ln α + ln(-2 ln α + 1)} (GrowthBook's ρ tuning, in units of {@code nρ²}).
    */
-  public static double logRateEValue(long nc, long nb, double pi, double priorStrength) {
-    if (nc + nb == 0 || pi <= 0 || pi >= 1) {
-      return 0;
-    }
-    double a = priorStrength * pi;
-    double b = priorStrength * (1 - pi);
-    return logBeta(a + nc, b + nb) - logBeta(a, b) - nc * Math.log(pi) - nb * Math.log(1 - pi);
-  }
-
-  /**
-   * GrowthBook's mixing scale: {@code ρ = sqrt((-2 ln α + ln(-2 ln α + 1)) / N0)}, tuned so the
-   * test is tightest near {@code n0} observations.
-   */
-  public static double rho(double alpha, double n0) {
+  static double optimalTime(double alpha) {
     double l = -2 * Math.log(alpha);
-    return Math.sqrt((l + Math.log(l + 1)) / n0);
+    return l + Math.log(l + 1);
+  }
+
+  /** The radius in standard errors at intrinsic time {@code t = nρ²}: {@code sqrt(2(t+1)/t (ln(1/α) + ln(t+1)/2))}. */
+  static double radiusInSe(double t, double alpha) {
+    return Math.sqrt(2 * (t + 1) / t * (Math.log(1 / alpha) + 0.5 * Math.log(t + 1)));
   }
 
   /**
-   * ln of the mean-difference e-value: {@code E = exp(ρ²t² / (2(nρ²+1))) / sqrt(nρ²+1)} with
-   * {@code t² = d² n / se²}, {@code d} the difference, {@code se} its standard error, {@code n}
-   * the effective sample size.
+   * The radius of the confidence sequence at level α for an estimate with standard error
+   * {@code se}, tuned so the bound is tightest when the radius equals {@code margin}: information
+   * time {@code t = t₀ (s₀ / se)²}, where {@code t₀} is the optimal time and {@code s₀ = margin / r(t₀)}
+   * the standard error at which the radius is the margin. Infinite when {@code se} is not a number,
+   * 0 when it is 0 (no variance: the estimate is the value).
    */
-  public static double logMeanEValue(double d, double se, double n, double rho) {
-    if (!(se > 0) || !(n > 0)) {
-      return 0;
-    }
-    double r2 = rho * rho;
-    double t2 = d * d * n / (se * se);
-    return r2 * t2 / (2 * (n * r2 + 1)) - 0.5 * Math.log(n * r2 + 1);
-  }
-
-  /**
-   * The radius of the matching confidence sequence at level α: the true difference is within
-   * {@code d ± radius} at every n with probability 1 - α.
-   */
-  public static double csRadius(double se, double n, double rho, double alpha) {
-    if (!(n > 0) || !(se >= 0)) {
+  public static double radius(double se, double margin, double alpha) {
+    if (!(se >= 0) || Double.isInfinite(se)) {
       return Double.POSITIVE_INFINITY;
     }
     if (se == 0) {
-      return 0; // no variance: the estimate is the value
+      return 0;
     }
-    double r2 = rho * rho;
-    return se * Math.sqrt(2 * (n * r2 + 1) / (n * r2) * (Math.log(1 / alpha) + 0.5 * Math.log(n * r2 + 1)));
-  }
-
-  /** Effective sample size of two arms: {@code nc·nb / (nc + nb)}. */
-  public static double effectiveN(long nc, long nb) {
-    return nc + nb == 0 ? 0 : (double) nc * nb / (nc + nb);
+    double best = optimalTime(alpha);
+    double designSe = Math.abs(margin) / radiusInSe(best, alpha);
+    double t = designSe > 0 ? best * (designSe / se) * (designSe / se) : best;
+    return se * radiusInSe(Math.max(t, 1e-12), alpha);
   }
 
   /** Pearson's chi-square for an observed split against an expected share, one degree of freedom. */

@@ -24,10 +24,21 @@ import org.jspecify.annotations.Nullable;
  * @param request the request as sent (after input guardrails)
  * @param response the answer, or null if the call failed
  * @param firstChunkNanos a streamed call's time from its start to its (last attempt's) first chunk; -1 if not streamed or none came
+ * @param subjectGroup the subject's group for the judge ({@code Judge.subjectGroup} of its routing
+ *     key: a hash, not the subject), so that calls of one subject are judged as one unit; -1 when
+ *     the call had no routing key
  */
 public record CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
     @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
-    ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos) {
+    ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup) {
+
+  /** A call without a subject group (as if it had no routing key). */
+  public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
+      @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
+      ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos) {
+    this(at, route, variant, candidate, stage, outcome, errorKind, latencyNanos, tokens, costUsd, fallbackKind, request, response,
+        firstChunkNanos, -1);
+  }
 
   /** A call that was not streamed. */
   public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,

@@ -43,7 +43,7 @@ class SharedEvidenceTest {
       long tokens = 200 + rnd.nextInt(200);
       return new CallRecord(start.plusMillis(i * 600_000L / n), "r", cand ? "v2" : "v1", cand, "canary",
           error ? Outcome.ERROR : Outcome.SUCCESS, null, (long) (latency * 1e9), tokens, tokens * 2e-6, null, request, null,
-          (long) (latency * 0.3e9));
+          (long) (latency * 0.3e9), Judge.subjectGroup("user-" + rnd.nextInt(5000)));
     }).toList();
   }
 

@@ -3,41 +3,67 @@ package dev.sluice.judge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The statistics against values computed by hand. */
+/** The statistics against values computed by hand, and the confidence sequence's coverage by simulation. */
 class StatisticsTest {
 
   @Test
-  void logGammaMatchesFactorials() {
-    assertThat(Statistics.logGamma(5)).isCloseTo(Math.log(24), offset(1e-12));
-    assertThat(Statistics.logGamma(0.5)).isCloseTo(Math.log(Math.sqrt(Math.PI)), offset(1e-12));
-    assertThat(Statistics.logGamma(101)).isCloseTo(363.73937555556347, offset(1e-9));
-    assertThat(Statistics.logBeta(2, 3)).isCloseTo(Math.log(1.0 / 12), offset(1e-12));
+  void theRadiusFollowsTheNormalMixtureFormula() {
+    // alpha 0.05: l = -2 ln 0.05 = 5.99146, t0 = l + ln(l + 1) = 5.99146 + 1.94469 = 7.93615
+    assertThat(Statistics.optimalTime(0.05)).isCloseTo(7.936155, offset(1e-6));
+    // r(t) = sqrt(2 (t+1)/t (ln 20 + ln(t+1)/2)) at t = 4: sqrt(2.5 (2.99573 + 0.80472)) = 3.082390
+    assertThat(Statistics.radiusInSe(4, 0.05)).isCloseTo(3.082390, offset(1e-6));
   }
 
   @Test
-  void theRateEValueIsTheBetaMixtureOverTheNullLikelihood() {
-    // a = b = 1 (pi 0.5, strength 2); 3 candidate events, 1 baseline:
-    // B(4, 2) / B(1, 1) / 0.5^4 = (3! 1! / 5!) / 0.0625 = 0.05 / 0.0625 = 0.8
-    assertThat(Math.exp(Statistics.logRateEValue(3, 1, 0.5, 2))).isCloseTo(0.8, offset(1e-12));
-    assertThat(Statistics.logRateEValue(0, 0, 0.05, 100)).isZero();
-    // far more candidate errors than its 5% share: strong evidence
-    assertThat(Statistics.logRateEValue(40, 190, 0.05, 100)).isGreaterThan(Math.log(100));
+  void theBoundIsTightestWhereItReachesTheMargin() {
+    double margin = 0.005;
+    double alpha = 0.01;
+    double designSe = margin / Statistics.radiusInSe(Statistics.optimalTime(alpha), alpha);
+    assertThat(Statistics.radius(designSe, margin, alpha)).isCloseTo(margin, offset(1e-12));
+    // in standard errors, the radius is smallest at the design point
+    double atDesign = Statistics.radius(designSe, margin, alpha) / designSe;
+    assertThat(Statistics.radius(designSe * 2, margin, alpha) / (designSe * 2)).isGreaterThan(atDesign);
+    assertThat(Statistics.radius(designSe / 2, margin, alpha) / (designSe / 2)).isGreaterThan(atDesign);
+    assertThat(Statistics.radius(0, margin, alpha)).isZero();
+    assertThat(Statistics.radius(Double.NaN, margin, alpha)).isInfinite();
   }
 
+  /**
+   * A Gaussian random walk with no drift, looked at after every step for 5,000 steps: the share of
+   * walks whose mean ever leaves its bound (one side) stays within α; a fixed-sample z bound
+   * looked at as often leaves it far more often.
+   */
   @Test
-  void theMeanEValueAndItsRadiusFollowTheMixtureFormula() {
-    // d 1, se 0.5, n 4, rho 0.5: t^2 = 16, n rho^2 + 1 = 2, E = exp(0.25*16/4) / sqrt(2) = e / sqrt(2)
-    assertThat(Math.exp(Statistics.logMeanEValue(1, 0.5, 4, 0.5))).isCloseTo(Math.E / Math.sqrt(2), offset(1e-12));
-    // rho(0.05, 1000) = sqrt((5.99146 + ln 6.99146) / 1000)
-    assertThat(Statistics.rho(0.05, 1000)).isCloseTo(0.0890853, offset(1e-6));
-    // the radius is where the e-value reaches 1/alpha
-    double se = 0.3;
-    double n = 500;
-    double rho = Statistics.rho(0.01, 1000);
-    double r = Statistics.csRadius(se, n, rho, 0.01);
-    assertThat(Statistics.logMeanEValue(r, se, n, rho)).isCloseTo(Math.log(100), offset(1e-9));
+  void lookingAfterEveryObservationKeepsTheErrorWithinAlpha() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    double alpha = 0.05;
+    double margin = 0.1; // the design point: se = margin / r(t0) near 1,000 observations of unit variance
+    int walks = 2000;
+    int crossedMixture = 0;
+    int crossedFixed = 0;
+    for (int w = 0; w < walks; w++) {
+      double sum = 0;
+      boolean mixture = false;
+      boolean fixed = false;
+      for (int n = 1; n <= 5000 && !(mixture && fixed); n++) {
+        sum += gaussian(rnd);
+        double mean = sum / n;
+        double se = 1 / Math.sqrt(n);
+        mixture |= mean - Statistics.radius(se, margin, alpha) > 0;
+        fixed |= mean - 1.645 * se > 0;
+      }
+      crossedMixture += mixture ? 1 : 0;
+      crossedFixed += fixed ? 1 : 0;
+    }
+    assertThat((double) crossedMixture / walks).isLessThanOrEqualTo(alpha);
+    assertThat((double) crossedFixed / walks).isGreaterThan(0.3);
+  }
+
+  static double gaussian(SplittableRandom rnd) {
+    return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.sluice.subject.Subject;
 import dev.sluice.release.Variant;
 import dev.sluice.judge.Judge;
 import dev.sluice.judge.JudgeConfig;
-import dev.sluice.rollout.Assignment;
 import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.MetricMargin;
 import dev.sluice.RolloutControl;
@@ -43,12 +42,47 @@ public final class JudgeSimulator {
   /** A run that has not decided after this many candidate calls is counted as held. */
   static final int MAX_CANDIDATE_CALLS = 20_000;
 
-  /** A traffic scenario: the baseline is 1% (or 5%) errors; the candidate changes one thing. */
+  /**
+   * A traffic scenario: the baseline is 1% (or 5%) errors; the candidate changes one thing; the
+   * traffic is independent calls or one of the realistic kinds.
+   */
   public record Scenario(String name, double baseErrorRate, double errorFactor, double latencyMedianFactor,
-      double latencyP99Factor, double costFactor, double qualityDelta, boolean beyondMargin) {
+      double latencyP99Factor, double costFactor, double qualityDelta, boolean beyondMargin, Traffic traffic) {
+
+    public Scenario(String name, double baseErrorRate, double errorFactor, double latencyMedianFactor, double latencyP99Factor,
+        double costFactor, double qualityDelta, boolean beyondMargin) {
+      this(name, baseErrorRate, errorFactor, latencyMedianFactor, latencyP99Factor, costFactor, qualityDelta, beyondMargin,
+          Traffic.INDEPENDENT);
+    }
 
     public boolean noChange() {
       return errorFactor == 1 && latencyMedianFactor == 1 && latencyP99Factor == 1 && costFactor == 1 && qualityDelta == 0;
+    }
+  }
+
+  /** What the traffic is like, for both arms alike. */
+  public enum Traffic {
+    /** Every call a new subject, the same distributions throughout. */
+    INDEPENDENT("independent calls"),
+    /**
+     * 50,000 sticky subjects who differ: activity log-normal (σ 1), 3% of subjects fail a fifth of
+     * their calls (the rest 0.4%), prompt length per subject log-normal (σ 0.8), latency per subject
+     * log-normal (σ 0.3).
+     */
+    STICKY_SUBJECTS("sticky heterogeneous subjects"),
+    /** Shared outages: one call in 20 falls in a burst where both arms fail 30% of calls. */
+    ERROR_BURSTS("shared error bursts"),
+    /** A day's cycle every 10,000 calls: errors x(1 ± 0.8), latency x(1 ± 0.3), prompt length x(1 ± 0.5). */
+    DIURNAL("diurnal load"),
+    /** Latency with a Pareto tail (α 1.5) on 5% of calls, prompt length log-normal σ 1 (cost's coefficient of variation 1.3). */
+    HEAVY_TAILS("heavy-tailed latency and cost"),
+    /** A 0.5% canary looked at after every candidate call. */
+    EVERY_CALL("0.5% canary, a look after every call");
+
+    public final String label;
+
+    Traffic(String label) {
+      this.label = label;
     }
   }
 
@@ -70,6 +104,12 @@ public final class JudgeSimulator {
     s.add(new Scenario("cost +5%", 0.01, 1, 1, 1, 1.05, 0, false));
     s.add(new Scenario("cost +20%", 0.01, 1, 1, 1, 1.20, 0, true));
     s.add(new Scenario("quality -0.05", 0.01, 1, 1, 1, 1, -0.05, true));
+    for (Traffic t : Traffic.values()) {
+      if (t != Traffic.INDEPENDENT) {
+        s.add(new Scenario("no change, " + t.label, 0.01, 1, 1, 1, 1, 0, false, t));
+        s.add(new Scenario("errors x5 of 1%, " + t.label, 0.01, 5, 1, 1, 1, 0, true, t));
+      }
+    }
     return s;
   }
 
@@ -132,7 +172,7 @@ public final class JudgeSimulator {
     Variant base = Variant.builder("baseline").client(unused).model("sim").build();
     Variant cand = Variant.builder("candidate").client(unused).model("sim").build();
     RolloutPlan.Builder pb = RolloutPlan.builder("sim", "candidate").salt("sim-" + rnd.nextLong())
-        .stage(Stage.canary(5).minCalls(500))
+        .stage(Stage.canary(sc.traffic() == Traffic.EVERY_CALL ? 0.5 : 5).minCalls(500))
         .stage(Stage.percent(25).minCalls(1000))
         .stage(Stage.percent(50).minCalls(1000))
         .stage(Stage.full());
@@ -141,18 +181,16 @@ public final class JudgeSimulator {
     Route route = Route.builder("sim").baseline(base).variant(cand).rollout(plan).build();
     RolloutControl control = new RolloutControl(route, plan, RolloutStateStore.inMemory(), new InMemoryToggleSource(), time,
         judge, List.of());
-    Traffic traffic = new Traffic(sc, rnd);
+    Calls traffic = new Calls(sc, rnd);
     long candidateCalls = 0;
-    long key = rnd.nextLong();
+    int look = sc.traffic() == Traffic.EVERY_CALL ? 1 : LOOK;
     while (candidateCalls < MAX_CANDIDATE_CALLS) {
       int inLook = 0;
       // The plan has stages and the run has not rolled back, so there is a current stage.
       Stage current = Objects.requireNonNull(control.stage(), "stage");
       String stage = current.name();
-      while (inLook < LOOK) {
-        Assignment a = control.assign(Subject.of(Long.toString(key++, 36)));
-        traffic.call(a.candidate(), stage, judge);
-        if (a.candidate()) {
+      while (inLook < look) {
+        if (traffic.call(control, stage, judge)) {
           inLook++;
           candidateCalls++;
         }
@@ -171,30 +209,106 @@ public final class JudgeSimulator {
     return new Run(End.HELD, candidateCalls);
   }
 
-  /** Draws calls: errors, log-normal latency (median 0.8 s, p99 3 s), tokens, cost, quality. */
-  static final class Traffic {
+  /**
+   * Draws calls: errors, log-normal latency (median 0.8 s, p99 3 s), tokens, cost, quality; the
+   * subject of each call (a new one, or one of a sticky population) is assigned by the rollout.
+   */
+  static final class Calls {
     static final double MEDIAN = 0.8;
     static final double P99 = 3.0;
     static final double Z99 = 2.3263478740408408;
+    static final int SUBJECTS = 50_000;
     final Scenario sc;
     final SplittableRandom rnd;
+    long key;
+    long t;
+    /** Sticky subjects: cumulative activity, error rate, prompt-length and latency factors, group. */
+    final boolean sticky;
+    final double[] activity;
+    final double[] errorRate;
+    final double[] lengthFactor;
+    final double[] latencyFactor;
+    final String[] keys;
+    final int[] groups;
 
-    Traffic(Scenario sc, SplittableRandom rnd) {
+    Calls(Scenario sc, SplittableRandom rnd) {
       this.sc = sc;
       this.rnd = rnd;
+      this.key = rnd.nextLong();
+      sticky = sc.traffic() == Traffic.STICKY_SUBJECTS;
+      int n = sticky ? SUBJECTS : 0;
+      activity = new double[n];
+      errorRate = new double[n];
+      lengthFactor = new double[n];
+      latencyFactor = new double[n];
+      keys = new String[n];
+      groups = new int[n];
+      if (sticky) {
+        double sum = 0;
+        for (int i = 0; i < SUBJECTS; i++) {
+          sum += Math.exp(gaussian());
+          activity[i] = sum;
+          // 3% of subjects fail a fifth of their calls: about 1% of calls overall, as the scenario's base
+          errorRate[i] = rnd.nextDouble() < 0.03 ? 0.20 : 0.004;
+          lengthFactor[i] = Math.exp(0.8 * gaussian() - 0.32);
+          latencyFactor[i] = Math.exp(0.3 * gaussian());
+          keys[i] = Long.toString(key++, 36);
+          groups[i] = Judge.subjectGroup(keys[i]);
+        }
+      }
     }
 
-    void call(boolean candidate, String stage, SimJudge judge) {
-      double errorRate = candidate ? sc.baseErrorRate() * sc.errorFactor() : sc.baseErrorRate();
+    /** One call; whether it was the candidate's. */
+    boolean call(RolloutControl control, String stage, SimJudge judge) {
+      t++;
+      double errorRate = sc.baseErrorRate();
+      double lengthFactor = 1;
+      double latencyFactor = 1;
+      String subject;
+      int group;
+      if (sticky) {
+        int i = Arrays.binarySearch(activity, rnd.nextDouble() * activity[SUBJECTS - 1]);
+        i = Math.min(SUBJECTS - 1, i < 0 ? -i - 1 : i);
+        subject = keys[i];
+        group = groups[i];
+        errorRate = this.errorRate[i] * sc.baseErrorRate() / 0.01;
+        lengthFactor = this.lengthFactor[i];
+        latencyFactor = this.latencyFactor[i];
+      } else {
+        subject = Long.toString(key++, 36);
+        group = Judge.subjectGroup(subject);
+      }
+      switch (sc.traffic()) {
+        case ERROR_BURSTS -> errorRate = (t / 500) % 20 == 7 ? 0.30 : errorRate;
+        case DIURNAL -> {
+          double phase = Math.sin(2 * Math.PI * t / 10_000.0);
+          errorRate *= 1 + 0.8 * phase;
+          latencyFactor *= 1 + 0.3 * phase;
+          lengthFactor *= 1 + 0.5 * phase;
+        }
+        default -> { }
+      }
+      boolean candidate = control.assign(Subject.of(subject)).candidate();
+      if (candidate) {
+        errorRate *= sc.errorFactor();
+      }
       boolean error = rnd.nextDouble() < errorRate;
-      double median = candidate ? MEDIAN * sc.latencyMedianFactor() : MEDIAN;
-      double p99 = candidate ? P99 * sc.latencyP99Factor() : P99;
+      double median = (candidate ? MEDIAN * sc.latencyMedianFactor() : MEDIAN) * latencyFactor;
+      double p99 = (candidate ? P99 * sc.latencyP99Factor() : P99) * latencyFactor;
       double sigma = (Math.log(p99) - Math.log(median)) / Z99;
       double latency = Math.exp(Math.log(median) + sigma * gaussian());
-      long tokens = Math.max(1, Math.round(Math.exp(Math.log(300) + 0.5 * gaussian())));
+      double tokenSigma = 0.5;
+      if (sc.traffic() == Traffic.HEAVY_TAILS) {
+        tokenSigma = 1.0;
+        if (rnd.nextDouble() < 0.05) {
+          latency *= Math.pow(1 - rnd.nextDouble(), -1 / 1.5); // Pareto, infinite variance
+        }
+      }
+      long tokens = Math.max(1, Math.round(lengthFactor * Math.exp(Math.log(300) + tokenSigma * gaussian())));
       double cost = tokens * 2e-6 * (candidate ? sc.costFactor() : 1);
       double quality = Math.max(0, Math.min(1, 0.8 + (candidate ? sc.qualityDelta() : 0) + 0.1 * gaussian()));
-      judge.observe(stage, candidate, error ? Outcome.ERROR : Outcome.SUCCESS, latency, tokens, cost, quality);
+      judge.observe(stage, candidate, error ? Outcome.ERROR : Outcome.SUCCESS, latency, tokens, cost, quality, group);
+      return candidate;
     }
 
     double gaussian() {
@@ -204,7 +318,7 @@ public final class JudgeSimulator {
 
   /** A judge the simulator can feed. */
   interface SimJudge extends StageGate {
-    void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality);
+    void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality, int group);
   }
 
   /** Sluice's judge. */
@@ -216,8 +330,9 @@ public final class JudgeSimulator {
     }
 
     @Override
-    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality) {
-      judge.observe("sim", stage, candidate, outcome, null, latency, tokens, cost, null, quality);
+    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality,
+        int group) {
+      judge.observe("sim", stage, candidate, outcome, null, latency, tokens, cost, null, quality, group);
     }
 
     @Override
@@ -288,7 +403,8 @@ public final class JudgeSimulator {
     }
 
     @Override
-    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality) {
+    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality,
+        int group) {
       if (!stage.equals(this.stage)) {
         failed = 0;
       }
@@ -322,7 +438,8 @@ public final class JudgeSimulator {
     static final double Z = 2.326;
 
     @Override
-    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality) {
+    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality,
+        int group) {
       add(stage, candidate, outcome, latency, cost, quality);
     }
 
