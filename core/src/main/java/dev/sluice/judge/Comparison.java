@@ -97,11 +97,22 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
     return new Comparison(metric, pool.sum / pool.weight, Math.sqrt(1 / pool.weight), tested, scale, detail, pool.events);
   }
 
-  /** The lower and upper bounds at level α each: {@code estimate ∓ radius}. */
+  /**
+   * How much wider than the margin the second confidence sequence of the lower bound is tuned for:
+   * one tuned for the margin alone is slow to show a large regression at small counts.
+   */
+  static final double WIDE = 8;
+
+  /**
+   * The lower bound at level α: the larger of two confidence sequences at α/2 each, one tuned to be
+   * tightest where its radius is the margin (regressions just beyond it), one where it is
+   * {@link #WIDE} times the margin (large regressions, shown within a few hundred calls).
+   */
   double lower(double alpha) {
-    return estimate - Statistics.radius(se, margin, alpha);
+    return Math.max(estimate - Statistics.radius(se, margin, alpha / 2), estimate - Statistics.radius(se, WIDE * margin, alpha / 2));
   }
 
+  /** The upper bound at level α, tuned where its radius is the margin. */
   double upper(double alpha) {
     return estimate + Statistics.radius(se, margin, alpha);
   }

@@ -139,11 +139,13 @@ public final class JudgeSimulator {
 
   /** Runs {@code runs} rollouts of a scenario with the named judge; deterministic for a seed. */
   public static Summary simulate(Scenario scenario, String judgeName, int runs, long seed) {
-    List<Run> results = new ArrayList<>(runs);
     SplittableRandom root = new SplittableRandom(seed);
+    List<SplittableRandom> seeds = new ArrayList<>(runs);
     for (int i = 0; i < runs; i++) {
-      results.add(run(scenario, judgeName, root.split()));
+      seeds.add(root.split());
     }
+    // Runs are independent and each has its own generator: the same seed gives the same summary in parallel.
+    List<Run> results = seeds.parallelStream().map(r -> run(scenario, judgeName, r)).toList();
     return summarize(scenario, judgeName, results);
   }
 

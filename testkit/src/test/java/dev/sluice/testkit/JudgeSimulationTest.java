@@ -51,7 +51,7 @@ class JudgeSimulationTest {
   void realisticTrafficDoesNotRollBackAHealthyRelease() {
     for (String name : List.of("no change, sticky heterogeneous subjects", "no change, 0.5% canary, a look after every call",
         "no change, shared error bursts")) {
-      Summary s = JudgeSimulator.simulate(scenario(name), "sluice", 60, 17);
+      Summary s = JudgeSimulator.simulate(scenario(name), "sluice", 50, 17);
       assertThat(s.rollbackRate()).as(name).isLessThanOrEqualTo(0.02);
     }
     Summary caught = JudgeSimulator.simulate(scenario("errors x5 of 1%, sticky heterogeneous subjects"), "sluice", 40, 18);
