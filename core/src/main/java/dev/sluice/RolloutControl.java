@@ -349,6 +349,29 @@ public final class RolloutControl {
     doAdvance(who, why);
   }
 
+  /**
+   * Moves to the next stage although its minimum exposure (or the offline gate) is not met: a
+   * person's decision, recorded as a {@code forced_advance} event with who and why. A reason is
+   * required. Refused when there is no next stage or the rollout was rolled back.
+   */
+  public synchronized void forceAdvance(String who, String why) {
+    requireOpen();
+    if (who == null || who.isBlank() || why == null || why.isBlank()) {
+      throw new IllegalArgumentException("route '" + route.name() + "': a forced advance needs who forces it and why");
+    }
+    follow();
+    requirePlan();
+    RolloutState s = snapshot.state;
+    if (s.rolledBack()) {
+      throw new IllegalStateException("route '" + route.name() + "' cannot advance: it was rolled back (" + s.reason() + ")");
+    }
+    if (s.stageIndex() >= Objects.requireNonNull(plan).stages().size() - 1) {
+      throw new IllegalStateException("route '" + route.name() + "' cannot advance: it is at its last stage");
+    }
+    String unmet = whyNotAdvance();
+    doAdvance(who, why, "forced_advance", unmet == null ? why : why + " (forced past: " + unmet + ")");
+  }
+
   /** Sends every call back to the baseline, at once, and stops the rollout. */
   public synchronized void rollback(String who, String why) {
     requireOpen();
@@ -484,12 +507,16 @@ public final class RolloutControl {
   }
 
   private void doAdvance(String who, String why) {
+    doAdvance(who, why, "advanced", why);
+  }
+
+  private void doAdvance(String who, String why, String kind, String recorded) {
     int from = snapshot.state.stageIndex();
     // From this stage to the next, once: if another instance moved first, this one follows it instead.
     if (transition(s -> s.stageIndex() == from && !s.rolledBack() ? s.at(from + 1, time.now(), why) : null)) {
       candidateCalls.reset();
       escalated = false;
-      event("advanced", who, why);
+      event(kind, who, recorded);
     }
   }
 

@@ -16,6 +16,8 @@ import dev.sluice.judge.Judge;
 import dev.sluice.judge.JudgeConfig;
 import dev.sluice.rollout.InMemoryToggleSource;
 import dev.sluice.rollout.RolloutEvent;
+import dev.sluice.rollout.Stage;
+import dev.sluice.rollout.RolloutPlan;
 import dev.sluice.rollout.RolloutStateStore;
 import dev.sluice.rollout.ShadowPolicy;
 import dev.sluice.rollout.StageGate;
@@ -96,6 +98,18 @@ public final class Sluice implements AutoCloseable {
   private Sluice(Builder b) {
     StageGate gate = b.gate;
     List<CallListener> callListeners = b.callListeners;
+    if (!b.gateChosen) {
+      for (Route r : b.routes) {
+        RolloutPlan plan = r.rollout().orElse(null);
+        if (plan != null && plan.margins().isEmpty() && plan.stages().stream().anyMatch(Stage::isLive)) {
+          // Without metrics nothing would judge the candidate: it would be promoted on exposure alone.
+          throw new InvalidConfigurationException("routes[" + r.name() + "].rollout.metrics", "the rollout plan names no metric "
+              + "margins, so nothing would judge the candidate; add margins (e.g. .margin(new MetricMargin(\"error_rate\", 0.5)), "
+              + "file: metrics: {error_rate: 0.5}), or choose a gate explicitly: stageGate(StageGate.EXPOSURE) promotes on "
+              + "exposure alone, StageGate.MANUAL only when a person advances");
+        }
+      }
+    }
     if (!b.gateChosen && b.routes.stream().anyMatch(r -> r.rollout().map(p -> !p.margins().isEmpty()).orElse(false))) {
       // A plan that names metric margins means the judge: safe by default, whether the plan came
       // from the builder, a configuration file or Spring. stageGate(StageGate.EXPOSURE) opts out.

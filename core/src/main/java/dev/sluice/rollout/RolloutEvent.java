@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param at when
  * @param route the route
  * @param kind what happened: {@code advanced}, {@code rolled_back}, {@code paused}, {@code resumed},
- *     {@code killed}, {@code unkilled}, {@code pinned}, {@code unpinned}, {@code percent}, {@code gate},
- *     {@code escalated}, {@code held}
+ *     {@code forced_advance}, {@code killed}, {@code unkilled}, {@code pinned}, {@code unpinned},
+ *     {@code percent}, {@code gate}, {@code escalated}, {@code held}
  * @param who a person or {@code sluice} (automatic)
  * @param why the reason given
  * @param stage the stage after the change

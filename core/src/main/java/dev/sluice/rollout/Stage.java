@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * One step of a rollout plan: who gets the candidate, and the minimum exposure and time before it
- * may advance. Immutable; the {@code with*} methods return a copy.
+ * may advance. Immutable; the {@code with*} methods return a copy. The factories give live stages a
+ * minimum exposure ({@link #defaultMinCalls}, {@link #defaultMinDuration}); {@code minCalls(0)} and
+ * {@code minDuration(Duration.ZERO)} say explicitly that a stage needs none.
  *
  * <pre>{@code Stage.canary(1.0).minCalls(500).minDuration(Duration.ofHours(2)).maxDuration(Duration.ofHours(24), AtMaxDuration.ESCALATE)}</pre>
  *
@@ -51,8 +53,34 @@ public record Stage(String name, StageKind kind, double percent, CohortRule coho
     Objects.requireNonNull(atMax, "atMax");
   }
 
+  /**
+   * Candidate calls a live stage needs by default before it may advance (canary and cohort 500,
+   * percent 1,000; shadow 200 shadow runs; full and the offline gate none): enough for the judge to
+   * show a healthy release within its margins on typical traffic, and for a regression to show.
+   */
+  public static long defaultMinCalls(StageKind kind) {
+    return switch (kind) {
+      case CANARY, COHORT -> 500;
+      case PERCENT -> 1000;
+      case SHADOW -> 200;
+      case FULL, OFFLINE_GATE -> 0;
+    };
+  }
+
+  /**
+   * Time a stage needs by default before it may advance: 10 minutes for canary, cohort and percent
+   * stages (so that one burst of traffic is not the whole evidence), none for the others.
+   */
+  public static Duration defaultMinDuration(StageKind kind) {
+    return switch (kind) {
+      case CANARY, COHORT, PERCENT -> Duration.ofMinutes(10);
+      case SHADOW, FULL, OFFLINE_GATE -> Duration.ZERO;
+    };
+  }
+
   private static Stage of(String name, StageKind kind, double percent, CohortRule cohort, double shadow) {
-    return new Stage(name, kind, percent, cohort, shadow, 0, Duration.ZERO, ChronoForever.FOREVER, AtMaxDuration.HOLD);
+    return new Stage(name, kind, percent, cohort, shadow, defaultMinCalls(kind), defaultMinDuration(kind), ChronoForever.FOREVER,
+        AtMaxDuration.HOLD);
   }
 
   public static Stage offlineGate() {

@@ -144,8 +144,8 @@ class AssignmentProperties {
     var model = SimulatedModelClient.builder().build();
     Variant base = Variant.builder("v1").client(model).model("gpt-4o-mini").build();
     Variant cand = Variant.builder("v2").client(model).model("gpt-4o-mini").build();
-    Stage s1 = Stage.percent(first).named("first");
-    Stage s2 = Stage.percent(Math.max(first, second)).named("second");
+    Stage s1 = Stage.percent(first).named("first").minCalls(0).minDuration(java.time.Duration.ZERO);
+    Stage s2 = Stage.percent(Math.max(first, second)).named("second").minCalls(0).minDuration(java.time.Duration.ZERO);
     RolloutPlan plan = RolloutPlan.builder("r", "v2").salt("prop").stage(s1).stage(s2).stage(Stage.full()).build();
     Route route = Route.builder("r").baseline(base).variant(cand).rollout(plan).build();
     return new RolloutControl(route, plan, RolloutStateStore.inMemory(), new InMemoryToggleSource(), new ManualTimeSource(),

@@ -74,7 +74,9 @@ class JudgeByDefaultTest {
       traffic(sluice, 50);
       Verdict v = sluice.rollout("support").evaluate();
       assertThat(v).isNotNull();
-      assertThat(v.reason()).as("the exposure gate, by choice").startsWith("minimum exposure met");
+      assertThat(v.reason()).as("the exposure gate, by choice: 25 candidate calls, not the 1,000 a percent stage needs by default")
+          .startsWith("waiting for minimum exposure");
+      assertThat(sluice.rollout("support").state().rolledBack()).isFalse();
     }
     Judge mine = new Judge(dev.sluice.judge.JudgeConfig.DEFAULTS, new SimpleMeterRegistry());
     try (Sluice sluice = fromFile().judge(mine).build()) {

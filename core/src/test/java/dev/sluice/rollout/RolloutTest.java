@@ -35,8 +35,8 @@ class RolloutTest {
     return RolloutPlan.builder("r", "v2").salt("test")
         .stage(Stage.offlineGate())
         .stage(Stage.canary(10).minCalls(20).minDuration(Duration.ofMinutes(30)))
-        .stage(Stage.cohort("tenant-acme", CohortRule.builder().tenants("acme").build()))
-        .stage(Stage.percent(50))
+        .stage(Stage.cohort("tenant-acme", CohortRule.builder().tenants("acme").build()).minCalls(0).minDuration(Duration.ZERO))
+        .stage(Stage.percent(50).minCalls(0).minDuration(Duration.ZERO))
         .stage(Stage.full())
         .build();
   }
@@ -120,6 +120,43 @@ class RolloutTest {
     assertThat(candidateShare(s, 300)).isEqualTo(300);
     assertThatThrownBy(() -> rollout.advance("ana", "more")).hasMessageContaining("last stage");
     assertThat(registry.get("sluice.assignments").tag("stage", "full").tag("variant", "v2").counter().count()).isEqualTo(300);
+  }
+
+  @Test
+  void liveStagesNeedExposureByDefaultAndOnlyAForcedAdvanceWithAReasonSkipsIt() {
+    assertThat(Stage.canary(1).minCandidateCalls()).isEqualTo(500);
+    assertThat(Stage.percent(25).minCandidateCalls()).isEqualTo(1000);
+    assertThat(Stage.cohort("acme", CohortRule.builder().tenants("acme").build()).minCandidateCalls()).isEqualTo(500);
+    assertThat(Stage.canary(1).minDuration()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(Stage.shadow(0.2).minCandidateCalls()).isEqualTo(200);
+    assertThat(Stage.full().minCandidateCalls()).isZero();
+    Sluice s = sluice(StageGate.MANUAL);
+    RolloutPlan defaults = RolloutPlan.builder("r", "v2").stage(Stage.percent(50)).stage(Stage.full()).build();
+    RolloutControl plain = new RolloutControl(s.route("r"), defaults, RolloutStateStore.inMemory(), new InMemoryToggleSource(), time,
+        StageGate.MANUAL, List.of(rolloutEvents::add));
+    assertThatThrownBy(() -> plain.advance("ana", "looks fine"))
+        .hasMessageContaining("stage percent-50 needs 1000 candidate calls and PT10M; it has 0 calls");
+    assertThatThrownBy(() -> plain.forceAdvance("ana", " ")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs who forces it and why");
+    plain.forceAdvance("ana", "incident 4711: the old prompt leaks order numbers");
+    assertThat(plain.stage().name()).isEqualTo("full");
+    RolloutEvent forced = rolloutEvents.get(rolloutEvents.size() - 1);
+    assertThat(forced.kind()).isEqualTo("forced_advance");
+    assertThat(forced.who()).isEqualTo("ana");
+    assertThat(forced.why()).startsWith("incident 4711").contains("forced past: stage percent-50 needs 1000 candidate calls");
+    assertThatThrownBy(() -> plain.forceAdvance("ana", "again")).hasMessageContaining("last stage");
+  }
+
+  @Test
+  void aPlanThatNamesNoMetricIsRefusedUnlessAGateIsChosen() {
+    RolloutPlan plan = RolloutPlan.builder("r", "v2").stage(Stage.canary(5)).stage(Stage.full()).build();
+    Sluice.Builder b = Sluice.builder()
+        .route(Route.builder("r").baseline(Fixtures.variant("v1", baseModel, "gpt-4o-mini", "p1"))
+            .variant(Fixtures.variant("v2", candModel, "gpt-4.1-mini", "p2")).rollout(plan).build())
+        .timeSource(time).meterRegistry(registry).auditSink(events::accept);
+    assertThatThrownBy(b::build).isInstanceOf(dev.sluice.outcome.InvalidConfigurationException.class)
+        .hasMessageContaining("routes[r].rollout.metrics").hasMessageContaining("names no metric margins");
+    b.stageGate(StageGate.EXPOSURE).build().close();
   }
 
   @Test
@@ -223,7 +260,7 @@ class RolloutTest {
         .route(Route.builder("r").baseline(Fixtures.variant("v1", baseModel, "gpt-4o-mini", "p1"))
             .variant(Fixtures.variant("v2", candModel, "gpt-4.1-mini", "p2")).rollout(plan).build())
         .timeSource(time).meterRegistry(registry).auditSink(events::accept).rolloutListener(rolloutEvents::add)
-        .evaluateRolloutsEvery(Duration.ofMinutes(5)).build();
+        .stageGate(StageGate.EXPOSURE).evaluateRolloutsEvery(Duration.ofMinutes(5)).build();
     time.advance(Duration.ofMinutes(61));
     assertThat(s.rollout("r").state().rolledBack()).isTrue();
     assertThat(s.rollout("r").state().reason()).contains("maximum duration");
@@ -249,7 +286,7 @@ class RolloutTest {
     Sluice s = Sluice.builder()
         .route(Route.builder("r").baseline(Fixtures.variant("v1", baseModel, "gpt-4o-mini", "p1"))
             .variant(Fixtures.variant("v2", flaky, "gpt-4.1-mini", "p2")).rollout(plan).build())
-        .timeSource(time).meterRegistry(registry).auditSink(events::accept).build();
+        .timeSource(time).meterRegistry(registry).auditSink(events::accept).stageGate(StageGate.MANUAL).build();
     var f = s.callAsync("r", ChatRequest.ofUser("hi"), Subject.of("u"));
     time.advance(Duration.ofSeconds(2));
     assertThat(f.join().variantId()).isEqualTo("v2");

@@ -43,7 +43,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 public class SluiceEndpoint {
 
   static final List<String> ACTIONS = List.of("kill", "kill_to_fallback", "unkill", "pin", "unpin", "percent", "pause", "resume",
-      "advance", "rollback");
+      "advance", "force_advance", "rollback");
 
   private final Sluice sluice;
 
@@ -96,6 +96,13 @@ public class SluiceEndpoint {
         case "pause" -> control.pause(by, reason);
         case "resume" -> control.resume(by, reason);
         case "advance" -> control.advance(by, reason);
+        case "force_advance" -> {
+          if (why == null || why.isBlank()) {
+            throw new InvalidEndpointRequestException("force_advance needs a reason in 'why'; it is recorded with who forced it",
+                "missing why");
+          }
+          control.forceAdvance(by, reason);
+        }
         case "rollback" -> control.rollback(by, reason);
         default -> throw new InvalidEndpointRequestException("action is '" + action + "'; allowed: " + ACTIONS, "unknown action");
       }
