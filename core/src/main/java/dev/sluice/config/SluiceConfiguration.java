@@ -24,6 +24,7 @@ import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.resilience.ResiliencePolicy;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
+import dev.sluice.rollout.StageGate;
 import dev.sluice.release.Variant;
 import dev.sluice.internal.config.BudgetConfig;
 import dev.sluice.internal.config.ResilienceConfig;
@@ -75,6 +76,7 @@ import java.util.function.Function;
  * budgets:
  *   - {scope: global, period: month, usd: "5000"}
  * evaluate_every: 10s
+ * stage_gate: judge                  # the default with metrics; exposure or manual to opt out of judging
  * fleet:                             # needs sluice-redis on the classpath; see FleetProvider
  *   kind: redis
  *   uri_env: SLUICE_REDIS_URI
@@ -97,7 +99,7 @@ public final class SluiceConfiguration {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
   private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
-  private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every", "fleet");
+  private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every", "stage_gate", "fleet");
   private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "fallback",
       "max_input_chars", "stream_hold_back_chars");
 
@@ -236,6 +238,17 @@ public final class SluiceConfiguration {
     }
     within("budgets", () -> BudgetConfig.caps(root.get("budgets"), "budgets")).forEach(b::budget);
     if (root.has("evaluate_every")) b.evaluateRolloutsEvery(duration(root, "evaluate_every", ""));
+    if (root.has("stage_gate")) {
+      // The judge is the default for plans with metrics; a plan without any needs a gate chosen here.
+      String gate = root.get("stage_gate").asText("");
+      switch (gate) {
+        case "judge" -> { }
+        case "exposure" -> b.stageGate(StageGate.EXPOSURE);
+        case "manual" -> b.stageGate(StageGate.MANUAL);
+        default -> throw new InvalidConfigurationException("stage_gate", gate, "judge (the default when a plan has metrics), "
+            + "exposure (promote on exposure alone) or manual (only a person advances)");
+      }
+    }
     if (root.has("fleet")) {
       fleet(root.get("fleet"), b);
     }

@@ -19,6 +19,7 @@ import dev.sluice.rollout.Verdict;
 import dev.sluice.simulated.SimulatedModelClient;
 import dev.sluice.time.ManualTimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -174,9 +175,10 @@ public final class JudgeSimulator {
     Variant base = Variant.builder("baseline").client(unused).model("sim").build();
     Variant cand = Variant.builder("candidate").client(unused).model("sim").build();
     RolloutPlan.Builder pb = RolloutPlan.builder("sim", "candidate").salt("sim-" + rnd.nextLong())
-        .stage(Stage.canary(sc.traffic() == Traffic.EVERY_CALL ? 0.5 : 5).minCalls(500))
-        .stage(Stage.percent(25).minCalls(1000))
-        .stage(Stage.percent(50).minCalls(1000))
+        // The simulated clock stands still: exposure is counted in calls only.
+        .stage(Stage.canary(sc.traffic() == Traffic.EVERY_CALL ? 0.5 : 5).minCalls(500).minDuration(Duration.ZERO))
+        .stage(Stage.percent(25).minCalls(1000).minDuration(Duration.ZERO))
+        .stage(Stage.percent(50).minCalls(1000).minDuration(Duration.ZERO))
         .stage(Stage.full());
     MARGINS.forEach(pb::margin);
     RolloutPlan plan = pb.build();

@@ -26,7 +26,8 @@ public final class AnnotatedAssistant {
         .route(Route.builder("support-answer")
             .baseline(variant("v1", "gpt-4o-mini", "support-v7", "Open Settings, then Security."))
             .variant(variant("v2", "gpt-4.1-mini", "support-v8", "Settings > Security > Reset password."))
-            .rollout(RolloutPlan.builder("support-answer", "v2").stage(Stage.percent(50)).stage(Stage.full()).build())
+            .rollout(RolloutPlan.builder("support-answer", "v2").stage(Stage.percent(50)).stage(Stage.full())
+                .margin(new dev.sluice.rollout.MetricMargin("error_rate", 0.5)).build())
             .build())
         .meterRegistry(new SimpleMeterRegistry())
         .build();

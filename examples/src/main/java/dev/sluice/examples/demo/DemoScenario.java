@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum DemoScenario {
   /** Same behaviour, a cheaper model: promoted to 100%. */
   HEALTHY("promoted to full"),
-  /** One answer in six fails with HTTP 500: the fallback rate gives it away. */
+  /** Three attempts in ten fail with HTTP 500: retries hide most, the fallback rate gives it away. */
   ERRORS("fallback_rate / error_rate / slow_call_rate"),
   /** Answers take 1.8 times as long. */
   LATENCY("latency"),

@@ -66,7 +66,7 @@ final class SupportAssistant {
         .responder(r -> answer(Topics.of(r.lastUserText()).answer()));
     String model = "gpt-4.1-nano";
     switch (scenario) {
-      case ERRORS -> m.failure(SimulatedFailure.SERVER_ERROR, 0.17);
+      case ERRORS -> m.failure(SimulatedFailure.SERVER_ERROR, 0.3);
       case LATENCY -> m.latency(Duration.ofMillis(1080), Duration.ofMillis(4500));
       case COST -> {
         model = "gpt-4.1-mini";

@@ -107,7 +107,8 @@ class OpenFeatureToggleSourceTest {
     provider.updateFlag("sluice.r.pause", Flag.<Boolean>builder().variant("on", true).variant("off", false).defaultVariant("on").build());
     sluice = Sluice.builder()
         .route(Route.builder("r").baseline(variant("v1")).variant(variant("v2"))
-            .rollout(RolloutPlan.builder("r", "v2").stage(Stage.percent(50)).stage(Stage.full()).build()).build())
+            .rollout(RolloutPlan.builder("r", "v2").stage(Stage.percent(50).minCalls(0).minDuration(java.time.Duration.ZERO))
+                .stage(Stage.full()).build()).build())
         .toggleSource(OpenFeatureToggleSource.of(OpenFeatureAPI.getInstance().getClient(domain)))
         .stageGate(p -> dev.sluice.rollout.Verdict.promote("every check passed"))
         .meterRegistry(new SimpleMeterRegistry()).auditSink(e -> { }).build();

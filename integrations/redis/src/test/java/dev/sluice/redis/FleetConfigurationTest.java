@@ -50,6 +50,7 @@ class FleetConfigurationTest {
           rollout:
             candidate: v2
             stages: [{kind: percent, percent: 10}, {kind: full}]
+      stage_gate: manual
       budgets:
         - {scope: global, period: day, usd: "5"}
       """;

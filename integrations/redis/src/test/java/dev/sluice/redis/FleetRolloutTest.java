@@ -36,8 +36,10 @@ class FleetRolloutTest extends OnRedis {
     Variant v2 = Variant.builder("v2").client(SimulatedModelClient.builder().noLatency().build()).model("gpt-4o-mini").build();
     Sluice s = Sluice.builder()
         .route(Route.builder("support").baseline(v1).variant(v2)
-            .rollout(RolloutPlan.builder("support", "v2").stage(Stage.percent(10)).stage(Stage.percent(50)).stage(Stage.full()).build())
+            .rollout(RolloutPlan.builder("support", "v2").stage(Stage.percent(10).minCalls(0).minDuration(Duration.ZERO))
+                .stage(Stage.percent(50).minCalls(0).minDuration(Duration.ZERO)).stage(Stage.full()).build())
             .build())
+        .stageGate(dev.sluice.rollout.StageGate.MANUAL)
         .rolloutStateStore(state)
         .toggleSource(toggles)
         .evaluateRolloutsEvery(Duration.ZERO)
