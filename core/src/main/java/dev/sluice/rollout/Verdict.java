@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param decision promote, hold or roll back
  * @param reason one line a person can read, e.g. {@code error_rate +1.2 pp (bound +0.4 pp) > margin 0.5 pp}
- * @param evidence figures behind it (metric, estimate, bound, e-value), JSON-friendly
+ * @param evidence figures behind it (metric, estimate, lower and upper bounds, margin), JSON-friendly
  */
 public record Verdict(Decision decision, String reason, Map<String, Object> evidence) {
 
