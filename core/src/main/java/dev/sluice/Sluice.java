@@ -85,6 +85,8 @@ public final class Sluice implements AutoCloseable {
   private final List<TimeSource.Scheduled> ticks = new ArrayList<>();
   private volatile boolean closed;
   private final ShadowLauncher shadowLauncher;
+  /** The judges among the call listeners: feedback goes to them. */
+  private final List<Judge> judges;
   private final Workers workers;
   private final OwnedGauges gauges;
 
@@ -147,6 +149,7 @@ public final class Sluice implements AutoCloseable {
     }
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
+    this.judges = callListeners.stream().filter(Judge.class::isInstance).map(Judge.class::cast).distinct().toList();
     if (gate instanceof Judge judge) {
       if (b.evidence != null && judge.sharedEvidence() == null) {
         judge.shareEvidence(b.evidence);
@@ -210,6 +213,28 @@ public final class Sluice implements AutoCloseable {
         }
       })));
     }
+  }
+
+  /**
+   * Records feedback that arrives after a call — thumbs up (1) or down (0), a task's success, a
+   * grader's score — by the call's id ({@link SluiceResponse#callId()}, also on its audit event): the
+   * judge counts it as a quality observation of the call's rollout stage and variant, judged against
+   * the plan's {@code quality} margin. Higher is better. Up to {@link Judge#FEEDBACK_WINDOW} after the
+   * call, for the {@link Judge#FEEDBACK_CALLS} most recent calls. Whether the call was found (false
+   * also when no judge is wired).
+   *
+   * <pre>{@code
+   * SluiceResponse r = sluice.call("support-answer", request, subject);
+   * // ... minutes later, when the user clicks
+   * sluice.feedback(r.callId(), thumbsUp ? 1 : 0);
+   * }</pre>
+   */
+  public boolean feedback(String callId, double score) {
+    boolean found = false;
+    for (Judge j : judges) {
+      found |= j.feedback(callId, score);
+    }
+    return found;
   }
 
   /** The rollout and toggles of a route: read its stage, kill, pin, set percent, pause, advance, roll back. */

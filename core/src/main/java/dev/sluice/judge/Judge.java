@@ -76,6 +76,13 @@ public final class Judge implements StageGate, CallListener {
   private volatile @Nullable EvidenceExchange evidence;
   /** Per route, this instance's evidence not yet added to the exchange. */
   private final ConcurrentHashMap<String, Outbox> outboxes = new ConcurrentHashMap<>();
+  /** Calls feedback can still be recorded for. */
+  private final FeedbackBook feedbackBook = new FeedbackBook(FEEDBACK_CALLS, FEEDBACK_WINDOW);
+
+  /** How many recent calls {@link #feedback} can find (the oldest are forgotten first). */
+  public static final int FEEDBACK_CALLS = 100_000;
+  /** How late, by the calls' clock, feedback can arrive after its call. */
+  public static final Duration FEEDBACK_WINDOW = Duration.ofHours(1);
 
   public Judge(JudgeConfig config, MeterRegistry meters) {
     this.config = config;
@@ -114,6 +121,7 @@ public final class Judge implements StageGate, CallListener {
     if ("none".equals(call.stage())) {
       return;
     }
+    feedbackBook.put(call.callId(), new FeedbackBook.Called(call.route(), call.stage(), call.candidate(), call.subjectGroup(), call.at()));
     Double quality = null;
     QualityScorer scorer = config.scorer();
     if (scorer != null && call.response() != null && ThreadLocalRandom.current().nextDouble() < config.scoreSampleRate()) {
@@ -127,6 +135,58 @@ public final class Judge implements StageGate, CallListener {
     if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
       trigger.accept(call.route());
     }
+  }
+
+  /**
+   * Records feedback on a finished call that arrived later — a thumbs up (1) or down (0), a task's
+   * success, a grader's score, 1 minus an edit distance — as a quality observation of the call's
+   * route, stage and arm (its subject's group too), so the plan's {@code quality} margin judges it.
+   * Scores are on the quality scale: higher is better, typically 0 to 1. Works for the
+   * {@link #FEEDBACK_CALLS} most recent calls up to {@link #FEEDBACK_WINDOW} after them; in a
+   * fleet, the instance that served the call must record it. Whether the call was found.
+   *
+   * @throws IllegalArgumentException when the score is not a finite number
+   */
+  public boolean feedback(String callId, double score) {
+    if (!Double.isFinite(score)) {
+      throw new IllegalArgumentException("feedback score for call " + callId + " is " + score + "; expected a finite number, e.g. 0 or 1");
+    }
+    FeedbackBook.Called c = feedbackBook.get(java.util.Objects.requireNonNull(callId, "callId"));
+    if (c == null) {
+      return false;
+    }
+    EvidenceExchange exchange = evidence;
+    if (exchange == null) {
+      StageWindow w = window(c.route(), c.stage());
+      synchronized (w) {
+        Arm a = c.candidate() ? w.cand : w.base;
+        a.quality.add(score, StageWindow.group(a, c.subjectGroup()));
+      }
+      return true;
+    }
+    Outbox o = outboxes.computeIfAbsent(c.route(), k -> new Outbox(c.stage(), c.at()));
+    synchronized (o) {
+      if (o.delta.stage.equals(c.stage())) {
+        synchronized (o.delta) {
+          Arm a = c.candidate() ? o.delta.cand : o.delta.base;
+          a.quality.add(score, StageWindow.group(a, c.subjectGroup()));
+        }
+        return true;
+      }
+    }
+    // Feedback on a call of an earlier stage: added to that stage's totals on its own.
+    StageWindow late = new StageWindow(c.stage());
+    Arm a = c.candidate() ? late.cand : late.base;
+    a.quality.add(score, StageWindow.group(a, c.subjectGroup()));
+    Map<String, Double> amounts = new HashMap<>();
+    late.cand.exportTo(amounts, "c.");
+    late.base.exportTo(amounts, "b.");
+    exchange.add(c.route(), c.stage(), amounts).whenComplete((v, failure) -> {
+      if (failure != null) {
+        log.warn("route {}: feedback on a call of stage {} could not be added to the fleet's evidence", c.route(), c.stage(), failure);
+      }
+    });
+    return true;
   }
 
   /** Feeds the window directly (the simulator does; live traffic comes through {@link #onCall}), for a call without a subject group. */

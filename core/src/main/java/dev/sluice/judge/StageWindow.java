@@ -54,7 +54,7 @@ final class StageWindow {
     return a.calls;
   }
 
-  private static int group(Arm a, int subjectGroup) {
+  static int group(Arm a, int subjectGroup) {
     return subjectGroup >= 0 && subjectGroup < Arm.GROUPS ? subjectGroup : (int) (a.calls % Arm.GROUPS);
   }
 }

@@ -27,10 +27,20 @@ import org.jspecify.annotations.Nullable;
  * @param subjectGroup the subject's group for the judge ({@code Judge.subjectGroup} of its routing
  *     key: a hash, not the subject), so that calls of one subject are judged as one unit; -1 when
  *     the call had no routing key
+ * @param callId the call's id (as on its response and audit event), for feedback that arrives
+ *     later; empty when not known
  */
 public record CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
     @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
-    ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup) {
+    ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup, String callId) {
+
+  /** A call without an id. */
+  public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
+      @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
+      ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup) {
+    this(at, route, variant, candidate, stage, outcome, errorKind, latencyNanos, tokens, costUsd, fallbackKind, request, response,
+        firstChunkNanos, subjectGroup, "");
+  }
 
   /** A call without a subject group (as if it had no routing key). */
   public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
