@@ -581,7 +581,7 @@ public final class RolloutControl {
   }
 
   private void event(String kind, String who, String why) {
-    RolloutEvent e = new RolloutEvent(time.now(), route.name(), kind, who, why, snapshot.stageName);
+    RolloutEvent e = new RolloutEvent(time.now(), route.name(), kind, who, why, snapshot.stageName, plan == null ? "" : plan.owner());
     history.addLast(e);
     if (history.size() > HISTORY) {
       history.removeFirst();

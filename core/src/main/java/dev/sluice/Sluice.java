@@ -76,6 +76,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Sluice implements AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sluice.class);
+
   private final Map<String, Route> routes;
   private final Map<String, CallPipeline> pipelines;
   private final PipelineEnvironment environment;
@@ -142,8 +144,18 @@ public final class Sluice implements AutoCloseable {
     this.routes = Collections.unmodifiableMap(byName);
     Map<String, RolloutControl> controls = new LinkedHashMap<>();
     Map<String, CallPipeline> built = new LinkedHashMap<>();
+    // Every change to a rollout, an operator's or the judge's, is also an audit event.
+    AuditSink audit = b.audit;
+    List<Consumer<RolloutEvent>> rolloutListeners = new ArrayList<>(b.listeners);
+    rolloutListeners.add(e -> {
+      try {
+        audit.acceptRollout(e);
+      } catch (RuntimeException ex) {
+        log.warn("the audit sink failed on a rollout event of route {} ({})", e.route(), e.kind(), ex);
+      }
+    });
     for (Route r : byName.values()) {
-      RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, gate, b.listeners);
+      RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, gate, rolloutListeners);
       controls.put(r.name(), control);
       built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control, b.shadow, shadowLauncher));
     }
@@ -189,7 +201,7 @@ public final class Sluice implements AutoCloseable {
       try {
         control.follow();
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("route {}: could not read the shared rollout state; trying again in {}",
+        log.warn("route {}: could not read the shared rollout state; trying again in {}",
             control.route(), every, e);
       }
     });
@@ -261,7 +273,7 @@ public final class Sluice implements AutoCloseable {
       try {
         stateWatch.close();
       } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("could not stop watching the shared rollout state", e);
+        log.warn("could not stop watching the shared rollout state", e);
       }
     }
     rollouts.values().forEach(RolloutControl::close);
@@ -274,7 +286,7 @@ public final class Sluice implements AutoCloseable {
         try {
           r.close();
         } catch (Exception e) {
-          org.slf4j.LoggerFactory.getLogger(Sluice.class).warn("could not close {}", r, e);
+          log.warn("could not close {}", r, e);
         }
       }
     }

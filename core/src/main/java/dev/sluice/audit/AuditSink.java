@@ -1,5 +1,6 @@
 package dev.sluice.audit;
 
+import dev.sluice.rollout.RolloutEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,26 @@ public interface AuditSink {
 
   void accept(AuditEvent event);
 
+  /**
+   * A change to a rollout — an operator's action (kill, pin, percent, pause, advance, forced
+   * advance, rollback) or the judge's decision — with who, why and the plan's owner. The default
+   * ignores it; the SLF4J and JSON Lines sinks write it as a line with {@code "event": "rollout"}.
+   */
+  default void acceptRollout(RolloutEvent event) {}
+
   /** The default: each event as one JSON line at INFO on the logger {@code sluice.audit}. */
   static AuditSink slf4j() {
     Logger log = LoggerFactory.getLogger("sluice.audit");
-    return event -> {
-      if (log.isInfoEnabled()) {
+    return new AuditSink() {
+      @Override
+      public void accept(AuditEvent event) {
+        if (log.isInfoEnabled()) {
+          log.info(event.toJson());
+        }
+      }
+
+      @Override
+      public void acceptRollout(RolloutEvent event) {
         log.info(event.toJson());
       }
     };

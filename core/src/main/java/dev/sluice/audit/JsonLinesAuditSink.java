@@ -69,7 +69,17 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
 
   @Override
   public void accept(AuditEvent event) {
-    ByteBuffer line = ByteBuffer.wrap((event.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+    write(event.toJson());
+  }
+
+  /** A rollout's change, as a line with {@code "event": "rollout"}. */
+  @Override
+  public void acceptRollout(dev.sluice.rollout.RolloutEvent event) {
+    write(event.toJson());
+  }
+
+  private void write(String json) {
+    ByteBuffer line = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
     lock.lock();
     try {
       if (closed) {

@@ -1,5 +1,9 @@
 package dev.sluice.rollout;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.Instant;
 
 /**
@@ -13,5 +17,34 @@ import java.time.Instant;
  * @param who a person or {@code sluice} (automatic)
  * @param why the reason given
  * @param stage the stage after the change
+ * @param owner the rollout plan's owner (who answers for it), empty when the plan names none
  */
-public record RolloutEvent(Instant at, String route, String kind, String who, String why, String stage) {}
+public record RolloutEvent(Instant at, String route, String kind, String who, String why, String stage, String owner) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An event of a plan that names no owner. */
+  public RolloutEvent(Instant at, String route, String kind, String who, String why, String stage) {
+    this(at, route, kind, who, why, stage, "");
+  }
+
+  /** This event as one line of JSON, {@code "event": "rollout"} telling it from a call's audit event. */
+  public String toJson() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("event", "rollout");
+    m.put("at", at.toString());
+    m.put("route", route);
+    m.put("kind", kind);
+    m.put("who", who);
+    m.put("why", why);
+    m.put("stage", stage);
+    if (!owner.isEmpty()) {
+      m.put("owner", owner);
+    }
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings is always written", e);
+    }
+  }
+}
