@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *   <li>otherwise hold.
  * </ul>
  *
+ * <p>Beside the statistics, the plan's rollback triggers ({@link dev.sluice.rollout.GuardRule}, e.g.
+ * {@code error_rate > 2% for 5m}) are checked first on the current stage's calls: a rule broken for
+ * its duration rolls back, naming the rule.
+ *
  * <p>Use it as both the stage gate and a call listener; {@code Sluice.builder().judge(judge)}
  * wires both. Counting a call is a few additions under a per-stage lock; the statistics run only
  * when the rollout is evaluated.
@@ -76,6 +80,7 @@ public final class Judge implements StageGate, CallListener {
   private volatile @Nullable EvidenceExchange evidence;
   /** Per route, this instance's evidence not yet added to the exchange. */
   private final ConcurrentHashMap<String, Outbox> outboxes = new ConcurrentHashMap<>();
+  private final Guards guards = new Guards();
   /** Calls feedback can still be recorded for. */
   private final FeedbackBook feedbackBook = new FeedbackBook(FEEDBACK_CALLS, FEEDBACK_WINDOW);
 
@@ -391,6 +396,11 @@ public final class Judge implements StageGate, CallListener {
     }
     if (config.scorer() == null && !quality) {
       margins.remove("quality");
+    }
+    // The plan's deterministic rules first: a person wrote them as limits.
+    Verdict guard = guards.check(p, copies.get(copies.size() - 1));
+    if (guard != null) {
+      return guard;
     }
     results = Comparison.of(copies, margins);
     // A sample-ratio mismatch holds promotion only: a regression rolls back whatever the share.

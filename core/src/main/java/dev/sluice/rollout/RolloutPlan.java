@@ -42,6 +42,7 @@ public final class RolloutPlan {
   private final String owner;
   private final String expectedGain;
   private final List<String> rollbackTriggers;
+  private final List<GuardRule> guardRules;
   private final String dashboardQuery;
 
   private RolloutPlan(Builder b) {
@@ -57,6 +58,11 @@ public final class RolloutPlan {
     this.owner = b.owner;
     this.expectedGain = b.expectedGain;
     this.rollbackTriggers = List.copyOf(b.rollbackTriggers);
+    List<GuardRule> rules = new ArrayList<>();
+    for (int i = 0; i < rollbackTriggers.size(); i++) {
+      rules.add(GuardRule.parse(rollbackTriggers.get(i), "rollback_triggers[" + i + "]"));
+    }
+    this.guardRules = List.copyOf(rules);
     this.dashboardQuery = b.dashboardQuery;
     validate();
   }
@@ -155,6 +161,11 @@ public final class RolloutPlan {
     return rollbackTriggers;
   }
 
+  /** The rollback triggers as rules the judge checks. */
+  public List<GuardRule> guardRules() {
+    return guardRules;
+  }
+
   public String dashboardQuery() {
     return dashboardQuery;
   }
@@ -230,8 +241,15 @@ public final class RolloutPlan {
       return this;
     }
 
+    /**
+     * A deterministic rollback rule the judge checks beside its statistics (see {@link GuardRule}
+     * for the forms, e.g. {@code "error_rate > 2% for 5m"} or {@code "cost_per_call > 1.3x baseline"}).
+     *
+     * @throws InvalidConfigurationException when the rule cannot be read
+     */
     public Builder rollbackTrigger(String trigger) {
-      rollbackTriggers.add(Objects.requireNonNull(trigger, "trigger"));
+      GuardRule.parse(Objects.requireNonNull(trigger, "trigger"), "rollback_triggers[" + rollbackTriggers.size() + "]");
+      rollbackTriggers.add(trigger);
       return this;
     }
 

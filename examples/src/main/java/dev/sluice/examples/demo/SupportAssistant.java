@@ -119,7 +119,9 @@ final class SupportAssistant {
         .stage(Stage.percent(25).minCalls(400).minDuration(min))
         .stage(Stage.percent(50).minCalls(400).minDuration(min))
         .stage(Stage.full())
-        .rollbackTrigger("fallback rate +2 pp").rollbackTrigger("p95 latency +20%").rollbackTrigger("cost per call +15%")
+        // Deterministic limits beside the judge's statistics, sustained so that noise at a small stage does not trip them.
+        .rollbackTrigger("fallback rate +5 pp for 15m").rollbackTrigger("p95 latency +50% for 15m")
+        .rollbackTrigger("cost per call +50% for 15m")
         .dashboardQuery("sum by (variant, outcome) (rate(sluice_calls_total{route=\"support-answer\"}[5m]))");
     Map.of("error_rate", 1.0, "timeout_rate", 1.0, "parse_failure_rate", 1.0, "fallback_rate", 2.0, "guardrail_block_rate", 2.0,
             "slow_call_rate", 5.0, "latency", 0.20, "tokens", 0.5, "cost", 0.15, "quality", 0.08)

@@ -1,0 +1,81 @@
+package dev.sluice.judge;
+
+import dev.sluice.rollout.GuardRule;
+import dev.sluice.rollout.StageProgress;
+import dev.sluice.rollout.Verdict;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The plan's rollback triggers ({@link GuardRule}), checked at every look on the current stage's
+ * calls: a rule broken for its duration rolls the rollout back, naming the rule. When each rule was
+ * first seen broken is kept per route (an evaluator's own memory: a new evaluator in a fleet starts
+ * the duration again).
+ */
+final class Guards {
+
+  private final ConcurrentHashMap<String, Instant> brokenSince = new ConcurrentHashMap<>();
+
+  /** A rollback verdict for the first rule broken long enough, or null. */
+  @Nullable Verdict check(StageProgress p, StageWindow current) {
+    for (GuardRule r : p.plan().guardRules()) {
+      String key = p.route() + "\n" + r.text();
+      Arm c = current.cand;
+      Arm b = current.base;
+      boolean enough = c.calls >= GuardRule.MIN_CALLS && (r.kind() == GuardRule.Kind.ABSOLUTE || b.calls >= GuardRule.MIN_CALLS);
+      double cv = value(r.metric(), c);
+      double bv = value(r.metric(), b);
+      if (!enough || Double.isNaN(cv) || !r.broken(cv, bv)) {
+        brokenSince.remove(key);
+        continue;
+      }
+      Instant since = brokenSince.computeIfAbsent(key, k -> p.now());
+      if (!p.now().isBefore(since.plus(r.sustained()))) {
+        brokenSince.remove(key);
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("rule", r.text());
+        evidence.put("candidate", cv);
+        evidence.put("baseline", bv);
+        evidence.put("since", since.toString());
+        return new Verdict(Verdict.Decision.ROLLBACK, String.format(Locale.ROOT,
+            "rollback trigger '%s': candidate %s vs baseline %s over %,d candidate calls at stage %s", r.text(), show(r.metric(), cv),
+            show(r.metric(), bv), c.calls, current.stage), evidence);
+      }
+    }
+    return null;
+  }
+
+  /** The metric's value for an arm; NaN when it has none. */
+  static double value(String metric, Arm a) {
+    if (a.calls == 0) {
+      return Double.NaN;
+    }
+    return switch (metric) {
+      case "error_rate" -> (double) a.errors / a.calls;
+      case "timeout_rate" -> (double) a.timeouts / a.calls;
+      case "fallback_rate" -> (double) a.fallbacks / a.calls;
+      case "parse_failure_rate" -> (double) a.parseFailures / a.calls;
+      case "guardrail_block_rate" -> (double) a.guardrailBlocks / a.calls;
+      case "p95_latency" -> a.latencyQuantile(0.95);
+      case "cost_per_call" -> a.cost.n == 0 ? Double.NaN : a.cost.mean;
+      case "tokens_per_call" -> a.tokens.n == 0 ? Double.NaN : a.tokens.mean;
+      default -> Double.NaN;
+    };
+  }
+
+  private static String show(String metric, double x) {
+    if (Double.isNaN(x)) {
+      return "-";
+    }
+    return switch (metric) {
+      case "p95_latency" -> String.format(Locale.ROOT, "%.0f ms", 1000 * x);
+      case "cost_per_call" -> String.format(Locale.ROOT, "$%.6f", x);
+      case "tokens_per_call" -> String.format(Locale.ROOT, "%.1f", x);
+      default -> String.format(Locale.ROOT, "%.2f%%", 100 * x);
+    };
+  }
+}
