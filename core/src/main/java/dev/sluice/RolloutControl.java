@@ -386,10 +386,20 @@ public final class RolloutControl {
     }
   }
 
-  /** Records the offline gate's result; a passing report lets the plan leave its offline-gate stage. */
+  /**
+   * Records the offline gate's result; a passing report lets the plan leave its offline-gate stage.
+   *
+   * @throws IllegalArgumentException when the report was made for another candidate (another
+   *     variant, model or version labels): its pass says nothing about this one
+   */
   public synchronized void recordGate(GateReport report, String who) {
     requireOpen();
     requirePlan();
+    String expected = GateReport.identity(route.variant(Objects.requireNonNull(plan).candidate()));
+    if (!report.candidate().equals(expected)) {
+      throw new IllegalArgumentException("route '" + route.name() + "': the gate report is for " + report.candidate()
+          + ", the rollout's candidate is " + expected + "; run the offline gate on this candidate");
+    }
     transition(s -> s.gate(report.passed(), report.summary()));
     event("gate", who, (report.passed() ? "passed: " : "failed: ") + report.summary());
   }

@@ -15,12 +15,24 @@ import java.util.List;
  * @param failures the cases the candidate failed, with what each side answered
  * @param passed whether the candidate met the thresholds
  * @param summary one line for people and events
+ * @param candidate the candidate the report was made for ({@link #identity}: its id, model and
+ *     version labels): a rollout accepts only a report for its own candidate
  */
 public record GateReport(int cases, double baselinePassRate, double candidatePassRate, double meanTokensDelta,
-    double meanCostDeltaUsd, double meanLatencyDeltaMs, List<Failure> failures, boolean passed, String summary) {
+    double meanCostDeltaUsd, double meanLatencyDeltaMs, List<Failure> failures, boolean passed, String summary, String candidate) {
 
   public GateReport {
     failures = List.copyOf(failures);
+    java.util.Objects.requireNonNull(candidate, "candidate");
+  }
+
+  /**
+   * What a report is bound to: the variant's id, model and version labels, e.g.
+   * {@code v8 gpt-4.1-mini {prompt_version=support-v8}}. A changed prompt version or model is another
+   * candidate, whose gate must run again.
+   */
+  public static String identity(dev.sluice.release.Variant v) {
+    return v.id() + " " + v.model() + " " + new java.util.TreeMap<>(v.labels().asMap());
   }
 
   /**

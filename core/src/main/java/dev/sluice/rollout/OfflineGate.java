@@ -60,7 +60,8 @@ public record OfflineGate(double minCandidatePassRate, double maxPassRateDrop, T
     }
     List<CompletableFuture<Result>> all = new ArrayList<>(base);
     all.addAll(cand);
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> report(cases, base, cand));
+    String bound = GateReport.identity(candidate);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> report(cases, base, cand, bound));
   }
 
   private CompletableFuture<Result> runOne(Variant v, GoldenCase c) {
@@ -101,7 +102,8 @@ public record OfflineGate(double minCandidatePassRate, double maxPassRateDrop, T
     return failed;
   }
 
-  private GateReport report(List<GoldenCase> cases, List<CompletableFuture<Result>> base, List<CompletableFuture<Result>> cand) {
+  private GateReport report(List<GoldenCase> cases, List<CompletableFuture<Result>> base, List<CompletableFuture<Result>> cand,
+      String candidate) {
     int n = cases.size();
     int basePass = 0;
     int candPass = 0;
@@ -128,7 +130,7 @@ public record OfflineGate(double minCandidatePassRate, double maxPassRateDrop, T
     String summary = String.format(java.util.Locale.ROOT,
         "candidate passed %d/%d (%.1f%%), baseline %d/%d (%.1f%%); needs >= %.1f%% and at most %.1f pp below baseline",
         candPass, n, 100 * cr, basePass, n, 100 * br, 100 * minCandidatePassRate, 100 * maxPassRateDrop);
-    return new GateReport(n, br, cr, tokens / n, cost / n, latency / n, failures, passed, summary);
+    return new GateReport(n, br, cr, tokens / n, cost / n, latency / n, failures, passed, summary, candidate);
   }
 
   private record Result(@Nullable ChatResponse response, List<String> failed, long ms, Cost cost) {

@@ -67,8 +67,23 @@ class RolloutTest {
     return n;
   }
 
-  static GateReport passing() {
-    return new GateReport(10, 1, 1, 0, 0, 0, List.of(), true, "10/10");
+  /** A passing report for the route's candidate (v2 on gpt-4.1-mini with prompt p2). */
+  GateReport passing() {
+    return new GateReport(10, 1, 1, 0, 0, 0, List.of(), true, "10/10",
+        GateReport.identity(Fixtures.variant("v2", candModel, "gpt-4.1-mini", "p2")));
+  }
+
+  @Test
+  void aGateReportMadeForAnotherCandidateVersionIsRefused() {
+    Sluice s = sluice(StageGate.MANUAL);
+    GateReport otherPrompt = new GateReport(10, 1, 1, 0, 0, 0, List.of(), true, "10/10",
+        GateReport.identity(Fixtures.variant("v2", candModel, "gpt-4.1-mini", "p3")));
+    assertThatThrownBy(() -> s.rollout("r").recordGate(otherPrompt, "ci")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the gate report is for v2 gpt-4.1-mini").hasMessageContaining("p3")
+        .hasMessageContaining("run the offline gate on this candidate");
+    assertThat(s.rollout("r").state().gatePassed()).isFalse();
+    s.rollout("r").recordGate(passing(), "ci");
+    assertThat(s.rollout("r").state().gatePassed()).isTrue();
   }
 
   @Test
@@ -79,7 +94,7 @@ class RolloutTest {
     assertThat(candidateShare(s, 200)).isZero();
     assertThatThrownBy(() -> rollout.advance("ana", "try")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("offline gate has not passed");
-    rollout.recordGate(new GateReport(10, 1, 0.5, 0, 0, 0, List.of(), false, "5/10"), "ci");
+    rollout.recordGate(new GateReport(10, 1, 0.5, 0, 0, 0, List.of(), false, "5/10", passing().candidate()), "ci");
     time.advance(Duration.ofMinutes(2));
     assertThat(rollout.stage().kind()).isEqualTo(StageKind.OFFLINE_GATE);
 
