@@ -267,7 +267,7 @@ public final class RolloutControl {
     long calls = s.stage.isLive() ? gate.candidateCalls(route.name(), s.stage.name(), counted) : counted;
     Double override = toggles().percentOverride();
     return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), calls,
-        override != null ? override : s.stage.percent());
+        override != null ? override : s.stage.percent(), shadow);
   }
 
   // ---- operations ----------------------------------------------------------------------------

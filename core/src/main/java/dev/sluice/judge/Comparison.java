@@ -25,20 +25,24 @@ import org.jspecify.annotations.Nullable;
  */
 record Comparison(String metric, double estimate, double se, double margin, Scale scale, String detail, boolean informative) {
 
-  /** How a tested quantity is shown: rates in percentage points, log ratios as relative changes. */
+  /** How a tested quantity is shown: rates in percentage points, ratios as percent changes. */
   enum Scale {
-    PERCENTAGE_POINTS, LOG_RATIO, PLAIN;
+    PERCENTAGE_POINTS, LOG_RATIO, RELATIVE, PLAIN;
 
     double show(double x) {
       return switch (this) {
-        case PERCENTAGE_POINTS -> 100 * x;
-        case LOG_RATIO -> Math.expm1(x);
+        case PERCENTAGE_POINTS, RELATIVE -> 100 * x;
+        case LOG_RATIO -> 100 * Math.expm1(x);
         case PLAIN -> x;
       };
     }
 
     String unit() {
-      return this == PERCENTAGE_POINTS ? " pp" : "";
+      return switch (this) {
+        case PERCENTAGE_POINTS -> " pp";
+        case LOG_RATIO, RELATIVE -> "%";
+        case PLAIN -> "";
+      };
     }
   }
 
@@ -80,11 +84,12 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
       }
     }
     Scale scale = rate >= 0 || metric.equals("slow_call_rate") ? Scale.PERCENTAGE_POINTS
-        : metric.equals("latency") || metric.equals("time_to_first_chunk") ? Scale.LOG_RATIO : Scale.PLAIN;
+        : metric.equals("latency") || metric.equals("time_to_first_chunk") ? Scale.LOG_RATIO
+        : metric.equals("tokens") || metric.equals("cost") ? Scale.RELATIVE : Scale.PLAIN;
     double tested = switch (scale) {
       case PERCENTAGE_POINTS -> margin / 100;
       case LOG_RATIO -> Math.log1p(margin);
-      case PLAIN -> margin;
+      case RELATIVE, PLAIN -> margin;
     };
     if (pool.weight == 0) {
       return new Comparison(metric, 0, Double.POSITIVE_INFINITY, tested, scale, "too few observations", false);
@@ -92,6 +97,9 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
     String detail = scale == Scale.PERCENTAGE_POINTS
         ? String.format(Locale.ROOT, "candidate %.2f%% vs baseline %.2f%% over %,d and %,d calls", 100 * pool.cand / pool.candN,
             100 * pool.base / pool.baseN, (long) pool.candN, (long) pool.baseN)
+        : scale == Scale.LOG_RATIO
+        ? String.format(Locale.ROOT, "candidate %.0f ms vs baseline %.0f ms (geometric means) over %,d and %,d calls",
+            1000 * Math.exp(pool.cand / pool.candN), 1000 * Math.exp(pool.base / pool.baseN), (long) pool.candN, (long) pool.baseN)
         : String.format(Locale.ROOT, "candidate mean %.4g vs baseline %.4g over %,d and %,d observations", pool.cand / pool.candN,
             pool.base / pool.baseN, (long) pool.candN, (long) pool.baseN);
     return new Comparison(metric, pool.sum / pool.weight, Math.sqrt(1 / pool.weight), tested, scale, detail, pool.events);
@@ -118,8 +126,9 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
   }
 
   String describe(String what, double bound, String boundName) {
-    return String.format(Locale.ROOT, "%s %s: worsening %+.3g%s (%s %+.3g) vs margin %.3g; %s", metric, what, scale.show(estimate),
-        scale.unit(), boundName, scale.show(bound), scale.show(margin), detail);
+    String u = scale.unit();
+    return String.format(Locale.ROOT, "%s %s: worsening %+.3g%s (%s %+.3g%s) vs margin %.3g%s; %s", metric, what, scale.show(estimate),
+        u, boundName, scale.show(bound), u, scale.show(margin), u, detail);
   }
 
   Map<String, Object> evidence(double lowerAlpha, double upperAlpha) {

@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *   <li>otherwise hold.
  * </ul>
  *
+ * <p>At a shadow stage the candidate's shadow answers must be shown to differ from the served ones
+ * no more often than the baseline's own do, within {@code shadow_difference_rate} (see
+ * {@code ShadowGate}).
+ *
  * <p>Beside the statistics, the plan's rollback triggers ({@link dev.sluice.rollout.GuardRule}, e.g.
  * {@code error_rate > 2% for 5m}) are checked first on the current stage's calls: a rule broken for
  * its duration rolls back, naming the rule.
@@ -337,8 +341,11 @@ public final class Judge implements StageGate, CallListener {
 
   /** The verdict without counting it in the decisions meter (the simulator calls this). */
   public Verdict judge(StageProgress p) {
+    if (p.stage().kind() == StageKind.SHADOW) {
+      return ShadowGate.decide(p, config.promotionAlpha());
+    }
     if (!p.stage().isLive()) {
-      // No live candidate traffic to compare (offline gate, shadow): the stage's exposure decides.
+      // No candidate traffic to compare (the offline gate): its recorded report decides.
       return StageGate.EXPOSURE.decide(p);
     }
     // The rollout's live stages so far, oldest first; the current one last.

@@ -18,10 +18,18 @@ public final class ShadowStats {
   private double noiseSum;
   private double noiseSumSq;
   private long differences;
+  private long noiseDifferences;
+  private long noiseJudged;
+  private long judged;
 
   /** For the shadow step. */
   public synchronized void record(boolean noise, ShadowComparison c) {
     if (noise) {
+      if (noiseRuns >= 10) {
+        // judged against the floor of the runs before it, as a candidate run is
+        noiseJudged++;
+        noiseDifferences += c.similarity() < noiseFloor() ? 1 : 0;
+      }
       noiseRuns++;
       noiseSum += c.similarity();
       noiseSumSq += c.similarity() * c.similarity();
@@ -31,8 +39,9 @@ public final class ShadowStats {
     candidateSum += c.similarity();
     if (c.exact()) exactMatches++;
     if (c.jsonStructure()) jsonMatches++;
-    if (noiseRuns >= 10 && c.similarity() < noiseFloor()) {
-      differences++;
+    if (noiseRuns >= 10) {
+      judged++;
+      differences += c.similarity() < noiseFloor() ? 1 : 0;
     }
   }
 
@@ -106,6 +115,24 @@ public final class ShadowStats {
   /** Candidate answers less similar than the noise floor (counted once at least 10 noise runs exist). */
   public synchronized long differences() {
     return differences;
+  }
+
+  /** Candidate runs judged against the floor (those made once at least 10 noise runs existed). */
+  public synchronized long candidateRunsJudged() {
+    return judged;
+  }
+
+  /**
+   * Noise runs less similar than the floor of the noise runs before them: the share of answers that
+   * differ with no change at all, what the candidate's differences are compared with.
+   */
+  public synchronized long noiseDifferences() {
+    return noiseDifferences;
+  }
+
+  /** Noise runs judged against the floor (those made once at least 10 noise runs existed). */
+  public synchronized long noiseRunsJudged() {
+    return noiseJudged;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sluice.rollout;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -15,9 +16,16 @@ import java.time.Instant;
  * @param candidateCalls candidate calls in this stage (shadow runs in a shadow stage)
  * @param expectedPercent the candidate's expected share of subjects, in percent: an operator's
  *     percent override when one is set, else the stage's
+ * @param shadow what the shadow has seen (at a shadow stage), or null
  */
 public record StageProgress(String route, RolloutPlan plan, int stageIndex, Stage stage, Instant enteredAt, Instant now,
-    long candidateCalls, double expectedPercent) {
+    long candidateCalls, double expectedPercent, @Nullable ShadowStats shadow) {
+
+  /** Progress without shadow statistics. */
+  public StageProgress(String route, RolloutPlan plan, int stageIndex, Stage stage, Instant enteredAt, Instant now, long candidateCalls,
+      double expectedPercent) {
+    this(route, plan, stageIndex, stage, enteredAt, now, candidateCalls, expectedPercent, null);
+  }
 
   /** Progress with the stage's own percentage expected (no operator override). */
   public StageProgress(String route, RolloutPlan plan, int stageIndex, Stage stage, Instant enteredAt, Instant now, long candidateCalls) {

@@ -50,7 +50,7 @@ class RolloutDemoTest {
       assertThat(r.promoted()).as(r.reason()).isTrue();
     } else {
       assertThat(r.rolledBack()).as("%s: %s", scenario, r.reason()).isTrue();
-      assertThat(r.reason()).containsPattern("^(" + metrics + ") regression");
+      assertThat(r.reason()).containsPattern("^((" + metrics + ") regression|rollback trigger '(fallback rate|p95 latency|cost per call))");
     }
     assertThat(Files.readString(r.metrics())).contains("gen_ai_client_operation_time_to_first_chunk_seconds");
   }

@@ -126,6 +126,8 @@ final class SupportAssistant {
     Map.of("error_rate", 1.0, "timeout_rate", 1.0, "parse_failure_rate", 1.0, "fallback_rate", 2.0, "guardrail_block_rate", 2.0,
             "slow_call_rate", 5.0, "latency", 0.20, "tokens", 0.5, "cost", 0.15, "quality", 0.08)
         .forEach((k, v) -> b.margin(new MetricMargin(k, v)));
+    // A new prompt is expected to answer differently: up to 70 pp more differing shadow answers than noise.
+    b.margin(new MetricMargin("shadow_difference_rate", 70.0));
     if (stream) {
       b.margin(new MetricMargin("time_to_first_chunk", 0.20));
     }
