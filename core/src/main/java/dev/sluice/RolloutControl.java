@@ -510,8 +510,9 @@ public final class RolloutControl {
     }
     StageProgress p = progress();
     if (!p.exposureMet()) {
-      return "stage " + stage.name() + " needs " + stage.minCandidateCalls() + " candidate calls and " + stage.minDuration()
-          + "; it has " + p.candidateCalls() + " calls over " + p.elapsed();
+      return "stage " + stage.name() + " needs " + stage.minCandidateCalls() + " candidate calls and "
+          + dev.sluice.internal.HumanDuration.of(stage.minDuration()) + "; it has " + p.candidateCalls() + " calls over "
+          + dev.sluice.internal.HumanDuration.of(p.elapsed());
     }
     return null;
   }

@@ -431,7 +431,7 @@ public final class Judge implements StageGate, CallListener {
     }
     if (!p.exposureMet()) {
       return Verdict.hold("waiting for minimum exposure: " + p.candidateCalls() + "/" + p.stage().minCandidateCalls() + " calls, "
-          + p.elapsed() + "/" + p.stage().minDuration());
+          + dev.sluice.internal.HumanDuration.of(p.elapsed()) + "/" + dev.sluice.internal.HumanDuration.of(p.stage().minDuration()));
     }
     if (candCalls < config.minCallsPerArm() || baseCalls < config.minCallsPerArm()) {
       return Verdict.hold("waiting for " + config.minCallsPerArm() + " calls in each arm: candidate " + candCalls

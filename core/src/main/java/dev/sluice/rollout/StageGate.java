@@ -1,5 +1,6 @@
 package dev.sluice.rollout;
 
+import dev.sluice.internal.HumanDuration;
 /**
  * Decides whether the current stage advances, holds or rolls back. The default,
  * {@link #EXPOSURE}, promotes once the stage's minimum calls and duration are met; the judge
@@ -21,9 +22,9 @@ public interface StageGate {
 
   /** Promote once minimum exposure is met; no metrics consulted. */
   StageGate EXPOSURE = p -> p.exposureMet()
-      ? Verdict.promote("minimum exposure met: " + p.candidateCalls() + " candidate calls over " + p.elapsed())
+      ? Verdict.promote("minimum exposure met: " + p.candidateCalls() + " candidate calls over " + HumanDuration.of(p.elapsed()))
       : Verdict.hold("waiting for minimum exposure: " + p.candidateCalls() + "/" + p.stage().minCandidateCalls()
-          + " calls, " + p.elapsed() + "/" + p.stage().minDuration());
+          + " calls, " + HumanDuration.of(p.elapsed()) + "/" + HumanDuration.of(p.stage().minDuration()));
 
   /** Never promote on its own: stages advance only by hand. */
   StageGate MANUAL = p -> Verdict.hold("stages advance by hand");

@@ -113,7 +113,7 @@ class RolloutTest {
 
     long canary = candidateShare(s, 1000);
     assertThat(canary).isBetween(60L, 140L); // 10% of 1,000 subjects
-    assertThatThrownBy(() -> rollout.advance("ana", "too soon")).hasMessageContaining("needs 20 candidate calls and PT30M");
+    assertThatThrownBy(() -> rollout.advance("ana", "too soon")).hasMessageContaining("needs 20 candidate calls and 30m");
     time.advance(Duration.ofMinutes(31));
 
     List<String> canaryUsers = new ArrayList<>();
@@ -150,7 +150,7 @@ class RolloutTest {
     RolloutControl plain = new RolloutControl(s.route("r"), defaults, RolloutStateStore.inMemory(), new InMemoryToggleSource(), time,
         StageGate.MANUAL, List.of(rolloutEvents::add));
     assertThatThrownBy(() -> plain.advance("ana", "looks fine"))
-        .hasMessageContaining("stage percent-50 needs 1000 candidate calls and PT10M; it has 0 calls");
+        .hasMessageContaining("stage percent-50 needs 1000 candidate calls and 10m; it has 0 calls over 0s");
     assertThatThrownBy(() -> plain.forceAdvance("ana", " ")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs who forces it and why");
     plain.forceAdvance("ana", "incident 4711: the old prompt leaks order numbers");
