@@ -223,7 +223,8 @@ or a share of slow calls is compared at a stage only once both arms have 30 obse
   to more power and is not built.
 - **Shared error bursts: 87% promoted** (target 90%): bursts add variance both arms share.
 - Not built yet: change detection (CUSUM) for regressions that start late in a stage, cohort
-  holdbacks and per-segment comparisons, delayed feedback by call id, guard rules from
-  `rollback_triggers`.
+  holdbacks (a cohort stage still compares the cohort's candidate calls with the baseline's calls
+  elsewhere) and per-segment comparisons. Built but outside the simulator: delayed feedback by call
+  id, rules from `rollback_triggers`, the shadow stage's gate.
 """;
 }
