@@ -187,7 +187,11 @@ public final class ConfigNodes {
 
   /** Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 500ms} or ISO-8601 {@code PT2H}. */
   public static Duration duration(JsonNode n, String field, String path) {
-    String v = text(n, field, true, path).trim();
+    return duration(text(n, field, true, path).trim(), path(path, field));
+  }
+
+  /** Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 500ms} or ISO-8601 {@code PT2H}; a bad one names {@code field}. */
+  public static Duration duration(String v, String field) {
     Duration d;
     try {
       Matcher m = SIMPLE_DURATION.matcher(v);
@@ -204,10 +208,10 @@ public final class ConfigNodes {
         d = Duration.parse(v);
       }
     } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      throw new InvalidConfigurationException(path(path, field), v, "a duration such as 90s, 15m, 2h, 1d or PT2H, from 0 to 3650d");
+      throw new InvalidConfigurationException(field, v, "a duration such as 90s, 15m, 2h, 1d or PT2H, from 0 to 3650d");
     }
     if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
-      throw new InvalidConfigurationException(path(path, field), v, "a duration from 0 to 3650d");
+      throw new InvalidConfigurationException(field, v, "a duration from 0 to 3650d");
     }
     return d;
   }

@@ -1,5 +1,6 @@
 package dev.sluice.rollout;
 
+import dev.sluice.internal.ConfigNodes;
 import dev.sluice.outcome.InvalidConfigurationException;
 import java.time.Duration;
 import java.util.List;
@@ -91,14 +92,7 @@ public record GuardRule(String text, String metric, Kind kind, double threshold,
     }
     Duration sustained = Duration.ZERO;
     if (m.group(5) != null) {
-      long n = Long.parseLong(m.group(5));
-      sustained = switch (m.group(6)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      sustained = ConfigNodes.duration(m.group(5) + m.group(6), field);
     }
     boolean rate = RATES.contains(metric);
     if (m.group(3) != null) { // the short form: +N pp or +N%
