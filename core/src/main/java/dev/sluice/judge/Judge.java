@@ -398,7 +398,9 @@ public final class Judge implements StageGate, CallListener {
       }
       candCalls += copy.cand.calls;
       baseCalls += copy.base.calls;
-      quality |= copy.cand.quality.n > 0;
+      // A quality metric is judged as soon as either arm has a score (a scorer's or feedback): scores
+      // on the baseline alone hold promotion until the candidate has its own.
+      quality |= copy.cand.quality.n > 0 || copy.base.quality.n > 0;
       copies.add(copy);
     }
     if (config.scorer() == null && !quality) {

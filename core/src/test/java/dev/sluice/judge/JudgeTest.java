@@ -77,6 +77,17 @@ class JudgeTest {
   }
 
   @Test
+  void qualityScoresOnTheBaselineAloneHoldPromotionUntilTheCandidateHasItsOwn() {
+    traffic(400_000, 0.05, 0.01, 0.01);
+    for (int i = 0; i < 500; i++) { // feedback came back for baseline calls only
+      judge.observe("r", "canary", false, Outcome.SUCCESS, null, 0.8, 300, 0.0006, null, 0.9);
+    }
+    Verdict v = judge.decide(progress(20_000));
+    assertThat(v.decision()).isEqualTo(Verdict.Decision.HOLD);
+    assertThat(v.reason()).startsWith("quality not yet shown within margin");
+  }
+
+  @Test
   void absenceOfEvidenceIsNotPromotion() {
     traffic(8_000, 0.05, 0.01, 0.01);
     Verdict v = judge.decide(progress(400));
