@@ -177,6 +177,13 @@ final class HtmlReport {
         pen = true;
       }
       s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\"/>");
+      // A point with no neighbour draws no line: a dot, so a variant with data in one time bucket still shows.
+      for (int i = 0; i < y.length; i++) {
+        if (!Double.isNaN(y[i]) && (i == 0 || Double.isNaN(y[i - 1])) && (i == y.length - 1 || Double.isNaN(y[i + 1]))) {
+          s.append("<circle cx=\"").append(fmt(PAD_L + plotW * (i + 0.5) / Math.max(1, n))).append("\" cy=\"")
+              .append(fmt(PAD_T + plotH - plotH * y[i] / max)).append("\" r=\"3\" fill=\"").append(color).append("\"/>");
+        }
+      }
       s.append("<rect x=\"").append(W - PAD_R - 180).append("\" y=\"").append(PAD_T + 8 + 16 * legend).append("\" width=\"10\" height=\"10\" fill=\"")
           .append(color).append("\"/><text x=\"").append(W - PAD_R - 165).append("\" y=\"").append(PAD_T + 17 + 16 * legend)
           .append("\" font-size=\"11\" fill=\"#2d3748\">").append(esc(e.getKey())).append("</text>");
