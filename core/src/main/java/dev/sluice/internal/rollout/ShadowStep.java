@@ -32,7 +32,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * On a sampled share of baseline calls during a shadow stage, also runs the candidate (or, for a
@@ -54,6 +54,9 @@ public final class ShadowStep implements StateStep {
   private final ShadowLauncher launcher;
   /** Made on a route's first shadow run of each kind (most routes never shadow), then looked up. */
   private final ConcurrentHashMap<String, Counter> runs = new ConcurrentHashMap<>();
+  /** Baseline calls eligible for a shadow run, and those sampled (for the noise share). */
+  private final AtomicLong eligible = new AtomicLong();
+  private final AtomicLong sampled = new AtomicLong();
   private final ConcurrentHashMap<String, DistributionSummary> similarities = new ConcurrentHashMap<>();
 
   public ShadowStep(Route route, RolloutControl control, ShadowPolicy policy, ShadowLauncher launcher, TimeSource time,
@@ -74,14 +77,24 @@ public final class ShadowStep implements StateStep {
     Stage stage = control.stage();
     Assignment a = call.get(AssignmentStep.ASSIGNMENT);
     if (stage == null || stage.shadowSampleRate() == 0 || a == null || a.candidate() || control.state().rolledBack()
-        || ThreadLocalRandom.current().nextDouble() >= stage.shadowSampleRate()) {
+        || !systematic(eligible, stage.shadowSampleRate())) {
       return next.proceed(call);
     }
     CompletionStage<ChatResponse> served = next.proceed(call);
     ChatRequest request = call.request();
-    boolean noise = ThreadLocalRandom.current().nextDouble() < policy.noiseShare();
+    boolean noise = systematic(sampled, policy.noiseShare());
     served.thenAccept(answer -> offer(request, answer, noise, stage.name()));
     return served;
+  }
+
+  /**
+   * Systematic sampling: the n-th of the counted calls is taken when {@code floor((n + 1) rate)} passes
+   * {@code floor(n rate)}, so exactly the rate's share is taken, in call order — the same calls give
+   * the same shadow runs (a seeded simulation stays reproducible), with no random draw per call.
+   */
+  private static boolean systematic(AtomicLong counter, double rate) {
+    long n = counter.getAndIncrement();
+    return Math.floor((n + 1) * rate) > Math.floor(n * rate);
   }
 
   private void offer(ChatRequest request, ChatResponse served, boolean noise, String stage) {

@@ -141,6 +141,8 @@ public final class RolloutDemo {
           .judge(judge)
           .callListener(timeline)
           .evaluateRolloutsEvery(Duration.ofMinutes(1))
+          // Shadow runs on the simulated clock, in call order, not on a launcher thread racing the calls.
+          .shadowExecutor(Runnable::run)
           .rolloutListener(e -> {
             timeline.event(e);
             decisions.add(e);
