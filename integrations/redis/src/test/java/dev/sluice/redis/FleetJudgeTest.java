@@ -127,7 +127,11 @@ class FleetJudgeTest extends OnRedis {
     // Pod a's gate says roll back, but first a "pauses" (a long GC, say) past its lease, during which
     // pod b takes the lease and judges (hold: no evidence yet).
     StageGate pausing = p -> {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(400)); // real time: the lease lives on Redis's clock
+      // Real time, the lease lives on Redis's clock; parkNanos may return early, so park until 400 ms have passed.
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+      for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+        LockSupport.parkNanos(left);
+      }
       assertThat(other[0].rollout("support").evaluate()).as("b now evaluates").isNotNull();
       return Verdict.rollback("error_rate regression seen before the pause");
     };
