@@ -1,5 +1,6 @@
 package dev.sluice.judge;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 
@@ -25,6 +26,9 @@ final class Arm {
   long parseFailures;
   long guardrailBlocks;
   long fallbacks;
+  /** The rate metrics, in the order of their events in {@link #byGroup} (from 1) and {@link #events}. */
+  static final List<String> RATES = List.of("error_rate", "timeout_rate", "parse_failure_rate", "guardrail_block_rate",
+      "fallback_rate");
   /** Per group: calls, then errors, timeouts, parse failures, guardrail blocks and fallbacks. */
   final long[][] byGroup = new long[6][GROUPS];
   final Moments logLatency = new Moments();
@@ -58,6 +62,18 @@ final class Arm {
     c[5][g] += fallback;
   }
 
+  /** The count of event {@code e} (1 errors ... 5 fallbacks, as in {@link #byGroup}). */
+  long events(int e) {
+    return switch (e) {
+      case 1 -> errors;
+      case 2 -> timeouts;
+      case 3 -> parseFailures;
+      case 4 -> guardrailBlocks;
+      case 5 -> fallbacks;
+      default -> throw new IllegalArgumentException("event " + e + "; 1 to 5");
+    };
+  }
+
   /**
    * The variance of the rate of event {@code e} (1 errors ... 5 fallbacks): the larger of the
    * binomial variance at the Agresti-Coull rate {@code (x + 2) / (n + 4)} (so that zero or few
@@ -65,12 +81,7 @@ final class Arm {
    * fail together count as one unit, not many).
    */
   double rateVariance(int e) {
-    long count = 0;
-    for (long x : byGroup[e]) {
-      count += x;
-    }
-    double p = (count + 2.0) / (calls + 4.0);
-    double iid = p * (1 - p) / Math.max(1, calls);
+    double iid = Statistics.rateVariance(events(e), calls);
     long[] events = byGroup[e];
     return Math.max(iid, groupVariance(g -> events[g], byGroup[0]));
   }

@@ -46,9 +46,6 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
     }
   }
 
-  static final List<String> RATES = List.of("error_rate", "timeout_rate", "parse_failure_rate", "guardrail_block_rate",
-      "fallback_rate");
-
   /** Compares every metric that has a margin over {@code windows} (the rollout's live stages, oldest first). */
   static List<Comparison> of(List<StageWindow> windows, Map<String, Double> margins) {
     List<Comparison> out = new ArrayList<>();
@@ -63,7 +60,7 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
 
   private static @Nullable Comparison of(String metric, double margin, List<StageWindow> windows) {
     Pool pool = new Pool();
-    int rate = RATES.indexOf(metric);
+    int rate = Arm.RATES.indexOf(metric);
     for (StageWindow w : windows) {
       Arm c = w.cand;
       Arm b = w.base;
@@ -167,8 +164,8 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
       if (c.calls == 0 || b.calls == 0) {
         return;
       }
-      long xc = sumOf(c.byGroup[e]);
-      long xb = sumOf(b.byGroup[e]);
+      long xc = c.events(e);
+      long xb = b.events(e);
       events |= xc + xb > 0;
       totals(xc, c.calls, xb, b.calls);
       add((double) xc / c.calls - (double) xb / b.calls, c.rateVariance(e) + b.rateVariance(e));
@@ -189,7 +186,8 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
       long nb = b.logLatency.n;
       events = true;
       totals(xc, nc, xb, nb);
-      add((double) xc / nc - (double) xb / nb, binomial(xc, nc) * designEffect(c.logLatency) + binomial(xb, nb) * designEffect(b.logLatency));
+      add((double) xc / nc - (double) xb / nb,
+          Statistics.rateVariance(xc, nc) * designEffect(c.logLatency) + Statistics.rateVariance(xb, nb) * designEffect(b.logLatency));
     }
 
     void mean(Arm.Moments c, Arm.Moments b, boolean relative, boolean higherIsWorse) {
@@ -222,22 +220,9 @@ record Comparison(String metric, double estimate, double se, double margin, Scal
       baseN += nb;
     }
 
-    private static double binomial(long x, long n) {
-      double p = (x + 2.0) / (n + 4.0);
-      return p * (1 - p) / Math.max(1, n);
-    }
-
     private static double designEffect(Arm.Moments m) {
       double iid = m.variance() / m.n;
       return iid > 0 ? Math.max(1, m.varianceOfMean(0) / iid) : 1;
-    }
-
-    private static long sumOf(long[] xs) {
-      long s = 0;
-      for (long x : xs) {
-        s += x;
-      }
-      return s;
     }
   }
 }

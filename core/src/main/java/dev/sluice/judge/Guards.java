@@ -54,12 +54,11 @@ final class Guards {
     if (a.calls == 0) {
       return Double.NaN;
     }
+    int rate = Arm.RATES.indexOf(metric);
+    if (rate >= 0) {
+      return (double) a.events(rate + 1) / a.calls;
+    }
     return switch (metric) {
-      case "error_rate" -> (double) a.errors / a.calls;
-      case "timeout_rate" -> (double) a.timeouts / a.calls;
-      case "fallback_rate" -> (double) a.fallbacks / a.calls;
-      case "parse_failure_rate" -> (double) a.parseFailures / a.calls;
-      case "guardrail_block_rate" -> (double) a.guardrailBlocks / a.calls;
       case "p95_latency" -> a.latencyQuantile(0.95);
       case "cost_per_call" -> a.cost.n == 0 ? Double.NaN : a.cost.mean;
       case "tokens_per_call" -> a.tokens.n == 0 ? Double.NaN : a.tokens.mean;

@@ -166,30 +166,21 @@ public final class Judge implements StageGate, CallListener {
     }
     EvidenceExchange exchange = evidence;
     if (exchange == null) {
-      StageWindow w = window(c.route(), c.stage());
-      synchronized (w) {
-        Arm a = c.candidate() ? w.cand : w.base;
-        a.quality.add(score, StageWindow.group(a, c.subjectGroup()));
-      }
+      window(c.route(), c.stage()).addQuality(c.candidate(), score, c.subjectGroup());
       return true;
     }
     Outbox o = outboxes.computeIfAbsent(c.route(), k -> new Outbox(c.stage(), c.at()));
     synchronized (o) {
       if (o.delta.stage.equals(c.stage())) {
-        synchronized (o.delta) {
-          Arm a = c.candidate() ? o.delta.cand : o.delta.base;
-          a.quality.add(score, StageWindow.group(a, c.subjectGroup()));
-        }
+        o.delta.addQuality(c.candidate(), score, c.subjectGroup());
         return true;
       }
     }
     // Feedback on a call of an earlier stage: added to that stage's totals on its own.
     StageWindow late = new StageWindow(c.stage());
-    Arm a = c.candidate() ? late.cand : late.base;
-    a.quality.add(score, StageWindow.group(a, c.subjectGroup()));
+    late.addQuality(c.candidate(), score, c.subjectGroup());
     Map<String, Double> amounts = new HashMap<>();
-    late.cand.exportTo(amounts, "c.");
-    late.base.exportTo(amounts, "b.");
+    late.exportTo(amounts);
     exchange.add(c.route(), c.stage(), amounts).whenComplete((v, failure) -> {
       if (failure != null) {
         log.warn("route {}: feedback on a call of stage {} could not be added to the fleet's evidence", c.route(), c.stage(), failure);
@@ -251,8 +242,7 @@ public final class Judge implements StageGate, CallListener {
     Map<String, Double> amounts = new HashMap<>(o.failed);
     o.failed.clear();
     synchronized (o.delta) {
-      o.delta.cand.exportTo(amounts, "c.");
-      o.delta.base.exportTo(amounts, "b.");
+      o.delta.exportTo(amounts);
     }
     String stage = o.delta.stage;
     o.delta = new StageWindow(stage);
@@ -314,10 +304,7 @@ public final class Judge implements StageGate, CallListener {
         log.warn("route {}: the fleet's judge evidence could not be read; holding", route, e);
         return null;
       }
-      StageWindow w = new StageWindow(stage);
-      w.cand.addFrom(totals, "c.");
-      w.base.addFrom(totals, "b.");
-      out.add(w);
+      out.add(StageWindow.of(stage, totals));
     }
     return out;
   }

@@ -44,7 +44,7 @@ final class ShadowGate {
     long xc = s.differences();
     long xn = s.noiseDifferences();
     double estimate = (double) xc / nc - (double) xn / nn;
-    double se = Math.sqrt(agresti(xc, nc) + agresti(xn, nn));
+    double se = Math.sqrt(Statistics.rateVariance(xc, nc) + Statistics.rateVariance(xn, nn));
     double upper = estimate + Statistics.radius(se, marginPp / 100, alpha);
     String detail = String.format(Locale.ROOT, "candidate answers differ %.1f%% of %,d runs, the baseline's own %.1f%% of %,d; "
         + "difference %+.1f pp (upper bound %+.1f) vs margin %.1f pp", 100.0 * xc / nc, nc, 100.0 * xn / nn, nn, 100 * estimate,
@@ -54,10 +54,5 @@ final class ShadowGate {
     return upper < marginPp / 100
         ? new Verdict(Verdict.Decision.PROMOTE, "shadow answers are shown to differ like the baseline's own: " + detail, evidence)
         : new Verdict(Verdict.Decision.HOLD, "shadow_difference_rate not yet shown within margin: " + detail, evidence);
-  }
-
-  private static double agresti(long x, long n) {
-    double p = (x + 2.0) / (n + 4.0);
-    return p * (1 - p) / n;
   }
 }

@@ -15,6 +15,20 @@ final class StageWindow {
     this.stage = stage;
   }
 
+  /** Adds this window's amounts to {@code out} in the exchange's form (candidate {@code c.}, baseline {@code b.}). */
+  void exportTo(java.util.Map<String, Double> out) {
+    cand.exportTo(out, "c.");
+    base.exportTo(out, "b.");
+  }
+
+  /** A window of the amounts {@link #exportTo} wrote (summed over instances). */
+  static StageWindow of(String stage, java.util.Map<String, Double> totals) {
+    StageWindow w = new StageWindow(stage);
+    w.cand.addFrom(totals, "c.");
+    w.base.addFrom(totals, "b.");
+    return w;
+  }
+
   /** Adds a finished call; the calls its arm has seen at the stage. */
   long add(CallRecord r, @Nullable Double quality) {
     synchronized (this) {
@@ -54,7 +68,13 @@ final class StageWindow {
     return a.calls;
   }
 
-  static int group(Arm a, int subjectGroup) {
+  /** Adds a quality score that arrived after its call (feedback) to the call's arm. */
+  synchronized void addQuality(boolean candidate, double score, int subjectGroup) {
+    Arm a = candidate ? cand : base;
+    a.quality.add(score, group(a, subjectGroup));
+  }
+
+  private static int group(Arm a, int subjectGroup) {
     return subjectGroup >= 0 && subjectGroup < Arm.GROUPS ? subjectGroup : (int) (a.calls % Arm.GROUPS);
   }
 }

@@ -51,6 +51,15 @@ public final class Statistics {
     return se * radiusInSe(Math.max(t, 1e-12), alpha);
   }
 
+  /**
+   * The variance of a rate's estimate from {@code x} events in {@code n} trials, at the Agresti–Coull
+   * rate {@code (x + 2) / (n + 4)}: zero or few events never claim certainty.
+   */
+  static double rateVariance(long x, long n) {
+    double p = (x + 2.0) / (n + 4.0);
+    return p * (1 - p) / Math.max(1, n);
+  }
+
   /** Pearson's chi-square for an observed split against an expected share, one degree of freedom. */
   public static double chiSquare(long candidate, long baseline, double expectedShare) {
     double n = candidate + baseline;
