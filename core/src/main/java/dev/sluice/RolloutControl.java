@@ -360,15 +360,11 @@ public final class RolloutControl {
       throw new IllegalArgumentException("route '" + route.name() + "': a forced advance needs who forces it and why");
     }
     follow();
-    requirePlan();
-    RolloutState s = snapshot.state;
-    if (s.rolledBack()) {
-      throw new IllegalStateException("route '" + route.name() + "' cannot advance: it was rolled back (" + s.reason() + ")");
+    String blocked = whyCannotAdvance();
+    if (blocked != null) {
+      throw new IllegalStateException("route '" + route.name() + "' cannot advance: " + blocked);
     }
-    if (s.stageIndex() >= Objects.requireNonNull(plan).stages().size() - 1) {
-      throw new IllegalStateException("route '" + route.name() + "' cannot advance: it is at its last stage");
-    }
-    String unmet = whyNotAdvance();
+    String unmet = unmetToAdvance();
     doAdvance(who, why, "forced_advance", unmet == null ? why : why + " (forced past: " + unmet + ")");
   }
 
@@ -494,6 +490,12 @@ public final class RolloutControl {
   }
 
   private @Nullable String whyNotAdvance() {
+    String blocked = whyCannotAdvance();
+    return blocked != null ? blocked : unmetToAdvance();
+  }
+
+  /** What no one can advance past, forced or not: no plan, a rollback, the last stage. */
+  private @Nullable String whyCannotAdvance() {
     if (plan == null) {
       return "it has no rollout plan";
     }
@@ -501,9 +503,13 @@ public final class RolloutControl {
     if (s.rolledBack()) {
       return "it was rolled back (" + s.reason() + ")";
     }
-    if (s.stageIndex() >= plan.stages().size() - 1) {
-      return "it is at its last stage";
-    }
+    return s.stageIndex() >= plan.stages().size() - 1 ? "it is at its last stage" : null;
+  }
+
+  /** What the current stage still needs (a passed offline gate, minimum exposure); a forced advance skips it. */
+  private @Nullable String unmetToAdvance() {
+    RolloutPlan plan = Objects.requireNonNull(this.plan);
+    RolloutState s = snapshot.state;
     Stage stage = plan.stage(s.stageIndex());
     if (stage.kind() == StageKind.OFFLINE_GATE) {
       return s.gatePassed() ? null : "the offline gate has not passed; run OfflineGate and record its report";
