@@ -10,6 +10,7 @@ import dev.sluice.rollout.OfflineGate;
 import dev.sluice.rollout.RolloutState;
 import dev.sluice.rollout.ShadowStats;
 import dev.sluice.rollout.CohortRule;
+import dev.sluice.rollout.Segments;
 import dev.sluice.rollout.StageProgress;
 import dev.sluice.rollout.StageGate;
 import dev.sluice.rollout.RolloutEvent;
@@ -155,18 +156,20 @@ public final class RolloutControl {
       return new Assignment(route.baseline(), false, plan == null ? "baseline" : "rolled_back", stage);
     }
     String key = subject.routingKey().orElse(null);
+    Segments segments = plan.segments();
+    String segment = segments == null ? "" : segments.of(subject);
     if (key != null && plan.deny().contains(key)) {
-      return baseline(stage);
+      return baseline("ineligible", stage, segment);
     }
     CohortRule eligible = plan.eligibility();
     if (eligible != null && !eligible.matches(subject)) {
-      return baseline(stage);
+      return baseline("ineligible", stage, segment);
     }
     if (!s.live) {
-      return baseline(stage);
+      return baseline("baseline", stage, segment);
     }
     if (key != null && plan.allow().contains(key)) {
-      return candidate("allow_list", stage);
+      return candidate("allow_list", stage, segment);
     }
     int buckets = t.percentOverride() != null ? Bucketing.bucketsFor(t.percentOverride()) : s.buckets;
     int bucket;
@@ -176,24 +179,25 @@ public final class RolloutControl {
     } else {
       bucket = Bucketing.bucket(plan.salt(), key);
     }
-    if (bucket < buckets) {
-      return candidate("candidate", stage);
-    }
     for (CohortRule c : s.cohorts) {
       if (c.matches(subject)) {
-        return candidate("cohort", stage);
+        // The cohort's own comparison: its subjects in the top buckets stay on the baseline (until a
+        // percent stage reaches them), every other one of them is served the candidate.
+        boolean held = bucket >= buckets && bucket >= Bucketing.BUCKETS - s.holdbackBuckets;
+        return held ? baseline("holdback", stage, segment) : candidate("cohort", stage, segment);
       }
     }
-    return baseline(stage);
+    return bucket < buckets ? candidate("candidate", stage, segment) : baseline("baseline", stage, segment);
   }
 
-  private Assignment baseline(String stage) {
-    return new Assignment(route.baseline(), false, "baseline", stage);
+  private Assignment baseline(String reason, String stage, String segment) {
+    return new Assignment(route.baseline(), false, reason, stage, Assignment.Action.SERVE, segment);
   }
 
-  private Assignment candidate(String reason, String stage) {
+  private Assignment candidate(String reason, String stage, String segment) {
     candidateCalls.increment();
-    return new Assignment(route.variant(Objects.requireNonNull(plan).candidate()), true, reason, stage);
+    return new Assignment(route.variant(Objects.requireNonNull(plan).candidate()), true, reason, stage, Assignment.Action.SERVE,
+        segment);
   }
 
   /** Counts a shadow run as the shadow stage's exposure. */
@@ -264,7 +268,7 @@ public final class RolloutControl {
     }
     long counted = candidateCalls.sum();
     // A judge sharing evidence counts the fleet's candidate calls at a live stage, not this instance's alone.
-    long calls = s.stage.isLive() ? gate.candidateCalls(route.name(), s.stage.name(), counted) : counted;
+    long calls = s.stage.isLive() ? gate.candidateCalls(plan, s.stage.name(), counted) : counted;
     Double override = toggles().percentOverride();
     return new StageProgress(route.name(), plan, s.state.stageIndex(), s.stage, s.state.enteredAt(), time.now(), calls,
         override != null ? override : s.stage.percent(), shadow);
@@ -622,6 +626,7 @@ public final class RolloutControl {
     final boolean live;
     final int buckets;
     final List<CohortRule> cohorts;
+    final int holdbackBuckets;
 
     Snapshot(RolloutState state, @Nullable RolloutPlan plan, long version) {
       this.state = state;
@@ -632,6 +637,7 @@ public final class RolloutControl {
         live = false;
         buckets = 0;
         cohorts = List.of();
+        holdbackBuckets = 0;
         return;
       }
       stage = plan.stage(state.stageIndex());
@@ -651,6 +657,7 @@ public final class RolloutControl {
       }
       buckets = Bucketing.bucketsFor(percent);
       cohorts = List.copyOf(rules);
+      holdbackBuckets = Bucketing.bucketsFor(plan.cohortHoldback());
     }
   }
 }

@@ -124,7 +124,8 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
     return new CallRecord(call.startedAt(), call.route().name(), variant.id(), a != null && a.candidate(),
         a == null ? "none" : a.stage(), outcome, error instanceof ModelCallException m ? m.kind().tag() : null, latency,
         call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response, call.firstChunkNanos(),
-        call.subject().routingKey().map(Judge::subjectGroup).orElse(-1), call.callId());
+        call.subject().routingKey().map(Judge::subjectGroup).orElse(-1), call.callId(), a == null ? "none" : a.reason(),
+        a == null ? "" : a.segment());
   }
 
   private AuditEvent auditEvent(CallState call, Variant variant, Outcome outcome, long latency,

@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public interface EvidenceExchange {
 
   /**
-   * Adds {@code amounts} to the totals of {@code route} at {@code stage}. May complete later (off the
+   * Adds {@code amounts} to the totals of {@code route} at {@code stage}: a stage's name, or a part
+   * of its calls (a stratum or segment, e.g. {@code cohort-acme#cohort}, {@code p10@acme}) the judge
+   * keeps apart; to the exchange, any key. May complete later (off the
    * caller's thread); a failed stage hands the amounts back to the judge, which adds them next time.
    */
   CompletionStage<Void> add(String route, String stage, Map<String, Double> amounts);

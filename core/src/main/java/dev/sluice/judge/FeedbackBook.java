@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 final class FeedbackBook {
 
   /** Where a call's feedback goes. */
-  record Called(String route, String stage, boolean candidate, int subjectGroup, Instant at) {}
+  record Called(String route, String window, boolean candidate, int subjectGroup, Instant at) {}
 
   private final int capacity;
   private final Duration window;

@@ -12,18 +12,29 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The plan's rollback triggers ({@link GuardRule}), checked at every look on the current stage's
- * calls: a rule broken for its duration rolls the rollout back, naming the rule. When each rule was
- * first seen broken is kept per route (an evaluator's own memory: a new evaluator in a fleet starts
- * the duration again).
+ * calls, in each stratum on its own (a cohort against its holdback, everyone else against the
+ * baseline): a rule broken for its duration rolls the rollout back, naming the rule. When each rule
+ * was first seen broken is kept per route and stratum (an evaluator's own memory: a new evaluator in
+ * a fleet starts the duration again).
  */
 final class Guards {
 
   private final ConcurrentHashMap<String, Instant> brokenSince = new ConcurrentHashMap<>();
 
-  /** A rollback verdict for the first rule broken long enough, or null. */
-  @Nullable Verdict check(StageProgress p, StageWindow current) {
+  /** A rollback verdict for the first rule broken long enough in any of the current stage's strata, or null. */
+  @Nullable Verdict check(StageProgress p, java.util.List<StageWindow> strata) {
+    for (StageWindow w : strata) {
+      Verdict v = check(p, w);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private @Nullable Verdict check(StageProgress p, StageWindow current) {
     for (GuardRule r : p.plan().guardRules()) {
-      String key = p.route() + "\n" + r.text();
+      String key = p.route() + "\n" + current.key + "\n" + r.text();
       Arm c = current.cand;
       Arm b = current.base;
       boolean enough = c.calls >= GuardRule.MIN_CALLS && (r.kind() == GuardRule.Kind.ABSOLUTE || b.calls >= GuardRule.MIN_CALLS);
@@ -42,8 +53,8 @@ final class Guards {
         evidence.put("baseline", bv);
         evidence.put("since", since.toString());
         return new Verdict(Verdict.Decision.ROLLBACK, String.format(Locale.ROOT,
-            "rollback trigger '%s': candidate %s vs baseline %s over %,d candidate calls at stage %s", r.text(), show(r.metric(), cv),
-            show(r.metric(), bv), c.calls, current.stage), evidence);
+            "rollback trigger '%s': candidate %s vs baseline %s over %,d candidate calls at %s", r.text(), show(r.metric(), cv),
+            show(r.metric(), bv), c.calls, current.where()), evidence);
       }
     }
     return null;

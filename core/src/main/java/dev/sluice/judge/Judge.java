@@ -4,7 +4,10 @@ import dev.sluice.outcome.Outcome;
 import dev.sluice.rollout.Bucketing;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.pipeline.CallRecord;
+import dev.sluice.rollout.Assignment;
 import dev.sluice.rollout.MetricMargin;
+import dev.sluice.rollout.RolloutPlan;
+import dev.sluice.rollout.Segments;
 import dev.sluice.rollout.StageGate;
 import dev.sluice.rollout.StageKind;
 import dev.sluice.rollout.StageProgress;
@@ -127,10 +130,12 @@ public final class Judge implements StageGate, CallListener {
 
   @Override
   public void onCall(CallRecord call) {
-    if ("none".equals(call.stage())) {
+    // Only random assignments are compared: a pinned, allow-listed or ineligible subject is not like the others.
+    if ("none".equals(call.stage()) || !Assignment.randomized(call.assignment())) {
       return;
     }
-    feedbackBook.put(call.callId(), new FeedbackBook.Called(call.route(), call.stage(), call.candidate(), call.subjectGroup(), call.at()));
+    String key = StageWindow.keyOf(call.stage(), call.assignment(), call.segment());
+    feedbackBook.put(call.callId(), new FeedbackBook.Called(call.route(), key, call.candidate(), call.subjectGroup(), call.at()));
     Double quality = null;
     QualityScorer scorer = config.scorer();
     if (scorer != null && call.response() != null && ThreadLocalRandom.current().nextDouble() < config.scoreSampleRate()) {
@@ -139,7 +144,7 @@ public final class Judge implements StageGate, CallListener {
     // Sharing evidence, the judge reads the fleet's totals: a call goes to the outbox only, not also
     // to a local window nothing would read.
     EvidenceExchange exchange = evidence;
-    long candidateCalls = exchange != null ? toOutbox(exchange, call, quality) : window(call.route(), call.stage()).add(call, quality);
+    long candidateCalls = exchange != null ? toOutbox(exchange, call, key, quality) : window(call.route(), key).add(call, quality);
     Consumer<String> trigger = lookDue;
     if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
       trigger.accept(call.route());
@@ -164,28 +169,15 @@ public final class Judge implements StageGate, CallListener {
     if (c == null) {
       return false;
     }
-    EvidenceExchange exchange = evidence;
-    if (exchange == null) {
-      window(c.route(), c.stage()).addQuality(c.candidate(), score, c.subjectGroup());
+    if (evidence == null) {
+      window(c.route(), c.window()).addQuality(c.candidate(), score, c.subjectGroup());
       return true;
     }
-    Outbox o = outboxes.computeIfAbsent(c.route(), k -> new Outbox(c.stage(), c.at()));
+    // To the call's own window, of whatever stage: the outbox sends each window to its own totals.
+    Outbox o = outboxes.computeIfAbsent(c.route(), k -> new Outbox(new StageWindow(c.window()).stage(), c.at()));
     synchronized (o) {
-      if (o.delta.stage.equals(c.stage())) {
-        o.delta.addQuality(c.candidate(), score, c.subjectGroup());
-        return true;
-      }
+      o.delta(c.window()).addQuality(c.candidate(), score, c.subjectGroup());
     }
-    // Feedback on a call of an earlier stage: added to that stage's totals on its own.
-    StageWindow late = new StageWindow(c.stage());
-    late.addQuality(c.candidate(), score, c.subjectGroup());
-    Map<String, Double> amounts = new HashMap<>();
-    late.exportTo(amounts);
-    exchange.add(c.route(), c.stage(), amounts).whenComplete((v, failure) -> {
-      if (failure != null) {
-        log.warn("route {}: feedback on a call of stage {} could not be added to the fleet's evidence", c.route(), c.stage(), failure);
-      }
-    });
     return true;
   }
 
@@ -202,6 +194,20 @@ public final class Judge implements StageGate, CallListener {
   }
 
   /**
+   * Feeds the window directly, for a call assigned as {@code assignment} says (its stage, arm,
+   * reason and segment: a cohort's calls are compared with its holdback, each segment also on its
+   * own); a call whose assignment was not random (pinned, allow-listed, ineligible) is not counted.
+   */
+  public void observe(String route, Assignment assignment, Outcome outcome, double latencySeconds, long tokens, double costUsd,
+      @Nullable Double quality, int subjectGroup) {
+    if (!Assignment.randomized(assignment.reason())) {
+      return;
+    }
+    window(route, StageWindow.keyOf(assignment.stage(), assignment.reason(), assignment.segment()))
+        .add(assignment.candidate(), outcome, null, latencySeconds, tokens, costUsd, null, quality, subjectGroup);
+  }
+
+  /**
    * The judge's group for a subject's routing key: one of 64, from a hash of the key, so that every
    * call of a subject is in the same group and no subject is kept. Calls of a group are treated as
    * possibly alike when variances are estimated.
@@ -210,24 +216,23 @@ public final class Judge implements StageGate, CallListener {
     return Bucketing.bucket("sluice-judge", routingKey) % Arm.GROUPS;
   }
 
-  private StageWindow window(String route, String stage) {
-    return windows.computeIfAbsent(route, k -> new ConcurrentHashMap<>()).computeIfAbsent(stage, StageWindow::new);
+  private StageWindow window(String route, String key) {
+    return windows.computeIfAbsent(route, k -> new ConcurrentHashMap<>()).computeIfAbsent(key, StageWindow::new);
   }
 
   /**
    * Adds a call to the route's outbox and sends the outbox when a second has passed since it was
    * last sent. The calls this instance has seen in the call's arm at the stage (for the looks).
    */
-  private long toOutbox(EvidenceExchange exchange, CallRecord call, @Nullable Double quality) {
+  private long toOutbox(EvidenceExchange exchange, CallRecord call, String key, @Nullable Double quality) {
     Outbox o = outboxes.computeIfAbsent(call.route(), k -> new Outbox(call.stage(), call.at()));
     synchronized (o) {
-      if (!o.delta.stage.equals(call.stage())) {
-        send(exchange, call.route(), o); // the previous stage's last evidence, to its own totals
-        o.delta = new StageWindow(call.stage());
+      if (!o.stage.equals(call.stage())) {
+        o.stage = call.stage();
         o.seen[0] = 0;
         o.seen[1] = 0;
       }
-      o.delta.add(call, quality);
+      o.delta(key).add(call, quality);
       long seen = ++o.seen[call.candidate() ? 1 : 0];
       if (!call.at().isBefore(o.nextSend)) {
         o.nextSend = call.at().plus(PUBLISH_EVERY);
@@ -237,34 +242,41 @@ public final class Judge implements StageGate, CallListener {
     }
   }
 
-  /** Sends the outbox's evidence (and any that failed before); on failure it is kept for the next send. Under the outbox's lock. */
-  private static java.util.concurrent.CompletionStage<Void> send(EvidenceExchange exchange, String route, Outbox o) {
-    Map<String, Double> amounts = new HashMap<>(o.failed);
+  /**
+   * Sends the outbox's evidence, each window to its own totals (with any that failed before); what
+   * fails to be added is kept for the next send. Under the outbox's lock.
+   */
+  private static java.util.concurrent.CompletableFuture<Void> send(EvidenceExchange exchange, String route, Outbox o) {
+    Map<String, Map<String, Double>> batches = new HashMap<>(o.failed);
     o.failed.clear();
-    synchronized (o.delta) {
-      o.delta.exportTo(amounts);
+    for (Map.Entry<String, StageWindow> e : o.deltas.entrySet()) {
+      e.getValue().exportTo(batches.computeIfAbsent(e.getKey(), k -> new HashMap<>()));
     }
-    String stage = o.delta.stage;
-    o.delta = new StageWindow(stage);
-    if (amounts.isEmpty()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-    java.util.concurrent.CompletionStage<Void> sent;
-    try {
-      sent = exchange.add(route, stage, amounts);
-    } catch (RuntimeException e) {
-      sent = java.util.concurrent.CompletableFuture.failedFuture(e);
-    }
-    return sent.whenComplete((v, failure) -> {
-      if (failure != null) {
-        synchronized (o) {
-          if (o.delta.stage.equals(stage)) {
-            amounts.forEach((k, x) -> o.failed.merge(k, x, Double::sum));
-          }
-        }
-        log.debug("route {}: judge evidence not added to the fleet's yet ({}); kept for the next send", route, failure.toString());
+    o.deltas = new HashMap<>();
+    List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Double>> b : batches.entrySet()) {
+      String key = b.getKey();
+      Map<String, Double> amounts = b.getValue();
+      if (amounts.isEmpty()) {
+        continue;
       }
-    });
+      java.util.concurrent.CompletionStage<Void> sent;
+      try {
+        sent = exchange.add(route, key, amounts);
+      } catch (RuntimeException e) {
+        sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+      all.add(sent.whenComplete((v, failure) -> {
+        if (failure != null) {
+          synchronized (o) {
+            Map<String, Double> kept = o.failed.computeIfAbsent(key, k -> new HashMap<>());
+            amounts.forEach((field, x) -> kept.merge(field, x, Double::sum));
+          }
+          log.debug("route {}: judge evidence not added to the fleet's yet ({}); kept for the next send", route, failure.toString());
+        }
+      }).toCompletableFuture());
+    }
+    return java.util.concurrent.CompletableFuture.allOf(all.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
   }
 
   /**
@@ -272,39 +284,46 @@ public final class Judge implements StageGate, CallListener {
    * stage's minimum exposure counts the fleet's calls.
    */
   @Override
-  public long candidateCalls(String route, String stage, long counted) {
+  public long candidateCalls(RolloutPlan plan, String stage, long counted) {
     if (evidence == null) {
       return counted;
     }
-    List<StageWindow> w = fleetWindows(route, List.of(stage));
-    return w == null ? counted : Math.max(counted, w.get(0).cand.calls);
+    List<StageWindow> w = fleetWindows(plan.route(), StageWindow.keys(stage, plan.segments()));
+    if (w == null) {
+      return counted;
+    }
+    long fleet = 0;
+    for (StageWindow x : w) {
+      fleet += x.cand.calls;
+    }
+    return Math.max(counted, fleet);
   }
 
-  /** The fleet's windows for a route's stages, this instance's outbox sent first; null if the exchange cannot be read. */
-  private @Nullable List<StageWindow> fleetWindows(String route, List<String> stages) {
+  /** The fleet's windows for a route's window keys, this instance's outbox sent first; null if the exchange cannot be read. */
+  private @Nullable List<StageWindow> fleetWindows(String route, List<String> keys) {
     EvidenceExchange exchange = java.util.Objects.requireNonNull(evidence);
     Outbox o = outboxes.get(route);
     if (o != null) {
-      java.util.concurrent.CompletionStage<Void> sent;
+      java.util.concurrent.CompletableFuture<Void> sent;
       synchronized (o) {
         sent = send(exchange, route, o);
       }
       try {
-        sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        sent.get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.debug("route {}: this instance's latest evidence could not be added before judging", route, e);
       }
     }
-    List<StageWindow> out = new ArrayList<>(stages.size());
-    for (String stage : stages) {
+    List<StageWindow> out = new ArrayList<>(keys.size());
+    for (String key : keys) {
       Map<String, Double> totals;
       try {
-        totals = exchange.totals(route, stage);
+        totals = exchange.totals(route, key);
       } catch (RuntimeException e) {
         log.warn("route {}: the fleet's judge evidence could not be read; holding", route, e);
         return null;
       }
-      out.add(StageWindow.of(stage, totals));
+      out.add(StageWindow.of(key, totals));
     }
     return out;
   }
@@ -342,74 +361,102 @@ public final class Judge implements StageGate, CallListener {
         stages.add(p.plan().stage(i).name());
       }
     }
-    List<StageWindow> ws;
+    Segments segments = p.plan().segments();
+    List<String> keys = new ArrayList<>();
+    for (String stage : stages) {
+      keys.addAll(StageWindow.keys(stage, segments));
+    }
+    Map<String, StageWindow> read = new HashMap<>();
     if (evidence != null) {
-      ws = fleetWindows(p.route(), stages);
+      List<StageWindow> ws = fleetWindows(p.route(), keys);
       if (ws == null) {
         return Verdict.hold("the fleet's evidence could not be read");
       }
+      ws.forEach(w -> read.put(w.key, w));
     } else {
-      Map<String, StageWindow> byStage = windows.getOrDefault(p.route(), new ConcurrentHashMap<>());
-      ws = new ArrayList<>();
-      for (String stage : stages) {
-        ws.add(byStage.getOrDefault(stage, new StageWindow(stage)));
+      Map<String, StageWindow> byKey = windows.getOrDefault(p.route(), new ConcurrentHashMap<>());
+      for (String key : keys) {
+        StageWindow w = byKey.get(key);
+        // Each window is copied under its own lock (calls keep arriving at the current stage's).
+        read.put(key, w == null ? new StageWindow(key) : w.copy());
       }
     }
-    StageWindow current = ws.get(ws.size() - 1);
-    Map<String, Double> margins = new LinkedHashMap<>(config.defaultMargins());
-    for (MetricMargin m : p.plan().margins()) {
-      margins.put(m.metric(), m.margin());
+    // Each stage's two strata (everyone else; a cohort against its holdback), every segment merged:
+    // the overall comparison. Each declared segment's windows: its own comparison.
+    List<StageWindow> strata = new ArrayList<>();
+    Map<String, List<StageWindow>> bySegment = new LinkedHashMap<>();
+    List<String> values = StageWindow.segments(segments);
+    for (String stage : stages) {
+      for (boolean cohort : new boolean[] {false, true}) {
+        StageWindow merged = new StageWindow(StageWindow.key(stage, cohort, ""));
+        for (String value : values) {
+          StageWindow w = java.util.Objects.requireNonNull(read.get(StageWindow.key(stage, cohort, value)));
+          merged.addAll(w);
+          if (!value.isEmpty()) {
+            bySegment.computeIfAbsent(value, v -> new ArrayList<>()).add(w);
+          }
+        }
+        strata.add(merged);
+      }
     }
-    List<Comparison> results;
-    long candCalls;
-    long baseCalls;
-    long currentCand;
-    long currentBase;
-    synchronized (current) {
-      currentCand = current.cand.calls;
-      currentBase = current.base.calls;
+    List<StageWindow> current = strata.subList(strata.size() - 2, strata.size());
+    long currentCand = 0;
+    long currentBase = 0;
+    for (StageWindow w : current) {
+      currentCand += w.cand.calls;
+      currentBase += w.base.calls;
     }
     if (currentCand + currentBase == 0) {
       return Verdict.hold("no calls observed at stage " + p.stage().name() + (evidence != null ? " in the fleet" : "") + " yet");
     }
-    // Each window is read under its own lock (calls keep arriving at the current one).
-    List<StageWindow> copies = new ArrayList<>(ws.size());
-    candCalls = 0;
-    baseCalls = 0;
+    long candCalls = 0;
+    long baseCalls = 0;
     boolean quality = false;
-    for (StageWindow w : ws) {
-      StageWindow copy = new StageWindow(w.stage);
-      synchronized (w) {
-        copy.cand.addAll(w.cand);
-        copy.base.addAll(w.base);
-      }
-      candCalls += copy.cand.calls;
-      baseCalls += copy.base.calls;
+    for (StageWindow w : strata) {
+      candCalls += w.cand.calls;
+      baseCalls += w.base.calls;
       // A quality metric is judged as soon as either arm has a score (a scorer's or feedback): scores
       // on the baseline alone hold promotion until the candidate has its own.
-      quality |= copy.cand.quality.n > 0 || copy.base.quality.n > 0;
-      copies.add(copy);
+      quality |= w.cand.quality.n > 0 || w.base.quality.n > 0;
+    }
+    Map<String, Double> margins = new LinkedHashMap<>(config.defaultMargins());
+    for (MetricMargin m : p.plan().margins()) {
+      margins.put(m.metric(), m.margin());
     }
     if (config.scorer() == null && !quality) {
       margins.remove("quality");
     }
     // The plan's deterministic rules first: a person wrote them as limits.
-    Verdict guard = guards.check(p, copies.get(copies.size() - 1));
+    Verdict guard = guards.check(p, current);
     if (guard != null) {
       return guard;
     }
-    results = Comparison.of(copies, margins);
+    List<Comparison> results = Comparison.of(strata, margins);
     // A sample-ratio mismatch holds promotion only: a regression rolls back whatever the share.
     Verdict mismatch = sampleRatio(p, currentCand, currentBase);
-    // Metrics that saw nothing at all cannot give evidence of a regression; they do not take a share of α.
+    // Metrics that saw nothing at all cannot give evidence of a regression; they do not take a share
+    // of α. Each declared segment is compared too, and takes its share like the whole traffic.
     long k = Math.max(1, results.stream().filter(Comparison::informative).count());
-    double rollbackAlpha = config.alpha() / k;
+    double rollbackAlpha = config.alpha() / (k * (1 + bySegment.size()));
     double promotionAlpha = config.promotionAlpha();
     for (Comparison c : results) {
       double lower = c.lower(rollbackAlpha);
       if (lower > c.margin()) {
         return new Verdict(Verdict.Decision.ROLLBACK, c.describe("regression", lower, "lower bound"),
             c.evidence(rollbackAlpha, promotionAlpha));
+      }
+    }
+    String attribute = segments == null ? "" : segments.attribute();
+    Map<String, List<Comparison>> segmentResults = new LinkedHashMap<>();
+    for (Map.Entry<String, List<StageWindow>> segment : bySegment.entrySet()) {
+      List<Comparison> cs = Comparison.of(segment.getValue(), margins);
+      segmentResults.put(attribute + "=" + segment.getKey(), cs);
+      for (Comparison c : cs) {
+        double lower = c.lower(rollbackAlpha);
+        if (lower > c.margin()) {
+          return segmentVerdict(Verdict.Decision.ROLLBACK, attribute + "=" + segment.getKey(), c, "regression", lower, rollbackAlpha,
+              promotionAlpha);
+        }
       }
     }
     if (currentCand == 0 || currentBase == 0) {
@@ -433,12 +480,29 @@ public final class Judge implements StageGate, CallListener {
             c.evidence(rollbackAlpha, promotionAlpha));
       }
     }
+    // No promotion while a segment looks worse than its margin: a regression in one segment is often
+    // still short of the rollback's evidence when the whole traffic is shown within its margins.
+    for (Map.Entry<String, List<Comparison>> segment : segmentResults.entrySet()) {
+      for (Comparison c : segment.getValue()) {
+        if (c.estimate() > c.margin()) {
+          return segmentVerdict(Verdict.Decision.HOLD, segment.getKey(), c, "looks worse than its margin", c.lower(rollbackAlpha),
+              rollbackAlpha, promotionAlpha);
+        }
+      }
+    }
     Map<String, Object> all = new LinkedHashMap<>();
     for (Comparison c : results) {
       all.put(c.metric(), c.evidence(rollbackAlpha, promotionAlpha));
     }
     return new Verdict(Verdict.Decision.PROMOTE, "every metric's worsening is shown within its margin over "
         + candCalls + " candidate and " + baseCalls + " baseline calls (" + stages.size() + " stage(s))", all);
+  }
+
+  private static Verdict segmentVerdict(Verdict.Decision decision, String segment, Comparison c, String what, double lower,
+      double rollbackAlpha, double promotionAlpha) {
+    Map<String, Object> evidence = new LinkedHashMap<>(c.evidence(rollbackAlpha, promotionAlpha));
+    evidence.put("segment", segment);
+    return new Verdict(decision, "segment " + segment + ": " + c.describe(what, lower, "lower bound"), evidence);
   }
 
   /** A hold for a sample-ratio mismatch at the current stage, or null. */
@@ -477,15 +541,23 @@ public final class Judge implements StageGate, CallListener {
 
   /** A route's evidence not yet added to the exchange, and when it is next sent (by the calls' clock). */
   private static final class Outbox {
-    StageWindow delta;
+    /** The stage of this instance's latest calls (their count restarts with a new one). */
+    String stage;
+    /** Evidence not yet sent, by window key (feedback may add to an earlier stage's). */
+    Map<String, StageWindow> deltas = new HashMap<>();
     Instant nextSend;
     /** Calls seen at the stage by this instance: baseline, candidate. */
     final long[] seen = new long[2];
-    final Map<String, Double> failed = new HashMap<>();
+    /** Amounts the exchange failed to add, by window key, for the next send. */
+    final Map<String, Map<String, Double>> failed = new HashMap<>();
 
     Outbox(String stage, Instant at) {
-      this.delta = new StageWindow(stage);
+      this.stage = stage;
       this.nextSend = at.plus(PUBLISH_EVERY);
+    }
+
+    StageWindow delta(String key) {
+      return deltas.computeIfAbsent(key, StageWindow::new);
     }
   }
 }

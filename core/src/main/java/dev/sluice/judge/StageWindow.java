@@ -2,17 +2,91 @@ package dev.sluice.judge;
 
 import dev.sluice.outcome.Outcome;
 import dev.sluice.pipeline.CallRecord;
+import dev.sluice.rollout.Segments;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** One route's observations at one stage: the candidate's arm and the baseline's. Adding locks the window. */
+/**
+ * One route's observations at one stage, in one stratum and segment: the candidate's arm and the
+ * baseline's. A stage's calls are split so that each window's two arms are a random split of the
+ * same subjects: the cohort stratum (a cohort stage's cohort, served the candidate, and its
+ * holdback) apart from everyone else, and each of the plan's {@link Segments} apart from the rest.
+ * Adding locks the window.
+ */
 final class StageWindow {
 
-  final String stage;
+  /** Marks the cohort stratum's key. Stage names cannot contain it. */
+  static final String COHORT = "#cohort";
+  /** Precedes a segment's value in a key. Stage names cannot contain it. */
+  static final String SEGMENT = "@";
+
+  /** The window's key: the stage's name, with the stratum and segment if any (see {@link #key}). */
+  final String key;
   final Arm cand = new Arm();
   final Arm base = new Arm();
 
-  StageWindow(String stage) {
-    this.stage = stage;
+  StageWindow(String key) {
+    this.key = key;
+  }
+
+  /** The key of a stage's calls in a stratum and segment: {@code stage}, {@code stage#cohort}, {@code stage@acme}, {@code stage#cohort@acme}. */
+  static String key(String stage, boolean cohort, String segment) {
+    String k = cohort ? stage + COHORT : stage;
+    return segment.isEmpty() ? k : k + SEGMENT + segment;
+  }
+
+  /** The key of a call assigned for {@code reason} in {@code segment}. */
+  static String keyOf(String stage, String reason, String segment) {
+    return key(stage, "cohort".equals(reason) || "holdback".equals(reason), segment);
+  }
+
+  /** The segments a call can be in under the plan: the empty one (everyone else) first. */
+  static List<String> segments(@Nullable Segments segments) {
+    List<String> out = new ArrayList<>();
+    out.add("");
+    if (segments != null) {
+      out.addAll(segments.values());
+    }
+    return out;
+  }
+
+  /** Every key a stage's calls can be in under the plan. */
+  static List<String> keys(String stage, @Nullable Segments segments) {
+    List<String> out = new ArrayList<>();
+    for (boolean cohort : new boolean[] {false, true}) {
+      for (String segment : segments(segments)) {
+        out.add(key(stage, cohort, segment));
+      }
+    }
+    return out;
+  }
+
+  /** The stage's name, without stratum and segment. */
+  String stage() {
+    int i = key.indexOf('#');
+    int j = key.indexOf('@');
+    int end = i >= 0 ? i : j >= 0 ? j : key.length();
+    return key.substring(0, end);
+  }
+
+  /** The window as a person reads it: {@code stage canary}, {@code stage acme, the cohort against its holdback}. */
+  String where() {
+    return "stage " + stage() + (key.contains(COHORT) ? ", the cohort against its holdback" : "")
+        + (key.contains(SEGMENT) ? ", segment " + key.substring(key.indexOf(SEGMENT) + 1) : "");
+  }
+
+  /** A copy, read under this window's lock. */
+  synchronized StageWindow copy() {
+    StageWindow c = new StageWindow(key);
+    c.addAll(this);
+    return c;
+  }
+
+  /** Adds another window's observations to this one's arms (the caller holds what locks it needs). */
+  void addAll(StageWindow other) {
+    cand.addAll(other.cand);
+    base.addAll(other.base);
   }
 
   /** Adds this window's amounts to {@code out} in the exchange's form (candidate {@code c.}, baseline {@code b.}). */
@@ -22,8 +96,8 @@ final class StageWindow {
   }
 
   /** A window of the amounts {@link #exportTo} wrote (summed over instances). */
-  static StageWindow of(String stage, java.util.Map<String, Double> totals) {
-    StageWindow w = new StageWindow(stage);
+  static StageWindow of(String key, java.util.Map<String, Double> totals) {
+    StageWindow w = new StageWindow(key);
     w.cand.addFrom(totals, "c.");
     w.base.addFrom(totals, "b.");
     return w;

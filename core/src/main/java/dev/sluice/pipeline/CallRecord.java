@@ -29,10 +29,23 @@ import org.jspecify.annotations.Nullable;
  *     the call had no routing key
  * @param callId the call's id (as on its response and audit event), for feedback that arrives
  *     later; empty when not known
+ * @param assignment why the variant was picked ({@code dev.sluice.rollout.Assignment#reason()}:
+ *     {@code candidate}, {@code baseline}, {@code cohort}, {@code holdback}, {@code pinned}, ...);
+ *     the judge compares only the random ones
+ * @param segment the subject's segment when the rollout plan declares segments, else empty
  */
 public record CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
     @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
-    ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup, String callId) {
+    ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup, String callId,
+    String assignment, String segment) {
+
+  /** A call assigned by its subject's bucket ({@code candidate} or {@code baseline}), outside any segment. */
+  public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
+      @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
+      ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup, String callId) {
+    this(at, route, variant, candidate, stage, outcome, errorKind, latencyNanos, tokens, costUsd, fallbackKind, request, response,
+        firstChunkNanos, subjectGroup, callId, candidate ? "candidate" : "baseline", "");
+  }
 
   /** A call without an id. */
   public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,

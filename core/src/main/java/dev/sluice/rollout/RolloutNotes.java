@@ -37,6 +37,8 @@ import java.util.Set;
  *   - {kind: full}
  * metrics: {error_rate: 0.5, latency: 0.10, cost: 0.05, quality: 0.03}
  * rollback_triggers: [error rate +0.5 pp, p95 latency +10%]
+ * cohort_holdback: 10          # percent of a cohort stage's subjects kept on the baseline, to compare with
+ * segments: {by: tenant, values: [acme, globex]}   # also judged one by one
  * dashboard_query: sum by (variant) (rate(sluice_calls_total{route="support-answer"}[5m]))
  * }</pre>
  */
@@ -45,7 +47,9 @@ public final class RolloutNotes {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
   private static final Set<String> TOP = Set.of("route", "candidate", "salt", "change", "owner", "expected_gain", "cohort",
-      "allow", "deny", "stages", "metrics", "rollback_triggers", "dashboard_query");
+      "allow", "deny", "stages", "metrics", "rollback_triggers", "dashboard_query",
+      "cohort_holdback", "segments");
+  private static final Set<String> SEGMENTS = Set.of("by", "values");
   private static final Set<String> STAGE = Set.of("name", "kind", "percent", "cohort", "sample_rate", "min_calls",
       "min_duration", "max_duration", "at_max");
   private static final Set<String> COHORT = Set.of("tenants", "regions", "plans", "internal");
@@ -103,6 +107,16 @@ public final class RolloutNotes {
     strings(root, "allow").forEach(b::allow);
     strings(root, "deny").forEach(b::deny);
     strings(root, "rollback_triggers").forEach(b::rollbackTrigger);
+    if (root.has("cohort_holdback")) b.cohortHoldback(number(root, "cohort_holdback", ""));
+    JsonNode segments = root.get("segments");
+    if (segments != null) {
+      if (!segments.isObject()) {
+        throw new InvalidConfigurationException("segments", "an object like {by: tenant, values: [acme, globex]}");
+      }
+      unknown(segments, SEGMENTS, "segments.");
+      b.segments(new Segments(text(segments, "by", true, "segments"),
+          java.util.List.copyOf(ConfigNodes.strings(segments, "values", "segments"))));
+    }
     JsonNode stages = root.get("stages");
     if (stages == null || !stages.isArray() || stages.isEmpty()) {
       throw new InvalidConfigurationException("stages", "a list of at least one stage is required");
@@ -225,6 +239,13 @@ public final class RolloutNotes {
     p.margins().forEach(m -> metrics.put(m.metric(), m.margin()));
     p.rollbackTriggers().forEach(root.withArray("rollback_triggers")::add);
     root.put("dashboard_query", p.dashboardQuery());
+    root.put("cohort_holdback", p.cohortHoldback());
+    Segments segments = p.segments();
+    if (segments != null) {
+      ObjectNode n = root.putObject("segments");
+      n.put("by", segments.attribute());
+      segments.values().forEach(n.withArray("values")::add);
+    }
     return root;
   }
 

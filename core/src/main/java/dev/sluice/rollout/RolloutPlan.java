@@ -44,6 +44,13 @@ public final class RolloutPlan {
   private final List<String> rollbackTriggers;
   private final List<GuardRule> guardRules;
   private final String dashboardQuery;
+  private final double cohortHoldback;
+  private final @Nullable Segments segments;
+
+  /** The share of a cohort stage's subjects kept on the baseline by default, in percent. */
+  public static final double DEFAULT_COHORT_HOLDBACK = 10;
+  /** The largest cohort holdback, in percent. */
+  public static final double MAX_COHORT_HOLDBACK = 50;
 
   private RolloutPlan(Builder b) {
     this.route = Checks.id("rollout.route", b.route);
@@ -64,6 +71,12 @@ public final class RolloutPlan {
     }
     this.guardRules = List.copyOf(rules);
     this.dashboardQuery = b.dashboardQuery;
+    if (!(b.cohortHoldback >= 0 && b.cohortHoldback <= MAX_COHORT_HOLDBACK)) {
+      throw new InvalidConfigurationException("rollout.cohort_holdback", b.cohortHoldback,
+          "a percentage from 0 to " + MAX_COHORT_HOLDBACK + " of a cohort's subjects kept on the baseline");
+    }
+    this.cohortHoldback = b.cohortHoldback;
+    this.segments = b.segments;
     validate();
   }
 
@@ -170,6 +183,23 @@ public final class RolloutPlan {
     return dashboardQuery;
   }
 
+  /**
+   * The share of a cohort stage's subjects, in percent, that stays on the baseline while the
+   * cohort is served the candidate (the subjects in the top buckets, the same at every stage): the
+   * judge compares the candidate within the cohort against this holdback, never against subjects
+   * outside it, who may differ. A percent stage that reaches a held-back subject's bucket serves it
+   * the candidate like everyone else. Default {@link #DEFAULT_COHORT_HOLDBACK}; 0 leaves a cohort
+   * stage nothing to compare its cohort with (its calls are then judged by the rollback triggers only).
+   */
+  public double cohortHoldback() {
+    return cohortHoldback;
+  }
+
+  /** The important segments judged on their own as well as overall, or null. */
+  public @Nullable Segments segments() {
+    return segments;
+  }
+
   @Override
   public String toString() {
     return "RolloutPlan[" + route + " -> " + candidate + ", stages=" + stages.stream().map(Stage::name).toList() + "]";
@@ -190,6 +220,8 @@ public final class RolloutPlan {
     private String expectedGain = "";
     private final List<String> rollbackTriggers = new ArrayList<>();
     private String dashboardQuery = "";
+    private double cohortHoldback = DEFAULT_COHORT_HOLDBACK;
+    private @Nullable Segments segments;
 
     private Builder(String route, String candidate) {
       this.route = route;
@@ -255,6 +287,18 @@ public final class RolloutPlan {
 
     public Builder dashboardQuery(String query) {
       this.dashboardQuery = Objects.requireNonNull(query, "dashboardQuery");
+      return this;
+    }
+
+    /** The share of a cohort's subjects kept on the baseline, in percent (see {@link RolloutPlan#cohortHoldback()}). */
+    public Builder cohortHoldback(double percent) {
+      this.cohortHoldback = percent;
+      return this;
+    }
+
+    /** Segments judged on their own as well as overall (see {@link Segments}). */
+    public Builder segments(@Nullable Segments segments) {
+      this.segments = segments;
       return this;
     }
 

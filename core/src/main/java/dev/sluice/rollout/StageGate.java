@@ -12,11 +12,11 @@ public interface StageGate {
   Verdict decide(StageProgress progress);
 
   /**
-   * The candidate calls at a route's stage as this gate counts them, given the ones this instance
+   * The candidate calls at a stage of the plan's route as this gate counts them, given the ones this instance
    * {@code counted}: a judge sharing evidence across a fleet counts every instance's. The default:
    * this instance's.
    */
-  default long candidateCalls(String route, String stage, long counted) {
+  default long candidateCalls(RolloutPlan plan, String stage, long counted) {
     return counted;
   }
 

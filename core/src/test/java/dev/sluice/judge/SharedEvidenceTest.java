@@ -74,10 +74,10 @@ class SharedEvidenceTest {
       }
       // Each instance has sent what it saw up to its last second; the one that judges sends the rest
       // of its own first. The others' last second reaches the exchange with their next call.
-      fleet.get(1).candidateCalls("r", "canary", 0);
-      fleet.get(2).candidateCalls("r", "canary", 0);
+      fleet.get(1).candidateCalls(plan, "canary", 0);
+      fleet.get(2).candidateCalls(plan, "canary", 0);
       Verdict expected = alone.judge(progress(3000));
-      Verdict pooled = fleet.get(0).judge(progress(fleet.get(0).candidateCalls("r", "canary", 0)));
+      Verdict pooled = fleet.get(0).judge(progress(fleet.get(0).candidateCalls(plan, "canary", 0)));
       assertThat(pooled.decision()).as(expected.reason()).isEqualTo(expected.decision());
       assertThat(pooled.reason()).isEqualTo(expected.reason());
       assertEvidenceClose(pooled.evidence(), expected.evidence());
@@ -96,8 +96,8 @@ class SharedEvidenceTest {
     for (int i = 0; i < calls.size(); i++) {
       (i % 2 == 0 ? a : b).onCall(calls.get(i));
     }
-    b.candidateCalls("r", "canary", 0); // b sends its last second
-    assertThat(a.candidateCalls("r", "canary", 7)).isEqualTo(candidates);
+    b.candidateCalls(plan, "canary", 0); // b sends its last second
+    assertThat(a.candidateCalls(plan, "canary", 7)).isEqualTo(candidates);
   }
 
   @Test
@@ -118,9 +118,9 @@ class SharedEvidenceTest {
     Judge j = judge().shareEvidence(flaky);
     List<CallRecord> calls = traffic(9, 6_000, 0.01, 1.0);
     calls.forEach(j::onCall);
-    assertThat(j.candidateCalls("r", "canary", 0)).as("nothing reached the exchange").isZero();
+    assertThat(j.candidateCalls(plan, "canary", 0)).as("nothing reached the exchange").isZero();
     down.set(false);
-    assertThat(j.candidateCalls("r", "canary", 0)).as("all of it, once").isEqualTo(calls.stream().filter(CallRecord::candidate).count());
+    assertThat(j.candidateCalls(plan, "canary", 0)).as("all of it, once").isEqualTo(calls.stream().filter(CallRecord::candidate).count());
   }
 
   static void assertEvidenceClose(Map<String, Object> actual, Map<String, Object> expected) {

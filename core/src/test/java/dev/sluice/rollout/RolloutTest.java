@@ -125,12 +125,21 @@ class RolloutTest {
     rollout.advance("ana", "canary clean");
     assertThat(rollout.stage().name()).isEqualTo("tenant-acme");
     assertThat(canaryUsers).allSatisfy(u -> assertThat(call(s, u).variantId()).isEqualTo("v2"));
-    assertThat(call(s, Subject.builder().routingKey("not-in-canary-42").tenant("acme").build()).variantId()).isEqualTo("v2");
+    List<String> acme = new ArrayList<>();
+    List<String> heldBack = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      String key = "acme-" + i;
+      (call(s, Subject.builder().routingKey(key).tenant("acme").build()).variantId().equals("v2") ? acme : heldBack).add(key);
+    }
+    assertThat(heldBack).as("the default 10% holdback of the cohort stays on the baseline").hasSizeBetween(60, 140)
+        .allSatisfy(k -> assertThat(Bucketing.bucket(s.rollout("r").plan().salt(), k)).isGreaterThanOrEqualTo(90_000));
 
     rollout.advance("ana", "cohort clean");
     assertThat(candidateShare(s, 1000)).isBetween(430L, 570L);
-    assertThat(call(s, Subject.builder().routingKey("not-in-canary-42").tenant("acme").build()).variantId())
-        .as("the cohort keeps the candidate at 50%").isEqualTo("v2");
+    assertThat(acme).as("the cohort keeps the candidate at 50%")
+        .allSatisfy(k -> assertThat(call(s, Subject.builder().routingKey(k).tenant("acme").build()).variantId()).isEqualTo("v2"));
+    assertThat(heldBack).as("and the holdback the baseline")
+        .allSatisfy(k -> assertThat(call(s, Subject.builder().routingKey(k).tenant("acme").build()).variantId()).isEqualTo("v1"));
     rollout.advance("ana", "half clean");
     assertThat(candidateShare(s, 300)).isEqualTo(300);
     assertThatThrownBy(() -> rollout.advance("ana", "more")).hasMessageContaining("last stage");

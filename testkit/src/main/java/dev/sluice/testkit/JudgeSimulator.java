@@ -6,7 +6,10 @@ import dev.sluice.subject.Subject;
 import dev.sluice.release.Variant;
 import dev.sluice.judge.Judge;
 import dev.sluice.judge.JudgeConfig;
+import dev.sluice.rollout.Assignment;
+import dev.sluice.rollout.CohortRule;
 import dev.sluice.rollout.InMemoryToggleSource;
+import dev.sluice.rollout.Segments;
 import dev.sluice.rollout.MetricMargin;
 import dev.sluice.RolloutControl;
 import dev.sluice.rollout.RolloutPlan;
@@ -78,7 +81,17 @@ public final class JudgeSimulator {
     /** Latency with a Pareto tail (α 1.5) on 5% of calls, prompt length log-normal σ 1 (cost's coefficient of variation 1.3). */
     HEAVY_TAILS("heavy-tailed latency and cost"),
     /** A 0.5% canary looked at after every candidate call. */
-    EVERY_CALL("0.5% canary, a look after every call");
+    EVERY_CALL("0.5% canary, a look after every call"),
+    /**
+     * A cohort stage first (tenant {@code acme}, a fifth of the calls, 10% of it held back), whose
+     * cohort differs from everyone else on either release: 1.5x the errors, latency x1.2, prompts x1.3.
+     */
+    COHORT_DIFFERS("a cohort stage whose cohort differs"),
+    /**
+     * Five tenants, a fifth of the calls each, declared as the plan's segments; a candidate's
+     * regression, if any, is in one tenant only.
+     */
+    TENANTS("five tenants judged one by one");
 
     public final String label;
 
@@ -108,9 +121,11 @@ public final class JudgeSimulator {
     for (Traffic t : Traffic.values()) {
       if (t != Traffic.INDEPENDENT) {
         s.add(new Scenario("no change, " + t.label, 0.01, 1, 1, 1, 1, 0, false, t));
-        s.add(new Scenario("errors x5 of 1%, " + t.label, 0.01, 5, 1, 1, 1, 0, true, t));
+        s.add(new Scenario("errors x5 of 1%" + (t == Traffic.TENANTS ? " in one tenant of five" : ", " + t.label), 0.01, 5, 1, 1, 1, 0,
+            true, t));
       }
     }
+    s.add(new Scenario("errors x3 of 1% in one tenant of five", 0.01, 3, 1, 1, 1, 0, true, Traffic.TENANTS));
     return s;
   }
 
@@ -174,10 +189,16 @@ public final class JudgeSimulator {
     SimulatedModelClient unused = SimulatedModelClient.builder().build();
     Variant base = Variant.builder("baseline").client(unused).model("sim").build();
     Variant cand = Variant.builder("candidate").client(unused).model("sim").build();
-    RolloutPlan.Builder pb = RolloutPlan.builder("sim", "candidate").salt("sim-" + rnd.nextLong())
-        // The simulated clock stands still: exposure is counted in calls only.
-        .stage(Stage.canary(sc.traffic() == Traffic.EVERY_CALL ? 0.5 : 5).minCalls(500).minDuration(Duration.ZERO))
-        .stage(Stage.percent(25).minCalls(1000).minDuration(Duration.ZERO))
+    RolloutPlan.Builder pb = RolloutPlan.builder("sim", "candidate").salt("sim-" + rnd.nextLong());
+    // The simulated clock stands still: exposure is counted in calls only.
+    pb.stage(Stage.canary(sc.traffic() == Traffic.EVERY_CALL ? 0.5 : 5).minCalls(500).minDuration(Duration.ZERO));
+    if (sc.traffic() == Traffic.COHORT_DIFFERS) {
+      pb.stage(Stage.cohort("acme", CohortRule.builder().tenants(Calls.tenant(0)).build()).minCalls(500).minDuration(Duration.ZERO));
+    }
+    if (sc.traffic() == Traffic.TENANTS) {
+      pb.segments(Segments.by("tenant", Calls.tenant(0), Calls.tenant(1), Calls.tenant(2), Calls.tenant(3), Calls.tenant(4)));
+    }
+    pb.stage(Stage.percent(25).minCalls(1000).minDuration(Duration.ZERO))
         .stage(Stage.percent(50).minCalls(1000).minDuration(Duration.ZERO))
         .stage(Stage.full());
     MARGINS.forEach(pb::margin);
@@ -190,11 +211,8 @@ public final class JudgeSimulator {
     int look = sc.traffic() == Traffic.EVERY_CALL ? 1 : LOOK;
     while (candidateCalls < MAX_CANDIDATE_CALLS) {
       int inLook = 0;
-      // The plan has stages and the run has not rolled back, so there is a current stage.
-      Stage current = Objects.requireNonNull(control.stage(), "stage");
-      String stage = current.name();
       while (inLook < look) {
-        if (traffic.call(control, stage, judge)) {
+        if (traffic.call(control, judge)) {
           inLook++;
           candidateCalls++;
         }
@@ -204,6 +222,9 @@ public final class JudgeSimulator {
         return new Run(End.ROLLED_BACK, candidateCalls);
       }
       if (Objects.requireNonNull(control.stage(), "stage").kind() == StageKind.FULL) {
+        if (System.getProperty("sluice.sim.debug") != null) {
+          System.out.println("promoted: " + control.history().stream().map(e -> e.stage() + ": " + e.why()).toList());
+        }
         return new Run(End.PROMOTED, candidateCalls);
       }
     }
@@ -222,6 +243,7 @@ public final class JudgeSimulator {
     static final double P99 = 3.0;
     static final double Z99 = 2.3263478740408408;
     static final int SUBJECTS = 50_000;
+    static final int TENANTS = 5;
     final Scenario sc;
     final SplittableRandom rnd;
     long key;
@@ -263,7 +285,7 @@ public final class JudgeSimulator {
     }
 
     /** One call; whether it was the candidate's. */
-    boolean call(RolloutControl control, String stage, SimJudge judge) {
+    boolean call(RolloutControl control, SimJudge judge) {
       t++;
       double errorRate = sc.baseErrorRate();
       double lengthFactor = 1;
@@ -282,7 +304,16 @@ public final class JudgeSimulator {
         subject = Long.toString(key++, 36);
         group = Judge.subjectGroup(subject);
       }
+      int tenant = -1;
       switch (sc.traffic()) {
+        case COHORT_DIFFERS, TENANTS -> {
+          tenant = rnd.nextInt(TENANTS);
+          if (sc.traffic() == Traffic.COHORT_DIFFERS && tenant == 0) {
+            errorRate *= 1.5;
+            latencyFactor *= 1.2;
+            lengthFactor *= 1.3;
+          }
+        }
         case ERROR_BURSTS -> errorRate = (t / 500) % 20 == 7 ? 0.30 : errorRate;
         case DIURNAL -> {
           double phase = Math.sin(2 * Math.PI * t / 10_000.0);
@@ -292,8 +323,10 @@ public final class JudgeSimulator {
         }
         default -> { }
       }
-      boolean candidate = control.assign(Subject.of(subject)).candidate();
-      if (candidate) {
+      Assignment a = control.assign(tenant < 0 ? Subject.of(subject) : Subject.builder().routingKey(subject).tenant(tenant(tenant)).build());
+      boolean candidate = a.candidate();
+      // With tenants judged one by one, the regression is in the last tenant only.
+      if (candidate && (sc.traffic() != Traffic.TENANTS || tenant == TENANTS - 1)) {
         errorRate *= sc.errorFactor();
       }
       boolean error = rnd.nextDouble() < errorRate;
@@ -311,8 +344,13 @@ public final class JudgeSimulator {
       long tokens = Math.max(1, Math.round(lengthFactor * Math.exp(Math.log(300) + tokenSigma * gaussian())));
       double cost = tokens * 2e-6 * (candidate ? sc.costFactor() : 1);
       double quality = Math.max(0, Math.min(1, 0.8 + (candidate ? sc.qualityDelta() : 0) + 0.1 * gaussian()));
-      judge.observe(stage, candidate, error ? Outcome.ERROR : Outcome.SUCCESS, latency, tokens, cost, quality, group);
+      judge.observe(a, error ? Outcome.ERROR : Outcome.SUCCESS, latency, tokens, cost, quality, group);
       return candidate;
+    }
+
+    /** The name of tenant {@code i}; tenant 0 is the cohort that differs. */
+    static String tenant(int i) {
+      return i == 0 ? "acme" : "tenant-" + i;
     }
 
     double gaussian() {
@@ -322,7 +360,7 @@ public final class JudgeSimulator {
 
   /** A judge the simulator can feed. */
   interface SimJudge extends StageGate {
-    void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality, int group);
+    void observe(Assignment a, Outcome outcome, double latency, long tokens, double cost, double quality, int group);
   }
 
   /** Sluice's judge. */
@@ -334,9 +372,8 @@ public final class JudgeSimulator {
     }
 
     @Override
-    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality,
-        int group) {
-      judge.observe("sim", stage, candidate, outcome, null, latency, tokens, cost, null, quality, group);
+    public void observe(Assignment a, Outcome outcome, double latency, long tokens, double cost, double quality, int group) {
+      judge.observe("sim", a, outcome, latency, tokens, cost, quality, group);
     }
 
     @Override
@@ -407,13 +444,12 @@ public final class JudgeSimulator {
     }
 
     @Override
-    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality,
-        int group) {
-      if (!stage.equals(this.stage)) {
+    public void observe(Assignment a, Outcome outcome, double latency, long tokens, double cost, double quality, int group) {
+      if (!a.stage().equals(this.stage)) {
         failed = 0;
       }
-      add(stage, candidate, outcome, latency, cost, quality);
-      interval.add(stage + "#" + looks, candidate, outcome, latency, cost, quality);
+      add(a.stage(), a.candidate(), outcome, latency, cost, quality);
+      interval.add(a.stage() + "#" + looks, a.candidate(), outcome, latency, cost, quality);
     }
 
     @Override
@@ -442,9 +478,8 @@ public final class JudgeSimulator {
     static final double Z = 2.326;
 
     @Override
-    public void observe(String stage, boolean candidate, Outcome outcome, double latency, long tokens, double cost, double quality,
-        int group) {
-      add(stage, candidate, outcome, latency, cost, quality);
+    public void observe(Assignment a, Outcome outcome, double latency, long tokens, double cost, double quality, int group) {
+      add(a.stage(), a.candidate(), outcome, latency, cost, quality);
     }
 
     @Override
