@@ -87,6 +87,42 @@ class SharedEvidenceTest {
   }
 
   @Test
+  void aCohortsStrataAndTheSegmentsAddUpAcrossTheFleetLikeOneJudge() {
+    RolloutPlan cohort = RolloutPlan.builder("r", "v2")
+        .stage(Stage.cohort("acme", dev.sluice.rollout.CohortRule.builder().tenants("acme").build()).minCalls(100))
+        .stage(Stage.full()).segments(dev.sluice.rollout.Segments.by("tenant", "acme", "t1"))
+        .margin(new MetricMargin("error_rate", 0.5)).build();
+    SplittableRandom rnd = new SplittableRandom(8);
+    List<CallRecord> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      String tenant = List.of("acme", "t1", "t2").get(rnd.nextInt(3));
+      // acme's subjects: a tenth held back; the candidate fails 6% there, everyone 1% otherwise
+      String reason = tenant.equals("acme") ? (rnd.nextDouble() < 0.1 ? "holdback" : "cohort") : "baseline";
+      boolean cand = reason.equals("cohort");
+      boolean error = rnd.nextDouble() < (cand ? 0.06 : 0.01);
+      calls.add(new CallRecord(Instant.EPOCH.plusMillis(i * 10L), "r", cand ? "v2" : "v1", cand, "acme",
+          error ? Outcome.ERROR : Outcome.SUCCESS, null, 800_000_000L, 300, 0.0006, null, request, null, -1,
+          Judge.subjectGroup("user-" + rnd.nextInt(5000)), "c" + i, reason, tenant.equals("t2") ? "" : tenant));
+    }
+    Judge alone = judge();
+    EvidenceExchange exchange = EvidenceExchange.inMemory();
+    Judge a = judge().shareEvidence(exchange);
+    Judge b = judge().shareEvidence(exchange);
+    for (int i = 0; i < calls.size(); i++) {
+      alone.onCall(calls.get(i));
+      (i % 2 == 0 ? a : b).onCall(calls.get(i));
+    }
+    b.candidateCalls(cohort, "acme", 0); // b sends its last second
+    long candidates = calls.stream().filter(CallRecord::candidate).count();
+    assertThat(a.candidateCalls(cohort, "acme", 0)).as("every window of the stage counted").isEqualTo(candidates);
+    StageProgress p = new StageProgress("r", cohort, 0, cohort.stage(0), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), candidates);
+    Verdict expected = alone.judge(p);
+    Verdict pooled = a.judge(p);
+    assertThat(expected.decision()).as(expected.reason()).isEqualTo(Verdict.Decision.ROLLBACK);
+    assertThat(pooled.reason()).isEqualTo(expected.reason());
+  }
+
+  @Test
   void theFleetsCandidateCallsCountTowardsAStagesExposure() {
     List<CallRecord> calls = traffic(5, 30_000, 0.01, 1.0);
     EvidenceExchange exchange = EvidenceExchange.inMemory();

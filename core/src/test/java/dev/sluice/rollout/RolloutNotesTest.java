@@ -28,6 +28,8 @@ class RolloutNotesTest {
       metrics: {error_rate: 0.5, latency: 0.10, cost: 0.05, quality: 0.03}
       rollback_triggers: [error rate +0.5 pp, p95 latency +10%]
       dashboard_query: sum by (variant) (rate(sluice_calls_total{route="support-answer"}[5m]))
+      cohort_holdback: 20
+      segments: {by: tenant, values: [acme, globex]}
       """;
 
   @Test
@@ -65,6 +67,26 @@ class RolloutNotesTest {
       assertThat(q.dashboardQuery()).isEqualTo(p.dashboardQuery());
       assertThat(RolloutNotes.toJson(q)).isEqualTo(RolloutNotes.toJson(p));
     }
+  }
+
+  @Test
+  void aNoteSetsTheCohortHoldbackAndTheSegmentsJudgedOneByOne() {
+    RolloutPlan p = RolloutNotes.readString(NOTE);
+    assertThat(p.cohortHoldback()).isEqualTo(20);
+    assertThat(p.segments()).isEqualTo(Segments.by("tenant", "acme", "globex"));
+    RolloutPlan back = RolloutNotes.readString(RolloutNotes.toYaml(p));
+    assertThat(back.cohortHoldback()).isEqualTo(20);
+    assertThat(back.segments()).isEqualTo(p.segments());
+    assertThat(RolloutNotes.readString("route: r\ncandidate: v2\nstages: [{kind: full}]\n").cohortHoldback())
+        .isEqualTo(RolloutPlan.DEFAULT_COHORT_HOLDBACK);
+
+    assertThatThrownBy(() -> RolloutNotes.readString("route: r\ncandidate: v2\ncohort_holdback: 80\nstages: [{kind: full}]\n"))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("rollout.cohort_holdback").hasMessageContaining("0 to 50");
+    assertThatThrownBy(() -> RolloutNotes.readString(
+        "route: r\ncandidate: v2\nsegments: {by: tenant, values: [a, b, c, d, e, f, g, h, i]}\nstages: [{kind: full}]\n"))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("segments.values").hasMessageContaining("1 to 8");
+    assertThatThrownBy(() -> RolloutNotes.readString("route: r\ncandidate: v2\nsegments: {by: tenant, value: [a]}\nstages: [{kind: full}]\n"))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("segments");
   }
 
   @Test

@@ -105,7 +105,12 @@ public final class JudgeReport {
           prompt length ×(1 ± 0.5));
         - **heavy tails**: a Pareto tail (α 1.5, infinite variance) on 5% of latencies, prompt length
           log-normal σ 1;
-        - **a look after every call**: a 0.5% canary, evaluated after every candidate call.
+        - **a look after every call**: a 0.5% canary, evaluated after every candidate call;
+        - **a cohort that differs**: five tenants, a fifth of the calls each; a cohort stage for tenant
+          `acme` after the canary (the plan's default 10% holdback), and `acme` has 1.5× the errors,
+          latency ×1.2 and prompts ×1.3 on either release;
+        - **five tenants judged one by one**: the plan declares the five tenants as segments; a regression,
+          if any, is in one tenant only.
 
         Judges:
 
@@ -144,9 +149,9 @@ public final class JudgeReport {
             s.scenario(), rate(s.rollbackRate(), s.runs()), rate(s.promotionRate(), s.runs()),
             s.scenario().startsWith("no change, errors") ? "95%" : "90%"));
       } else if (s.beyondMargin()) {
-        md.append(String.format(Locale.ROOT, "- %s: caught %s (target at least 99%%), false promotion %s (target at most 1%%), "
-            + "median %s calls.%n", s.scenario(), rate(s.rollbackRate(), s.runs()), rate(s.promotionRate(), s.runs()),
-            num(s.medianCallsToDetect())));
+        md.append(String.format(Locale.ROOT, "- %s: caught %s (target at least %s), false promotion %s (target at most 1%%), "
+            + "median %s calls.%n", s.scenario(), rate(s.rollbackRate(), s.runs()), s.scenario().contains("one tenant") ? "95%" : "99%",
+            rate(s.promotionRate(), s.runs()), num(s.medianCallsToDetect())));
       } else {
         md.append(String.format(Locale.ROOT, "- %s: rolled back %s (target at most 5%% at the margin, 1%% at half of it).%n",
             s.scenario(), rate(s.rollbackRate(), s.runs())));
@@ -206,6 +211,27 @@ or a share of slow calls is compared at a stage only once both arms have 30 obse
 
 **Sample-ratio mismatch** holds promotion only; a regression is rolled back whatever the share.
 
+**Only random assignments are compared.** A call's assignment reason travels with it: calls served
+by bucket (`candidate`, `baseline`) or as a cohort and its holdback are compared; pinned,
+allow-listed and ineligible (denied, outside the plan's eligibility) calls are not, since nothing
+made them alike.
+
+**Cohorts within the cohort.** A cohort stage serves the candidate to the cohort's subjects except a
+holdback (the plan's `cohort_holdback`, default 10%: the subjects in the top buckets), which stays on
+the baseline. The cohort's calls are their own stratum: its candidate is compared with its holdback,
+everyone else's candidate with everyone else's baseline, and the strata are pooled like stages.
+Comparing candidate-in-cohort with baseline-elsewhere rolled back 99.4% of unchanged releases whose
+cohort had 1.5× the errors (the issue's harness); the stratified judge rolls back none (above). A
+percent stage that reaches a held-back subject's bucket serves it the candidate like anyone.
+
+**Segments one by one.** A plan may declare up to eight important segments (`segments: {by:
+tenant, values: [...]}`). Each is compared on its own as well as the whole traffic; the rollback's α
+is shared by the whole and the segments (Bonferroni over metrics × (1 + segments)). Promotion also
+waits while a segment's estimated worsening is beyond its margin: a regression confined to one
+tenant is diluted in the whole (×3 errors in a fifth of the traffic is +0.4 pp overall, inside a
++0.5 pp margin) and is often still short of the rollback's evidence when the whole is shown within
+its margins; without this hold 8.5% of such rollouts were promoted (200 runs).
+
 ## Where the targets are missed, and why
 
 - **5% base errors, +0.5 pp margin: 52% promoted within 20,000 candidate calls** (target 95%). No
@@ -222,9 +248,14 @@ or a share of slow calls is compared at a stage only once both arms have 30 obse
   The judge holds instead of guessing; variance reduction with per-subject history (CUPED) is the way
   to more power and is not built.
 - **Shared error bursts: 87% promoted** (target 90%): bursts add variance both arms share.
-- Not built yet: change detection (CUSUM) for regressions that start late in a stage, cohort
-  holdbacks (a cohort stage still compares the cohort's candidate calls with the baseline's calls
-  elsewhere) and per-segment comparisons. Built but outside the simulator: delayed feedback by call
-  id, rules from `rollback_triggers`, the shadow stage's gate.
+- **Errors ×3 in one tenant of five: caught 89% within 20,000** (200 runs; target 95%), none
+  promoted: the tenant has a fifth of the calls and its own test a twelfth-to-a-twenty-fourth of α.
+- **A cohort stage as the first live stage** has no earlier evidence to pool, and a 10% holdback is
+  too small to show the cohort within margin: in a trial with the cohort stage first, 2% of 200
+  unchanged rollouts were promoted within 20,000 calls (`cohort_holdback: 50`: 85.5%). Put a canary
+  before the cohort, or hold back more of the cohort.
+- Not built yet: change detection (CUSUM) for regressions that start late in a stage. Built but
+  outside the simulator: delayed feedback by call id, rules from `rollback_triggers`, the shadow
+  stage's gate.
 """;
 }

@@ -57,4 +57,16 @@ class JudgeSimulationTest {
     Summary caught = JudgeSimulator.simulate(scenario("errors x5 of 1%, sticky heterogeneous subjects"), "sluice", 40, 18);
     assertThat(caught.rollbackRate()).isGreaterThanOrEqualTo(0.8);
   }
+
+  @Test
+  void aCohortThatDiffersIsJudgedWithinItselfAndOneTenantsRegressionIsCaught() {
+    Summary cohort = JudgeSimulator.simulate(scenario("no change, a cohort stage whose cohort differs"), "sluice", 50, 19);
+    // Compared with the baseline elsewhere, 99.4% of these were rolled back (the harness).
+    assertThat(cohort.rollbackRate()).isLessThanOrEqualTo(0.02);
+    assertThat(cohort.promotionRate()).isGreaterThanOrEqualTo(0.9);
+    Summary tenant = JudgeSimulator.simulate(scenario("errors x3 of 1% in one tenant of five"), "sluice", 40, 20);
+    // +2 pp in a fifth of the traffic, +0.4 pp over the whole: within the whole's margin, caught by the tenant's own test.
+    assertThat(tenant.promotionRate()).isLessThanOrEqualTo(0.025);
+    assertThat(tenant.rollbackRate()).isGreaterThanOrEqualTo(0.75);
+  }
 }
