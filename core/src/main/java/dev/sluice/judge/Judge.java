@@ -419,10 +419,12 @@ public final class Judge implements StageGate, CallListener {
       // on the baseline alone hold promotion until the candidate has its own.
       quality |= w.cand.quality.n > 0 || w.base.quality.n > 0;
     }
-    Map<String, Double> margins = new LinkedHashMap<>(config.defaultMargins());
+    // The plan's metrics in its order, then the defaults by name: the same verdict reads the same every run.
+    Map<String, Double> margins = new LinkedHashMap<>();
     for (MetricMargin m : p.plan().margins()) {
       margins.put(m.metric(), m.margin());
     }
+    new java.util.TreeMap<>(config.defaultMargins()).forEach(margins::putIfAbsent);
     if (config.scorer() == null && !quality) {
       margins.remove("quality");
     }

@@ -42,6 +42,16 @@ class RolloutDemoTest {
         .contains("sluice_rollout_decisions_total").doesNotContain("user-");
   }
 
+  @org.junit.jupiter.api.Test
+  void theSameSeedGivesTheSameRunByteForByte() throws Exception {
+    RolloutDemo.Result first = RolloutDemo.run(DemoScenario.ERRORS, out.resolve("first"), true, 11, false);
+    RolloutDemo.Result second = RolloutDemo.run(DemoScenario.ERRORS, out.resolve("second"), true, 11, false);
+    assertThat(second.reason()).isEqualTo(first.reason());
+    assertThat(second.decisions()).isEqualTo(first.decisions());
+    assertThat(Files.readString(second.report())).isEqualTo(Files.readString(first.report()));
+    assertThat(Files.readString(second.metrics())).isEqualTo(Files.readString(first.metrics()));
+  }
+
   @ParameterizedTest
   @CsvSource({"HEALTHY, ", "ERRORS, fallback_rate|error_rate|slow_call_rate|time_to_first_chunk"})
   void theScenariosEndTheSameWithStreamedCalls(DemoScenario scenario, String metrics) throws Exception {

@@ -48,10 +48,14 @@ public final class RetryStep implements StateStep {
     this.time = time;
     this.executor = executor;
     RetryPolicy p = route.resilience().retry();
-    IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
-        p.initialBackoff(), p.backoffMultiplier(), p.jitter(), p.maxBackoff());
+    IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(p.initialBackoff(), p.backoffMultiplier(), p.maxBackoff());
+    // Jitter from a generator of our own: on a manual clock (tests, the demo) everything runs on the
+    // thread that advances it, and a seeded generator makes a run with the same seed the same run.
+    java.util.function.DoubleSupplier uniform = time instanceof dev.sluice.time.ManualTimeSource ? seeded()
+        : () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+    double jitter = p.jitter();
     IntervalBiFunction<Object> interval = (attempt, outcome) -> {
-      long ms = backoff.apply(attempt);
+      long ms = Math.round(backoff.apply(attempt) * (1 + jitter * (2 * uniform.getAsDouble() - 1)));
       if (outcome.isLeft() && outcome.getLeft() instanceof ModelCallException m && m.retryAfter().isPresent()) {
         long retryAfter = Math.min(m.retryAfter().get().toMillis(), p.retryAfterCap().toMillis());
         ms = Math.max(ms, retryAfter);
@@ -69,6 +73,15 @@ public final class RetryStep implements StateStep {
     this.retries = Counter.builder("sluice.retries").description("Attempts after the first").tag("route", route.name()).register(meters);
     this.budgetExhausted = Counter.builder("sluice.retry.budget.exhausted")
         .description("Retries not made because the retry budget was spent").tag("route", route.name()).register(meters);
+  }
+
+  private static java.util.function.DoubleSupplier seeded() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(0x5eed);
+    return () -> {
+      synchronized (r) {
+        return r.nextDouble();
+      }
+    };
   }
 
   @Override

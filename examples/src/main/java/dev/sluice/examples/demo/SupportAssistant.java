@@ -123,8 +123,9 @@ final class SupportAssistant {
         .rollbackTrigger("fallback rate +5 pp for 15m").rollbackTrigger("p95 latency +50% for 15m")
         .rollbackTrigger("cost per call +50% for 15m")
         .dashboardQuery("sum by (variant, outcome) (rate(sluice_calls_total{route=\"support-answer\"}[5m]))");
-    Map.of("error_rate", 1.0, "timeout_rate", 1.0, "parse_failure_rate", 1.0, "fallback_rate", 2.0, "guardrail_block_rate", 2.0,
-            "slow_call_rate", 5.0, "latency", 0.20, "tokens", 0.5, "cost", 0.15, "quality", 0.08)
+    // In a fixed order (Map.of's is not): a verdict names the first metric that holds it.
+    new java.util.TreeMap<>(Map.of("error_rate", 1.0, "timeout_rate", 1.0, "parse_failure_rate", 1.0, "fallback_rate", 2.0,
+            "guardrail_block_rate", 2.0, "slow_call_rate", 5.0, "latency", 0.20, "tokens", 0.5, "cost", 0.15, "quality", 0.08))
         .forEach((k, v) -> b.margin(new MetricMargin(k, v)));
     // A new prompt is expected to answer differently: up to 70 pp more differing shadow answers than noise.
     b.margin(new MetricMargin("shadow_difference_rate", 70.0));
