@@ -2,6 +2,7 @@ package dev.sluice.internal;
 
 import dev.sluice.outcome.FallbackUse;
 import dev.sluice.outcome.ModelCallException;
+import dev.sluice.internal.guardrail.GuardrailRecorder;
 import dev.sluice.internal.rollout.AssignmentStep;
 import dev.sluice.pipeline.CallListener;
 import dev.sluice.judge.Judge;
@@ -125,7 +126,7 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
         a == null ? "none" : a.stage(), outcome, error instanceof ModelCallException m ? m.kind().tag() : null, latency,
         call.usage().totalTokens(), call.cost().usdOrNaN(), f == null ? null : f.kind(), call.request(), response, call.firstChunkNanos(),
         call.subject().routingKey().map(Judge::subjectGroup).orElse(-1), call.callId(), a == null ? "none" : a.reason(),
-        a == null ? "" : a.segment());
+        a == null ? "" : a.segment(), outcome == Outcome.REFUSED || GuardrailRecorder.flagged(call, "refusal"));
   }
 
   private AuditEvent auditEvent(CallState call, Variant variant, Outcome outcome, long latency,

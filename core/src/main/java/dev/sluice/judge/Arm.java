@@ -21,16 +21,16 @@ final class Arm {
   static final int GROUPS = 64;
 
   long calls;
-  long errors;
-  long timeouts;
-  long parseFailures;
-  long guardrailBlocks;
-  long fallbacks;
   /** The rate metrics, in the order of their events in {@link #byGroup} (from 1) and {@link #events}. */
   static final List<String> RATES = List.of("error_rate", "timeout_rate", "parse_failure_rate", "guardrail_block_rate",
-      "fallback_rate");
-  /** Per group: calls, then errors, timeouts, parse failures, guardrail blocks and fallbacks. */
-  final long[][] byGroup = new long[6][GROUPS];
+      "fallback_rate", "refusal_rate", "tool_call_error_rate");
+  /** The events' names in the exchange's amounts, in the order of {@link #RATES}. */
+  private static final List<String> EVENT_NAMES = List.of("errors", "timeouts", "parse", "blocks", "fallbacks", "refusals",
+      "tool_errors");
+  /** Per rate metric, its events: errors, timeouts, parse failures, guardrail blocks, fallbacks, refusals, tool-call errors. */
+  private final long[] eventCounts = new long[RATES.size()];
+  /** Per group: calls, then each rate metric's events. */
+  final long[][] byGroup = new long[1 + RATES.size()][GROUPS];
   final Moments logLatency = new Moments();
   /** Log seconds from a streamed call's start to its first chunk; streamed calls only. */
   final Moments logFirstChunk = new Moments();
@@ -45,33 +45,33 @@ final class Arm {
   private final long[] histogram = new long[BUCKETS];
   private long latencyCount;
 
-  /** Counts a call of subject group {@code g} and its failure events (errors ... fallbacks, 0 or 1 each). */
-  void addCall(int g, int error, int timeout, int parse, int block, int fallback) {
+  /**
+   * Counts a call of subject group {@code g} and its events: bit {@code i} of {@code events} set
+   * when the call counts towards rate metric {@code RATES.get(i)} (see {@link #event}).
+   */
+  void addCall(int g, int events) {
     calls++;
-    errors += error;
-    timeouts += timeout;
-    parseFailures += parse;
-    guardrailBlocks += block;
-    fallbacks += fallback;
-    long[][] c = byGroup;
-    c[0][g]++;
-    c[1][g] += error;
-    c[2][g] += timeout;
-    c[3][g] += parse;
-    c[4][g] += block;
-    c[5][g] += fallback;
+    byGroup[0][g]++;
+    for (int i = 0; events != 0; i++, events >>>= 1) {
+      if ((events & 1) != 0) {
+        eventCounts[i]++;
+        byGroup[i + 1][g]++;
+      }
+    }
   }
 
-  /** The count of event {@code e} (1 errors ... 5 fallbacks, as in {@link #byGroup}). */
+  /** The bit of rate metric {@code metric} in {@link #addCall}'s events. */
+  static int event(String metric) {
+    int i = RATES.indexOf(metric);
+    if (i < 0) {
+      throw new IllegalArgumentException("not a rate metric: " + metric);
+    }
+    return 1 << i;
+  }
+
+  /** The count of event {@code e} (1 errors ... as in {@link #byGroup}: {@code RATES.get(e - 1)}'s). */
   long events(int e) {
-    return switch (e) {
-      case 1 -> errors;
-      case 2 -> timeouts;
-      case 3 -> parseFailures;
-      case 4 -> guardrailBlocks;
-      case 5 -> fallbacks;
-      default -> throw new IllegalArgumentException("event " + e + "; 1 to 5");
-    };
+    return eventCounts[e - 1];
   }
 
   /**
@@ -163,11 +163,9 @@ final class Arm {
       }
     }
     put(out, p + "calls", calls);
-    put(out, p + "errors", errors);
-    put(out, p + "timeouts", timeouts);
-    put(out, p + "parse", parseFailures);
-    put(out, p + "blocks", guardrailBlocks);
-    put(out, p + "fallbacks", fallbacks);
+    for (int i = 0; i < eventCounts.length; i++) {
+      put(out, p + EVENT_NAMES.get(i), eventCounts[i]);
+    }
     logLatency.exportTo(out, p + "lat.");
     logFirstChunk.exportTo(out, p + "ttfc.");
     tokens.exportTo(out, p + "tok.");
@@ -186,11 +184,9 @@ final class Arm {
       }
     }
     calls += count(in, p + "calls");
-    errors += count(in, p + "errors");
-    timeouts += count(in, p + "timeouts");
-    parseFailures += count(in, p + "parse");
-    guardrailBlocks += count(in, p + "blocks");
-    fallbacks += count(in, p + "fallbacks");
+    for (int i = 0; i < eventCounts.length; i++) {
+      eventCounts[i] += count(in, p + EVENT_NAMES.get(i));
+    }
     logLatency.addFrom(in, p + "lat.");
     logFirstChunk.addFrom(in, p + "ttfc.");
     tokens.addFrom(in, p + "tok.");
@@ -213,11 +209,9 @@ final class Arm {
   /** Adds another arm's observations to this one. */
   void addAll(Arm o) {
     calls += o.calls;
-    errors += o.errors;
-    timeouts += o.timeouts;
-    parseFailures += o.parseFailures;
-    guardrailBlocks += o.guardrailBlocks;
-    fallbacks += o.fallbacks;
+    for (int i = 0; i < eventCounts.length; i++) {
+      eventCounts[i] += o.eventCounts[i];
+    }
     for (int e = 0; e < byGroup.length; e++) {
       for (int g = 0; g < GROUPS; g++) {
         byGroup[e][g] += o.byGroup[e][g];

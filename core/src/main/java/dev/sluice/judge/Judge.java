@@ -190,7 +190,8 @@ public final class Judge implements StageGate, CallListener {
   /** Feeds the window directly, for a call of the subject group {@code subjectGroup} ({@link #subjectGroup} of its key). */
   public void observe(String route, String stage, boolean candidate, Outcome outcome, @Nullable String errorKind,
       double latencySeconds, long tokens, double costUsd, @Nullable String fallbackKind, @Nullable Double quality, int subjectGroup) {
-    window(route, stage).add(candidate, outcome, errorKind, latencySeconds, tokens, costUsd, fallbackKind, quality, subjectGroup);
+    window(route, stage).add(candidate, StageWindow.events(outcome, errorKind, fallbackKind, false, false), latencySeconds, tokens, costUsd,
+        quality, subjectGroup);
   }
 
   /**
@@ -204,7 +205,8 @@ public final class Judge implements StageGate, CallListener {
       return;
     }
     window(route, StageWindow.keyOf(assignment.stage(), assignment.reason(), assignment.segment()))
-        .add(assignment.candidate(), outcome, null, latencySeconds, tokens, costUsd, null, quality, subjectGroup);
+        .add(assignment.candidate(), StageWindow.events(outcome, null, null, false, false), latencySeconds, tokens, costUsd, quality,
+            subjectGroup);
   }
 
   /**

@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
 public record JudgeConfig(double alpha, double promotionAlpha, long minCallsPerArm, long lookEvery,
     Map<String, Double> defaultMargins, @Nullable QualityScorer scorer, double scoreSampleRate) {
 
-  public static final Map<String, Double> DEFAULT_MARGINS = Map.of(
-      "error_rate", 0.5, "timeout_rate", 0.5, "parse_failure_rate", 0.5, "guardrail_block_rate", 0.5,
-      "fallback_rate", 0.5, "slow_call_rate", 5.0, "latency", 0.10, "tokens", 0.10, "cost", 0.05, "quality", 0.03);
+  public static final Map<String, Double> DEFAULT_MARGINS = Map.ofEntries(
+      Map.entry("error_rate", 0.5), Map.entry("timeout_rate", 0.5), Map.entry("parse_failure_rate", 0.5),
+      Map.entry("guardrail_block_rate", 0.5), Map.entry("fallback_rate", 0.5), Map.entry("refusal_rate", 0.5),
+      Map.entry("tool_call_error_rate", 0.5), Map.entry("slow_call_rate", 5.0), Map.entry("latency", 0.10),
+      Map.entry("tokens", 0.10), Map.entry("cost", 0.05), Map.entry("quality", 0.03));
 
   public static final JudgeConfig DEFAULTS = new JudgeConfig(0.05, 0.05, 200, 100, DEFAULT_MARGINS, null, 0);
 

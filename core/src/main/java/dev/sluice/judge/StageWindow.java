@@ -110,24 +110,37 @@ final class StageWindow {
         Arm a = r.candidate() ? cand : base;
         a.logFirstChunk.add(Math.log(r.firstChunkNanos() / 1e9), group(a, r.subjectGroup()));
       }
-      return add(r.candidate(), r.outcome(), r.errorKind(), r.latencyNanos() / 1e9, r.tokens(), r.costUsd(), r.fallbackKind(),
-          quality, r.subjectGroup());
+      int events = events(r.outcome(), r.errorKind(), r.fallbackKind(), r.refused(), ToolCallErrors.any(r.response()));
+      return add(r.candidate(), events, r.latencyNanos() / 1e9, r.tokens(), r.costUsd(), quality, r.subjectGroup());
     }
   }
+
+  /** The rate metrics a call counts towards, as {@link Arm#addCall}'s events. */
+  static int events(Outcome outcome, @Nullable String errorKind, @Nullable String fallbackKind, boolean refused, boolean toolError) {
+    int e = 0;
+    // A call its own breaker refused failed as surely as one the provider refused.
+    if (outcome == Outcome.ERROR || outcome == Outcome.CIRCUIT_OPEN) e |= ERROR;
+    if (outcome == Outcome.TIMEOUT) e |= Arm.event("timeout_rate");
+    if ("bad_output".equals(errorKind)) e |= Arm.event("parse_failure_rate");
+    if (outcome == Outcome.GUARDRAIL_BLOCKED) e |= Arm.event("guardrail_block_rate");
+    if (outcome == Outcome.FALLBACK || fallbackKind != null) e |= Arm.event("fallback_rate");
+    if (refused || outcome == Outcome.REFUSED) e |= Arm.event("refusal_rate");
+    if (toolError) e |= Arm.event("tool_call_error_rate");
+    return e;
+  }
+
+  private static final int ERROR = Arm.event("error_rate");
 
   /**
    * Adds one call's observations. {@code subjectGroup} is {@link Judge#subjectGroup} of the
    * subject, or -1 for a call without one, which is then spread over the groups in turn (as calls
    * that are independent of each other).
    */
-  synchronized long add(boolean candidate, Outcome outcome, @Nullable String errorKind, double latencySeconds, long tokens,
-      double costUsd, @Nullable String fallbackKind, @Nullable Double quality, int subjectGroup) {
+  synchronized long add(boolean candidate, int events, double latencySeconds, long tokens, double costUsd,
+      @Nullable Double quality, int subjectGroup) {
     Arm a = candidate ? cand : base;
     int g = group(a, subjectGroup);
-    // A call its own breaker refused failed as surely as one the provider refused.
-    a.addCall(g, outcome == Outcome.ERROR || outcome == Outcome.CIRCUIT_OPEN ? 1 : 0, outcome == Outcome.TIMEOUT ? 1 : 0,
-        "bad_output".equals(errorKind) ? 1 : 0, outcome == Outcome.GUARDRAIL_BLOCKED ? 1 : 0,
-        outcome == Outcome.FALLBACK || fallbackKind != null ? 1 : 0);
+    a.addCall(g, events);
     if (latencySeconds > 0) {
       a.logLatency.add(Math.log(latencySeconds), g);
       a.addLatency(latencySeconds);

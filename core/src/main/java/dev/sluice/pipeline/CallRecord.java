@@ -33,11 +33,22 @@ import org.jspecify.annotations.Nullable;
  *     {@code candidate}, {@code baseline}, {@code cohort}, {@code holdback}, {@code pinned}, ...);
  *     the judge compares only the random ones
  * @param segment the subject's segment when the rollout plan declares segments, else empty
+ * @param refused whether the model refused: its answer's finish reason was a refusal (outcome
+ *     {@code REFUSED}), or an output guardrail named {@code refusal} flagged the answer
  */
 public record CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
     @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
     ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup, String callId,
-    String assignment, String segment) {
+    String assignment, String segment, boolean refused) {
+
+  /** A call refused only if its outcome says so. */
+  public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,
+      @Nullable String errorKind, long latencyNanos, long tokens, double costUsd, @Nullable String fallbackKind,
+      ChatRequest request, @Nullable ChatResponse response, long firstChunkNanos, int subjectGroup, String callId,
+      String assignment, String segment) {
+    this(at, route, variant, candidate, stage, outcome, errorKind, latencyNanos, tokens, costUsd, fallbackKind, request, response,
+        firstChunkNanos, subjectGroup, callId, assignment, segment, outcome == Outcome.REFUSED);
+  }
 
   /** A call assigned by its subject's bucket ({@code candidate} or {@code baseline}), outside any segment. */
   public CallRecord(Instant at, String route, String variant, boolean candidate, String stage, Outcome outcome,

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Metrics: {@code error_rate}, {@code timeout_rate}, {@code fallback_rate}, {@code
- * parse_failure_rate}, {@code guardrail_block_rate}, {@code p95_latency}, {@code cost_per_call},
+ * parse_failure_rate}, {@code guardrail_block_rate}, {@code refusal_rate}, {@code tool_call_error_rate},
+ * {@code p95_latency}, {@code cost_per_call},
  * {@code tokens_per_call} (spaces for underscores). A rule is checked once the stage has
  * {@link #MIN_CALLS} candidate calls (and as many baseline calls when it compares with the baseline).
  *
@@ -53,9 +54,9 @@ public record GuardRule(String text, String metric, Kind kind, double threshold,
   public static final int MIN_CALLS = 100;
 
   public static final List<String> RATES = List.of("error_rate", "timeout_rate", "fallback_rate", "parse_failure_rate",
-      "guardrail_block_rate");
+      "guardrail_block_rate", "refusal_rate", "tool_call_error_rate");
   public static final List<String> METRICS = List.of("error_rate", "timeout_rate", "fallback_rate", "parse_failure_rate",
-      "guardrail_block_rate", "p95_latency", "cost_per_call", "tokens_per_call");
+      "guardrail_block_rate", "refusal_rate", "tool_call_error_rate", "p95_latency", "cost_per_call", "tokens_per_call");
 
   private static final int MAX_LENGTH = 200;
   private static final String NUMBER = "(\\d{1,9}(?:\\.\\d{1,9})?)";

@@ -40,7 +40,8 @@ class GuardRuleTest {
     assertThatThrownBy(() -> RolloutPlan.builder("r", "v2").stage(Stage.full()).rollbackTrigger("error_rate > 2%")
         .rollbackTrigger("when it feels slow")).isInstanceOf(InvalidConfigurationException.class)
         .hasMessageContaining("rollback_triggers[1]").hasMessageContaining("'error_rate > 2%'");
-    assertThatThrownBy(() -> GuardRule.parse("refusal_rate > 5%", "t")).hasMessageContaining("a rule on one of");
+    assertThatThrownBy(() -> GuardRule.parse("happiness_rate > 5%", "t")).hasMessageContaining("a rule on one of");
+    assertThat(GuardRule.parse("refusal_rate > 5%", "t").metric()).as("the issue's example").isEqualTo("refusal_rate");
     assertThatThrownBy(() -> GuardRule.parse("p95_latency +2 pp", "t")).hasMessageContaining("only for rates");
     assertThatThrownBy(() -> GuardRule.parse("x".repeat(500), "t")).hasMessageContaining("at most 200 characters");
   }

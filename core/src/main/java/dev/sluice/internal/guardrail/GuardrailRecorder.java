@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Counts every guardrail result ({@code sluice.guardrail.results}) and notes it for the call's audit event. */
-final class GuardrailRecorder {
+public final class GuardrailRecorder {
 
   /** The call's notable guardrail results so far, in order; the list is its own lock. */
   private static final CallKey<List<Map<String, Object>>> RESULTS = CallKey.of("guardrail_results");
@@ -24,6 +24,22 @@ final class GuardrailRecorder {
   GuardrailRecorder(String route, MeterRegistry meters) {
     this.route = route;
     this.meters = meters;
+  }
+
+  /** Whether the guardrail named {@code guardrail} flagged the call (a score, or a result other than pass). */
+  public static boolean flagged(CallState call, String guardrail) {
+    List<Map<String, Object>> results = call.get(RESULTS);
+    if (results == null) {
+      return false;
+    }
+    synchronized (results) {
+      for (Map<String, Object> r : results) {
+        if (guardrail.equals(r.get("guardrail"))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   void record(CallState call, String stage, String guardrail, GuardrailResult result) {
