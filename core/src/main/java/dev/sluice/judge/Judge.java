@@ -349,8 +349,14 @@ public final class Judge implements StageGate, CallListener {
 
   /** The verdict without counting it in the decisions meter (the simulator calls this). */
   public Verdict judge(StageProgress p) {
+    // The plan's metrics in its order, then the defaults by name: the same verdict reads the same every run.
+    Map<String, Double> margins = new LinkedHashMap<>();
+    for (MetricMargin m : p.plan().margins()) {
+      margins.put(m.metric(), m.margin());
+    }
+    new java.util.TreeMap<>(config.defaultMargins()).forEach(margins::putIfAbsent);
     if (p.stage().kind() == StageKind.SHADOW) {
-      return ShadowGate.decide(p, config.promotionAlpha());
+      return ShadowGate.decide(p, config.promotionAlpha(), margins);
     }
     if (!p.stage().isLive()) {
       // No candidate traffic to compare (the offline gate): its recorded report decides.
@@ -421,12 +427,6 @@ public final class Judge implements StageGate, CallListener {
       // on the baseline alone hold promotion until the candidate has its own.
       quality |= w.cand.quality.n > 0 || w.base.quality.n > 0;
     }
-    // The plan's metrics in its order, then the defaults by name: the same verdict reads the same every run.
-    Map<String, Double> margins = new LinkedHashMap<>();
-    for (MetricMargin m : p.plan().margins()) {
-      margins.put(m.metric(), m.margin());
-    }
-    new java.util.TreeMap<>(config.defaultMargins()).forEach(margins::putIfAbsent);
     if (config.scorer() == null && !quality) {
       margins.remove("quality");
     }

@@ -7,13 +7,17 @@ import dev.sluice.rollout.StageProgress;
 import dev.sluice.rollout.Verdict;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The judge at a shadow stage: the candidate leaves the shadow only when its answers are shown to
  * differ from the served ones no more often than the baseline's own answers differ from each other
- * (the noise), within the plan's {@code shadow_difference_rate} margin (default +20 pp). Different is
- * not worse (a better prompt answers differently), so the shadow never rolls back: a candidate that
- * differs more holds, and a person decides (or the stage's maximum duration does).
+ * (the noise), within the plan's {@code shadow_difference_rate} margin (default +20 pp), and its
+ * shadow calls are shown within the {@code latency} margin of the noise runs' (both shadow calls,
+ * made the same way) and within the {@code cost} margin of the answers served for the same requests.
+ * Different is not worse (a better prompt answers differently), so the shadow never rolls back: a
+ * candidate that differs more, or is slower or dearer, holds, and a person decides (or the stage's
+ * maximum duration does).
  */
 final class ShadowGate {
 
@@ -24,7 +28,7 @@ final class ShadowGate {
 
   private ShadowGate() {}
 
-  static Verdict decide(StageProgress p, double alpha) {
+  static Verdict decide(StageProgress p, double alpha, Map<String, Double> margins) {
     ShadowStats s = p.shadow();
     if (s == null || !p.exposureMet()) {
       return StageGate.EXPOSURE.decide(p);
@@ -51,8 +55,78 @@ final class ShadowGate {
         100 * upper, marginPp);
     Map<String, Object> evidence = Map.of("metric", "shadow_difference_rate", "estimate", 100 * estimate, "upper_bound", 100 * upper,
         "margin", marginPp);
-    return upper < marginPp / 100
-        ? new Verdict(Verdict.Decision.PROMOTE, "shadow answers are shown to differ like the baseline's own: " + detail, evidence)
-        : new Verdict(Verdict.Decision.HOLD, "shadow_difference_rate not yet shown within margin: " + detail, evidence);
+    if (!(upper < marginPp / 100)) {
+      return new Verdict(Verdict.Decision.HOLD, "shadow_difference_rate not yet shown within margin: " + detail, evidence);
+    }
+    Double latencyMargin = margins.get("latency");
+    if (latencyMargin != null) {
+      Verdict v = latency(s, latencyMargin, alpha);
+      if (v != null) {
+        return v;
+      }
+    }
+    Double costMargin = margins.get("cost");
+    if (costMargin != null) {
+      Verdict v = cost(s, costMargin, alpha);
+      if (v != null) {
+        return v;
+      }
+    }
+    return new Verdict(Verdict.Decision.PROMOTE, "shadow answers are shown to differ like the baseline's own"
+        + (latencyMargin != null || costMargin != null ? ", at a latency and cost within their margins" : "") + ": " + detail, evidence);
+  }
+
+  /** A hold unless the candidate's shadow calls are shown no slower than the noise runs' by more than the margin; else null. */
+  private static @Nullable Verdict latency(ShadowStats s, double margin, double alpha) {
+    double[] c = s.logLatency(false);
+    double[] n = s.logLatency(true);
+    if (c[0] < MIN_RUNS || n[0] < MIN_RUNS) {
+      return Verdict.hold(String.format(Locale.ROOT, "waiting for %d timed shadow runs and %d noise runs: %.0f and %.0f", MIN_RUNS,
+          MIN_RUNS, c[0], n[0]));
+    }
+    double mc = c[1] / c[0];
+    double mn = n[1] / n[0];
+    // Each side's spread is at least the other's, as at the live stages.
+    double vc = Math.max(0, c[2] / c[0] - mc * mc);
+    double vn = Math.max(0, n[2] / n[0] - mn * mn);
+    double spread = Math.max(vc, vn);
+    double estimate = mc - mn;
+    double tested = Math.log1p(margin);
+    double upper = estimate + Statistics.radius(Math.sqrt(spread / c[0] + spread / n[0]), tested, alpha);
+    if (upper < tested) {
+      return null;
+    }
+    return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT, "shadow latency not yet shown within margin: worsening %+.1f%% "
+        + "(upper bound %+.1f%%) vs margin %.1f%%; candidate %.0f ms vs baseline %.0f ms (geometric means of %,.0f and %,.0f shadow "
+        + "runs)", 100 * Math.expm1(estimate), 100 * Math.expm1(upper), 100 * margin, 1000 * Math.exp(mc), 1000 * Math.exp(mn), c[0],
+        n[0]), Map.of("metric", "shadow_latency", "estimate", 100 * Math.expm1(estimate), "upper_bound", 100 * Math.expm1(upper),
+        "margin", 100 * margin));
+  }
+
+  /**
+   * A hold unless the candidate's shadow calls are shown to cost no more than the margin above the
+   * answers served for the same requests (a ratio of totals, its delta-method variance); else null.
+   * A cost that is not known cannot be shown within its margin.
+   */
+  private static @Nullable Verdict cost(ShadowStats s, double margin, double alpha) {
+    double[] p = s.costPairs();
+    double n = p[0];
+    if (n < MIN_RUNS) {
+      return Verdict.hold(String.format(Locale.ROOT, "waiting for %d shadow runs with a known cost: %.0f (%,d of unknown cost: is there "
+          + "a price for both models?)", MIN_RUNS, n, s.unknownCost()));
+    }
+    double ratio = p[2] > 0 ? p[1] / p[2] : Double.POSITIVE_INFINITY;
+    double servedMean = p[2] / n;
+    double residuals = Math.max(0, p[3] - 2 * ratio * p[5] + ratio * ratio * p[4]);
+    double se = Math.sqrt(residuals / (n * (n - 1))) / servedMean;
+    double estimate = ratio - 1;
+    double upper = estimate + Statistics.radius(se, margin, alpha);
+    if (upper < margin) {
+      return null;
+    }
+    return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT, "shadow cost not yet shown within margin: worsening %+.1f%% "
+        + "(upper bound %+.1f%%) vs margin %.1f%%; candidate $%.6f vs served $%.6f per call over %,.0f paired shadow runs",
+        100 * estimate, 100 * upper, 100 * margin, p[1] / n, servedMean, n), Map.of("metric", "shadow_cost", "estimate", 100 * estimate,
+        "upper_bound", 100 * upper, "margin", 100 * margin));
   }
 }

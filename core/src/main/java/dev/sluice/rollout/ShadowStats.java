@@ -2,8 +2,10 @@ package dev.sluice.rollout;
 
 /**
  * What the shadow has seen so far: runs of the candidate and noise runs of the baseline against
- * itself (as Diffy does), their similarity to the served answer, and how many candidate answers
- * differ by more than the noise floor. Thread-safe.
+ * itself (as Diffy does), their similarity to the served answer, how many candidate answers differ
+ * by more than the noise floor, and what they cost in time and money: each run's latency (the
+ * candidate's runs against the noise runs, both shadow calls made the same way) and each candidate
+ * run's cost paired with the cost of the answer served for the same request. Thread-safe.
  */
 public final class ShadowStats {
 
@@ -21,6 +23,11 @@ public final class ShadowStats {
   private long noiseDifferences;
   private long noiseJudged;
   private long judged;
+  /** Log-latency moments of the candidate's runs (index 1) and the noise runs (0): n, sum, sum of squares. */
+  private final double[][] logLatency = new double[2][3];
+  /** Candidate runs whose cost and their served answer's are both known: n, Σc, Σs, Σc², Σs², Σcs. */
+  private final double[] costPairs = new double[6];
+  private long unknownCost;
 
   /** For the shadow step. */
   public synchronized void record(boolean noise, ShadowComparison c) {
@@ -43,6 +50,49 @@ public final class ShadowStats {
       judged++;
       differences += c.similarity() < noiseFloor() ? 1 : 0;
     }
+  }
+
+  /**
+   * For the shadow step: a successful run's latency in seconds, and for a candidate run its cost and
+   * the served answer's cost for the same request, in dollars (NaN when either is not known).
+   */
+  public synchronized void recordCost(boolean noise, double latencySeconds, double costUsd, double servedCostUsd) {
+    if (latencySeconds > 0 && Double.isFinite(latencySeconds)) {
+      double[] m = logLatency[noise ? 0 : 1];
+      double l = Math.log(latencySeconds);
+      m[0]++;
+      m[1] += l;
+      m[2] += l * l;
+    }
+    if (noise) {
+      return;
+    }
+    if (Double.isNaN(costUsd) || Double.isNaN(servedCostUsd)) {
+      unknownCost++;
+      return;
+    }
+    double[] c = costPairs;
+    c[0]++;
+    c[1] += costUsd;
+    c[2] += servedCostUsd;
+    c[3] += costUsd * costUsd;
+    c[4] += servedCostUsd * servedCostUsd;
+    c[5] += costUsd * servedCostUsd;
+  }
+
+  /** Log-latency moments (n, sum, sum of squares) of the candidate's shadow runs, or of the noise runs. */
+  public synchronized double[] logLatency(boolean noise) {
+    return logLatency[noise ? 0 : 1].clone();
+  }
+
+  /** Candidate runs whose cost and the served answer's are both known: n, Σcandidate, Σserved, Σc², Σs², Σc·s. */
+  public synchronized double[] costPairs() {
+    return costPairs.clone();
+  }
+
+  /** Candidate runs whose cost, or whose served answer's cost, is not known (no price for the model). */
+  public synchronized long unknownCost() {
+    return unknownCost;
   }
 
   /** For the shadow step. */

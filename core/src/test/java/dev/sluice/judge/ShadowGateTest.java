@@ -27,13 +27,25 @@ class ShadowGateTest {
   final SplittableRandom rnd = new SplittableRandom(5);
 
   ShadowStats shadow(int runs, double candidateSimilarity) {
+    return shadow(runs, candidateSimilarity, 1, 1);
+  }
+
+  /** Runs whose candidate calls take {@code slower} times the noise runs' time and cost {@code dearer} times the served answer (NaN: unknown). */
+  ShadowStats shadow(int runs, double candidateSimilarity, double slower, double dearer) {
     ShadowStats s = new ShadowStats();
     for (int i = 0; i < runs; i++) {
       s.record(true, new ShadowComparison(false, true, 0.9 + 0.1 * rnd.nextDouble()));
+      s.recordCost(true, latency(), 0.0004, 0.0004);
       double c = candidateSimilarity >= 0 ? candidateSimilarity : 0.9 + 0.1 * rnd.nextDouble();
       s.record(false, new ShadowComparison(false, true, c));
+      double served = 0.0002 + 0.0004 * rnd.nextDouble();
+      s.recordCost(false, slower * latency(), dearer * served * (0.95 + 0.1 * rnd.nextDouble()), served);
     }
     return s;
+  }
+
+  double latency() {
+    return 0.8 * Math.exp(0.3 * (Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble())));
   }
 
   Verdict decide(ShadowStats s, long runs) {
@@ -54,6 +66,18 @@ class ShadowGateTest {
     Verdict v = decide(shadow(400, -1), 400);
     assertThat(v.decision()).as(v.reason()).isEqualTo(Verdict.Decision.PROMOTE);
     assertThat(v.evidence()).containsEntry("metric", "shadow_difference_rate");
+  }
+
+  @Test
+  void aSlowerOrDearerCandidateHoldsTheShadowStageEvenWhenItsAnswersAreAlike() {
+    Verdict slower = decide(shadow(400, -1, 1.5, 1), 400);
+    assertThat(slower.decision()).isEqualTo(Verdict.Decision.HOLD);
+    assertThat(slower.reason()).startsWith("shadow latency not yet shown within margin").contains("vs margin 10.0%");
+    Verdict dearer = decide(shadow(400, -1, 1, 1.4), 400);
+    assertThat(dearer.decision()).isEqualTo(Verdict.Decision.HOLD);
+    assertThat(dearer.reason()).startsWith("shadow cost not yet shown within margin").contains("worsening +40.");
+    Verdict unknown = decide(shadow(2000, -1, 1, Double.NaN), 2000);
+    assertThat(unknown.reason()).startsWith("waiting for 30 shadow runs with a known cost: 0 (2,000 of unknown cost");
   }
 
   @Test

@@ -124,6 +124,7 @@ public final class ShadowStep implements StateStep {
       return;
     }
     CompletableFuture<ChatResponse> answer;
+    long started = time.nanoTime();
     try {
       answer = variant.client().chatAsync(prepared).toCompletableFuture();
     } catch (RuntimeException e) {
@@ -144,6 +145,8 @@ public final class ShadowStep implements StateStep {
       }
       ShadowComparison c = ShadowComparison.of(served.text(), r.text());
       control.shadowStats().record(noise, c);
+      control.shadowStats().recordCost(noise, (time.nanoTime() - started) / 1e9, prices.cost(variant.model(), r.usage()).usdOrNaN(),
+          prices.cost(route.baseline().model(), served.usage()).usdOrNaN());
       if (!noise) {
         control.countShadowRun();
       }
