@@ -228,6 +228,28 @@ final class Arm {
     latencyCount += o.latencyCount;
   }
 
+  /** Removes an earlier copy of this arm's observations ({@code o} counted no more of anything than this arm), leaving those since. */
+  void subtract(Arm o) {
+    calls -= o.calls;
+    for (int i = 0; i < eventCounts.length; i++) {
+      eventCounts[i] -= o.eventCounts[i];
+    }
+    for (int e = 0; e < byGroup.length; e++) {
+      for (int g = 0; g < GROUPS; g++) {
+        byGroup[e][g] -= o.byGroup[e][g];
+      }
+    }
+    logLatency.subtract(o.logLatency);
+    logFirstChunk.subtract(o.logFirstChunk);
+    tokens.subtract(o.tokens);
+    cost.subtract(o.cost);
+    quality.subtract(o.quality);
+    for (int i = 0; i < BUCKETS; i++) {
+      histogram[i] -= o.histogram[i];
+    }
+    latencyCount -= o.latencyCount;
+  }
+
   private static void put(Map<String, Double> out, String name, long n) {
     if (n != 0) {
       out.merge(name, (double) n, Double::sum);
@@ -282,6 +304,26 @@ final class Arm {
         groupSum[g] += o.groupSum[g];
       }
       merge(o.n, o.mean, o.m2);
+    }
+
+    /** Removes an earlier copy of these moments (Chan's update run backwards), leaving the observations since. */
+    void subtract(Moments o) {
+      for (int g = 0; g < GROUPS; g++) {
+        groupN[g] -= o.groupN[g];
+        groupSum[g] -= o.groupSum[g];
+      }
+      long rest = n - o.n;
+      if (rest <= 0) {
+        n = 0;
+        mean = 0;
+        m2 = 0;
+        return;
+      }
+      double restMean = (n * mean - o.n * o.mean) / rest;
+      double delta = restMean - o.mean;
+      m2 = Math.max(0, m2 - o.m2 - delta * delta * ((double) o.n * rest / n));
+      mean = restMean;
+      n = rest;
     }
 
     private void merge(long nb, double meanB, double m2b) {

@@ -88,6 +88,7 @@ public final class Judge implements StageGate, CallListener {
   /** Per route, this instance's evidence not yet added to the exchange. */
   private final ConcurrentHashMap<String, Outbox> outboxes = new ConcurrentHashMap<>();
   private final Guards guards = new Guards();
+  private final ChangeDetector changes = new ChangeDetector();
   /** Calls feedback can still be recorded for. */
   private final FeedbackBook feedbackBook = new FeedbackBook(FEEDBACK_CALLS, FEEDBACK_WINDOW);
 
@@ -439,9 +440,11 @@ public final class Judge implements StageGate, CallListener {
     // A sample-ratio mismatch holds promotion only: a regression rolls back whatever the share.
     Verdict mismatch = sampleRatio(p, currentCand, currentBase);
     // Metrics that saw nothing at all cannot give evidence of a regression; they do not take a share
-    // of α. Each declared segment is compared too, and takes its share like the whole traffic.
+    // of α. Most of α is for the evidence from the rollout's start, shared with each declared
+    // segment's; a fifth for the change detector's restarts.
     long k = Math.max(1, results.stream().filter(Comparison::informative).count());
-    double rollbackAlpha = config.alpha() / (k * (1 + bySegment.size()));
+    double rollbackAlpha = config.alpha() * (1 - ChangeDetector.ALPHA_SHARE) / (k * (1 + bySegment.size()));
+    double changeAlpha = config.alpha() * ChangeDetector.ALPHA_SHARE / (k * ChangeDetector.CHECKPOINTS);
     double promotionAlpha = config.promotionAlpha();
     for (Comparison c : results) {
       double lower = c.lower(rollbackAlpha);
@@ -460,6 +463,18 @@ public final class Judge implements StageGate, CallListener {
         if (lower > c.margin()) {
           return segmentVerdict(Verdict.Decision.ROLLBACK, attribute + "=" + segment.getKey(), c, "regression", lower, rollbackAlpha,
               promotionAlpha);
+        }
+      }
+    }
+    // A regression that began late: the calls since each recent checkpoint, on their own.
+    for (ChangeDetector.Since since : changes.look(p.route(), p.plan().salt() + "\n" + p.plan().candidate(), candCalls, strata)) {
+      for (Comparison c : Comparison.of(since.windows(), margins)) {
+        double lower = c.lower(changeAlpha);
+        if (lower > c.margin()) {
+          Map<String, Object> evidence = new LinkedHashMap<>(c.evidence(changeAlpha, promotionAlpha));
+          evidence.put("since_candidate_calls", since.candidateCallsAt());
+          return new Verdict(Verdict.Decision.ROLLBACK, String.format(Locale.ROOT, "change since candidate call %,d: %s",
+              since.candidateCallsAt(), c.describe("regression", lower, "lower bound")), evidence);
         }
       }
     }

@@ -83,6 +83,16 @@ final class StageWindow {
     return c;
   }
 
+  /** This window's observations since {@code earlier}, a copy of it taken before (or all of them, when null). */
+  StageWindow since(@Nullable StageWindow earlier) {
+    StageWindow d = copy();
+    if (earlier != null) {
+      d.cand.subtract(earlier.cand);
+      d.base.subtract(earlier.base);
+    }
+    return d;
+  }
+
   /** Adds another window's observations to this one's arms (the caller holds what locks it needs). */
   void addAll(StageWindow other) {
     cand.addAll(other.cand);

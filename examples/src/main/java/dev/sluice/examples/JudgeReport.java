@@ -110,7 +110,9 @@ public final class JudgeReport {
           `acme` after the canary (the plan's default 10% holdback), and `acme` has 1.5× the errors,
           latency ×1.2 and prompts ×1.3 on either release;
         - **five tenants judged one by one**: the plan declares the five tenants as segments; a regression,
-          if any, is in one tenant only.
+          if any, is in one tenant only;
+        - **a regression that begins late**: independent calls, the candidate unchanged until its 2,000th
+          call and regressed from then on (calls to detect count from the first call, onset included).
 
         Judges:
 
@@ -175,8 +177,9 @@ holds. The previous judge tested "any worsening" and rolled back when the estima
 margin: that is why it rolled back 83–95% of changes the plan called acceptable and promoted 26% of
 unchanged releases. Promotion is an intersection-union test (every metric must pass), so it needs no
 share of α per metric: `promotionAlpha` (0.05) is the chance of promoting a release one of whose
-metrics sits exactly at its margin. Rollback is a union, so its α (0.05) is shared by the metrics
-that saw anything (Bonferroni).
+metrics sits exactly at its margin. Rollback is a union, so its α (0.05) is shared (Bonferroni):
+four fifths by the metrics that saw anything, over the whole traffic and each declared segment,
+one fifth by the change detector below.
 
 **Valid at every look.** The bounds are normal-mixture confidence sequences (Robbins; Howard et al.
 2021, "Time-uniform, nonparametric, nonasymptotic confidence sequences"; the form of GrowthBook's and
@@ -208,6 +211,16 @@ per-call test).
 **Low counts.** A rate's variance uses the Agresti–Coull rate `(x + 2) / (n + 4)`, so zero events do
 not claim certainty; an arm's per-observation variance is never taken below the other arm's; a mean
 or a share of slow calls is compared at a stage only once both arms have 30 observations there.
+
+**Change detection.** Pooling from the rollout's first call dilutes a regression that begins late
+(after thousands of healthy candidate calls). The judge keeps a copy of its evidence at checkpoints
+(1,000 candidate calls, then each √2 times the last, at most 32) and at each look also compares the
+calls since each of the four latest checkpoints, each with a confidence sequence that starts there:
+a CUSUM-like scan over restarts in which every checkpoint the rollout can make holds an equal share
+of the detector's fifth of α, so it stays valid however many looks there are. In trial runs (200
+each) a fifth was enough: errors ×3 from candidate call 2,000 were caught in 94.5% with a median of
+5,700 calls (p90 7,500) against 6,400 (p90 12,300) without the detector, latency +50% from call
+2,000 at 2,200 against 3,200; errors ×2 from the start were caught in 87% (83% with half of α).
 
 **Sample-ratio mismatch** holds promotion only; a regression is rolled back whatever the share.
 
@@ -254,8 +267,9 @@ its margins; without this hold 8.5% of such rollouts were promoted (200 runs).
   too small to show the cohort within margin: in a trial with the cohort stage first, 2% of 200
   unchanged rollouts were promoted within 20,000 calls (`cohort_holdback: 50`: 85.5%). Put a canary
   before the cohort, or hold back more of the cohort.
-- Not built yet: change detection (CUSUM) for regressions that start late in a stage. Built but
-  outside the simulator: delayed feedback by call id, rules from `rollback_triggers`, the shadow
-  stage's gate.
+- Built but outside the simulator: delayed feedback by call id, rules from `rollback_triggers`,
+  the refusal and malformed-tool-call rates (`refusal_rate`, `tool_call_error_rate`), the shadow
+  stage's gate (difference rate against the noise floor, shadow latency against the noise runs,
+  shadow cost against the served answers): each has its own tests.
 """;
 }

@@ -91,7 +91,9 @@ public final class JudgeSimulator {
      * Five tenants, a fifth of the calls each, declared as the plan's segments; a candidate's
      * regression, if any, is in one tenant only.
      */
-    TENANTS("five tenants judged one by one");
+    TENANTS("five tenants judged one by one"),
+    /** Independent calls; a candidate's regression, if any, begins at its {@link Calls#ONSET}th call. */
+    LATE_ONSET("a regression that begins at candidate call 2,000");
 
     public final String label;
 
@@ -119,13 +121,15 @@ public final class JudgeSimulator {
     s.add(new Scenario("cost +20%", 0.01, 1, 1, 1, 1.20, 0, true));
     s.add(new Scenario("quality -0.05", 0.01, 1, 1, 1, 1, -0.05, true));
     for (Traffic t : Traffic.values()) {
-      if (t != Traffic.INDEPENDENT) {
+      if (t != Traffic.INDEPENDENT && t != Traffic.LATE_ONSET) {
         s.add(new Scenario("no change, " + t.label, 0.01, 1, 1, 1, 1, 0, false, t));
         s.add(new Scenario("errors x5 of 1%" + (t == Traffic.TENANTS ? " in one tenant of five" : ", " + t.label), 0.01, 5, 1, 1, 1, 0,
             true, t));
       }
     }
     s.add(new Scenario("errors x3 of 1% in one tenant of five", 0.01, 3, 1, 1, 1, 0, true, Traffic.TENANTS));
+    s.add(new Scenario("errors x3 of 1% from candidate call 2,000", 0.01, 3, 1, 1, 1, 0, true, Traffic.LATE_ONSET));
+    s.add(new Scenario("latency +50% from candidate call 2,000", 0.01, 1, 1.5, 1.5, 1, 0, true, Traffic.LATE_ONSET));
     return s;
   }
 
@@ -244,6 +248,9 @@ public final class JudgeSimulator {
     static final double Z99 = 2.3263478740408408;
     static final int SUBJECTS = 50_000;
     static final int TENANTS = 5;
+    /** The candidate call at which a late regression begins. */
+    static final long ONSET = 2_000;
+    long candidateCalls;
     final Scenario sc;
     final SplittableRandom rnd;
     long key;
@@ -325,13 +332,18 @@ public final class JudgeSimulator {
       }
       Assignment a = control.assign(tenant < 0 ? Subject.of(subject) : Subject.builder().routingKey(subject).tenant(tenant(tenant)).build());
       boolean candidate = a.candidate();
-      // With tenants judged one by one, the regression is in the last tenant only.
-      if (candidate && (sc.traffic() != Traffic.TENANTS || tenant == TENANTS - 1)) {
+      // With tenants judged one by one, the regression is in the last tenant only; a late one begins at ONSET.
+      boolean regressed = candidate && (sc.traffic() != Traffic.TENANTS || tenant == TENANTS - 1)
+          && (sc.traffic() != Traffic.LATE_ONSET || candidateCalls >= ONSET);
+      if (candidate) {
+        candidateCalls++;
+      }
+      if (regressed) {
         errorRate *= sc.errorFactor();
       }
       boolean error = rnd.nextDouble() < errorRate;
-      double median = (candidate ? MEDIAN * sc.latencyMedianFactor() : MEDIAN) * latencyFactor;
-      double p99 = (candidate ? P99 * sc.latencyP99Factor() : P99) * latencyFactor;
+      double median = (regressed ? MEDIAN * sc.latencyMedianFactor() : MEDIAN) * latencyFactor;
+      double p99 = (regressed ? P99 * sc.latencyP99Factor() : P99) * latencyFactor;
       double sigma = (Math.log(p99) - Math.log(median)) / Z99;
       double latency = Math.exp(Math.log(median) + sigma * gaussian());
       double tokenSigma = 0.5;
@@ -342,8 +354,8 @@ public final class JudgeSimulator {
         }
       }
       long tokens = Math.max(1, Math.round(lengthFactor * Math.exp(Math.log(300) + tokenSigma * gaussian())));
-      double cost = tokens * 2e-6 * (candidate ? sc.costFactor() : 1);
-      double quality = Math.max(0, Math.min(1, 0.8 + (candidate ? sc.qualityDelta() : 0) + 0.1 * gaussian()));
+      double cost = tokens * 2e-6 * (regressed ? sc.costFactor() : 1);
+      double quality = Math.max(0, Math.min(1, 0.8 + (regressed ? sc.qualityDelta() : 0) + 0.1 * gaussian()));
       judge.observe(a, error ? Outcome.ERROR : Outcome.SUCCESS, latency, tokens, cost, quality, group);
       return candidate;
     }

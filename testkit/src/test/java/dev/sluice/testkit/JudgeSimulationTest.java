@@ -59,6 +59,14 @@ class JudgeSimulationTest {
   }
 
   @Test
+  void aRegressionThatBeginsLateIsCaughtSoonAfterItBegins() {
+    Summary latency = JudgeSimulator.simulate(scenario("latency +50% from candidate call 2,000"), "sluice", 40, 21);
+    // the calls since the checkpoint at 2,000 show it within a few hundred; the evidence from the start took over 1,000 more
+    assertThat(latency.rollbackRate()).isEqualTo(1.0);
+    assertThat(latency.medianCallsToDetect()).isLessThanOrEqualTo(2_600);
+  }
+
+  @Test
   void aCohortThatDiffersIsJudgedWithinItselfAndOneTenantsRegressionIsCaught() {
     Summary cohort = JudgeSimulator.simulate(scenario("no change, a cohort stage whose cohort differs"), "sluice", 50, 19);
     // Compared with the baseline elsewhere, 99.4% of these were rolled back (the harness).
