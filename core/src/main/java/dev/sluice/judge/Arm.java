@@ -208,46 +208,39 @@ final class Arm {
 
   /** Adds another arm's observations to this one. */
   void addAll(Arm o) {
-    calls += o.calls;
-    for (int i = 0; i < eventCounts.length; i++) {
-      eventCounts[i] += o.eventCounts[i];
-    }
-    for (int e = 0; e < byGroup.length; e++) {
-      for (int g = 0; g < GROUPS; g++) {
-        byGroup[e][g] += o.byGroup[e][g];
-      }
-    }
+    addCounts(o, 1);
     logLatency.addAll(o.logLatency);
     logFirstChunk.addAll(o.logFirstChunk);
     tokens.addAll(o.tokens);
     cost.addAll(o.cost);
     quality.addAll(o.quality);
-    for (int i = 0; i < BUCKETS; i++) {
-      histogram[i] += o.histogram[i];
-    }
-    latencyCount += o.latencyCount;
   }
 
   /** Removes an earlier copy of this arm's observations ({@code o} counted no more of anything than this arm), leaving those since. */
   void subtract(Arm o) {
-    calls -= o.calls;
-    for (int i = 0; i < eventCounts.length; i++) {
-      eventCounts[i] -= o.eventCounts[i];
-    }
-    for (int e = 0; e < byGroup.length; e++) {
-      for (int g = 0; g < GROUPS; g++) {
-        byGroup[e][g] -= o.byGroup[e][g];
-      }
-    }
+    addCounts(o, -1);
     logLatency.subtract(o.logLatency);
     logFirstChunk.subtract(o.logFirstChunk);
     tokens.subtract(o.tokens);
     cost.subtract(o.cost);
     quality.subtract(o.quality);
-    for (int i = 0; i < BUCKETS; i++) {
-      histogram[i] -= o.histogram[i];
+  }
+
+  /** Adds (sign 1) or removes (-1) another arm's counts: calls, events, group totals, histogram. */
+  private void addCounts(Arm o, int sign) {
+    calls += sign * o.calls;
+    for (int i = 0; i < eventCounts.length; i++) {
+      eventCounts[i] += sign * o.eventCounts[i];
     }
-    latencyCount -= o.latencyCount;
+    for (int e = 0; e < byGroup.length; e++) {
+      for (int g = 0; g < GROUPS; g++) {
+        byGroup[e][g] += sign * o.byGroup[e][g];
+      }
+    }
+    for (int i = 0; i < BUCKETS; i++) {
+      histogram[i] += sign * o.histogram[i];
+    }
+    latencyCount += sign * o.latencyCount;
   }
 
   private static void put(Map<String, Double> out, String name, long n) {
