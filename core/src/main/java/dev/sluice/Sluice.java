@@ -162,6 +162,14 @@ public final class Sluice implements AutoCloseable {
     this.rollouts = Map.copyOf(controls);
     this.pipelines = Map.copyOf(built);
     this.judges = callListeners.stream().filter(Judge.class::isInstance).map(Judge.class::cast).distinct().toList();
+    // Each judge keeps every route's rollout evidence apart from earlier rollouts of the route.
+    java.util.Set<Judge> allJudges = new java.util.LinkedHashSet<>(judges);
+    if (gate instanceof Judge j) {
+      allJudges.add(j);
+    }
+    for (Route r : byName.values()) {
+      r.rollout().ifPresent(plan -> allJudges.forEach(j -> j.judgeRollout(plan)));
+    }
     if (gate instanceof Judge judge) {
       if (b.evidence != null && judge.sharedEvidence() == null) {
         judge.shareEvidence(b.evidence);

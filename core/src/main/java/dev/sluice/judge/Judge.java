@@ -89,6 +89,8 @@ public final class Judge implements StageGate, CallListener {
   private final ConcurrentHashMap<String, Outbox> outboxes = new ConcurrentHashMap<>();
   private final Guards guards = new Guards();
   private final ChangeDetector changes = new ChangeDetector();
+  /** Per route, the scope of its current rollout's evidence (see {@link #judgeRollout}). */
+  private final ConcurrentHashMap<String, String> scopes = new ConcurrentHashMap<>();
   /** Calls feedback can still be recorded for. */
   private final FeedbackBook feedbackBook = new FeedbackBook(FEEDBACK_CALLS, FEEDBACK_WINDOW);
 
@@ -124,6 +126,23 @@ public final class Judge implements StageGate, CallListener {
     return evidence;
   }
 
+  /**
+   * Keeps this rollout's evidence apart from the earlier rollouts' of its route, in memory and in a
+   * fleet's exchange: from now on the route's calls are judged under a scope named by the plan's
+   * salt. A new candidate (whose default salt is new) starts from nothing, while a restarted
+   * instance of the same rollout finds its fleet's evidence again. Sluice calls it for every route
+   * with a plan; a judge used on its own keeps one scope per route. Returns this judge.
+   */
+  public Judge judgeRollout(RolloutPlan plan) {
+    scopes.put(plan.route(), plan.route() + "/" + Integer.toHexString(plan.salt().hashCode()));
+    return this;
+  }
+
+  /** The route's evidence scope: its current rollout's (see {@link #judgeRollout}), or the route's name. */
+  private String scope(String route) {
+    return scopes.getOrDefault(route, route);
+  }
+
   /** Called with a route's name every {@link JudgeConfig#lookEvery()} candidate calls; Sluice wires it to an evaluation off the caller's path. */
   public void onLookDue(Consumer<String> trigger) {
     this.lookDue = trigger;
@@ -136,7 +155,8 @@ public final class Judge implements StageGate, CallListener {
       return;
     }
     String key = StageWindow.keyOf(call.stage(), call.assignment(), call.segment());
-    feedbackBook.put(call.callId(), new FeedbackBook.Called(call.route(), key, call.candidate(), call.subjectGroup(), call.at()));
+    String scope = scope(call.route());
+    feedbackBook.put(call.callId(), new FeedbackBook.Called(scope, key, call.candidate(), call.subjectGroup(), call.at()));
     Double quality = null;
     QualityScorer scorer = config.scorer();
     if (scorer != null && call.response() != null && ThreadLocalRandom.current().nextDouble() < config.scoreSampleRate()) {
@@ -145,7 +165,7 @@ public final class Judge implements StageGate, CallListener {
     // Sharing evidence, the judge reads the fleet's totals: a call goes to the outbox only, not also
     // to a local window nothing would read.
     EvidenceExchange exchange = evidence;
-    long candidateCalls = exchange != null ? toOutbox(exchange, call, key, quality) : window(call.route(), key).add(call, quality);
+    long candidateCalls = exchange != null ? toOutbox(exchange, scope, call, key, quality) : window(scope, key).add(call, quality);
     Consumer<String> trigger = lookDue;
     if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
       trigger.accept(call.route());
@@ -227,8 +247,8 @@ public final class Judge implements StageGate, CallListener {
    * Adds a call to the route's outbox and sends the outbox when a second has passed since it was
    * last sent. The calls this instance has seen in the call's arm at the stage (for the looks).
    */
-  private long toOutbox(EvidenceExchange exchange, CallRecord call, String key, @Nullable Double quality) {
-    Outbox o = outboxes.computeIfAbsent(call.route(), k -> new Outbox(call.stage(), call.at()));
+  private long toOutbox(EvidenceExchange exchange, String scope, CallRecord call, String key, @Nullable Double quality) {
+    Outbox o = outboxes.computeIfAbsent(scope, k -> new Outbox(call.stage(), call.at()));
     synchronized (o) {
       if (!o.stage.equals(call.stage())) {
         o.stage = call.stage();
@@ -239,7 +259,7 @@ public final class Judge implements StageGate, CallListener {
       long seen = ++o.seen[call.candidate() ? 1 : 0];
       if (!call.at().isBefore(o.nextSend)) {
         o.nextSend = call.at().plus(PUBLISH_EVERY);
-        send(exchange, call.route(), o);
+        send(exchange, scope, o);
       }
       return seen;
     }
@@ -291,7 +311,7 @@ public final class Judge implements StageGate, CallListener {
     if (evidence == null) {
       return counted;
     }
-    List<StageWindow> w = fleetWindows(plan.route(), StageWindow.keys(stage, plan.segments()));
+    List<StageWindow> w = fleetWindows(scope(plan.route()), StageWindow.keys(stage, plan.segments()));
     if (w == null) {
       return counted;
     }
@@ -377,13 +397,13 @@ public final class Judge implements StageGate, CallListener {
     }
     Map<String, StageWindow> read = new HashMap<>();
     if (evidence != null) {
-      List<StageWindow> ws = fleetWindows(p.route(), keys);
+      List<StageWindow> ws = fleetWindows(scope(p.route()), keys);
       if (ws == null) {
         return Verdict.hold("the fleet's evidence could not be read");
       }
       ws.forEach(w -> read.put(w.key, w));
     } else {
-      Map<String, StageWindow> byKey = windows.getOrDefault(p.route(), new ConcurrentHashMap<>());
+      Map<String, StageWindow> byKey = windows.getOrDefault(scope(p.route()), new ConcurrentHashMap<>());
       for (String key : keys) {
         StageWindow w = byKey.get(key);
         // Each window is copied under its own lock (calls keep arriving at the current stage's).

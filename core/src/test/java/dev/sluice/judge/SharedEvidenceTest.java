@@ -123,6 +123,31 @@ class SharedEvidenceTest {
   }
 
   @Test
+  void aNewRolloutOfTheRouteStartsFromNothingWhileARestartedInstanceResumesItsOwn() {
+    EvidenceExchange exchange = EvidenceExchange.inMemory();
+    // v2's rollout fails 4% of its calls, and is rolled back.
+    Judge before = judge().shareEvidence(exchange).judgeRollout(plan);
+    List<CallRecord> failing = traffic(3, 60_000, 0.04, 1.0);
+    failing.forEach(before::onCall);
+    long v2Calls = failing.stream().filter(CallRecord::candidate).count();
+    assertThat(before.judge(progress(before.candidateCalls(plan, "canary", 0))).decision()).isEqualTo(Verdict.Decision.ROLLBACK);
+
+    // A redeploy with v3, the same route and stage names: its evidence is its own.
+    RolloutPlan v3 = RolloutPlan.builder("r", "v3").stage(Stage.canary(5).minCalls(100)).stage(Stage.full())
+        .margin(new MetricMargin("error_rate", 0.5)).build();
+    Judge after = judge().shareEvidence(exchange).judgeRollout(v3);
+    assertThat(after.candidateCalls(v3, "canary", 0)).as("none of v2's").isZero();
+    List<CallRecord> healthy = traffic(4, 20_000, 0.01, 1.0);
+    healthy.forEach(after::onCall);
+    Verdict v = after.judge(new StageProgress("r", v3, 0, v3.stage(0), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600),
+        after.candidateCalls(v3, "canary", 0)));
+    assertThat(v.decision()).as(v.reason()).isNotEqualTo(Verdict.Decision.ROLLBACK);
+
+    // A restarted instance of v2's rollout finds the fleet's evidence of it again.
+    assertThat(judge().shareEvidence(exchange).judgeRollout(plan).candidateCalls(plan, "canary", 0)).isEqualTo(v2Calls);
+  }
+
+  @Test
   void theFleetsCandidateCallsCountTowardsAStagesExposure() {
     List<CallRecord> calls = traffic(5, 30_000, 0.01, 1.0);
     EvidenceExchange exchange = EvidenceExchange.inMemory();
