@@ -1,5 +1,7 @@
 package dev.sluice.examples;
 
+import dev.sluice.examples.demo.CliArgs;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.testkit.JudgeSimulator;
@@ -33,9 +35,9 @@ public final class JudgeReport {
     Path out = Path.of("docs");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--runs" -> runs = Integer.parseInt(args[++i]);
-        case "--regression-runs" -> regressionRuns = Integer.parseInt(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
+        case "--runs" -> runs = (int) CliArgs.number(args, i++, 1, 1_000_000);
+        case "--regression-runs" -> regressionRuns = (int) CliArgs.number(args, i++, 1, 1_000_000);
+        case "--out" -> out = Path.of(CliArgs.value(args, i++));
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --runs N --regression-runs N --out DIR");
       }
     }

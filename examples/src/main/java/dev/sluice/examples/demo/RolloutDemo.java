@@ -65,12 +65,12 @@ public final class RolloutDemo {
     int pods = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--scenario" -> scenario = DemoScenario.parse(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
+        case "--scenario" -> scenario = DemoScenario.parse(CliArgs.value(args, i++));
+        case "--out" -> out = Path.of(CliArgs.value(args, i++));
         case "--quick" -> quick = true;
-        case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--seed" -> seed = CliArgs.number(args, i++, Long.MIN_VALUE, Long.MAX_VALUE);
         case "--stream" -> stream = true;
-        case "--pods" -> pods = Integer.parseInt(args[++i]);
+        case "--pods" -> pods = (int) CliArgs.number(args, i++, 1, 16);
         case "--help" -> {
           System.out.println("RolloutDemo [--scenario healthy|errors|latency|cost|quality|format] [--out DIR] [--seed N] [--quick] [--stream]"
               + " [--pods N]");
@@ -78,9 +78,6 @@ public final class RolloutDemo {
         }
         default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; try --help");
       }
-    }
-    if (pods < 1 || pods > 16) {
-      throw new IllegalArgumentException("--pods must be from 1 to 16, got " + pods);
     }
     Result r = run(scenario, out, quick, seed, true, stream, pods);
     System.out.println();
