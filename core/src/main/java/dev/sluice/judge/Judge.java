@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,11 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compares the candidate with the baseline on concurrent traffic and decides promote, hold or roll
@@ -73,10 +69,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Judge implements StageGate, CallListener {
 
-  private static final Logger log = LoggerFactory.getLogger(Judge.class);
-  /** How often, by the calls' own clock, an instance adds its evidence to the exchange. */
-  static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
-
   private final JudgeConfig config;
   private final MeterRegistry meters;
   /** Per route, one counter per decision, indexed by ordinal: made on a route's first verdict. */
@@ -84,9 +76,8 @@ public final class Judge implements StageGate, CallListener {
   /** Per route, a window per stage its calls reported (bounded by the plan's stages). */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, StageWindow>> windows = new ConcurrentHashMap<>();
   private volatile @Nullable Consumer<String> lookDue;
-  private volatile @Nullable EvidenceExchange evidence;
-  /** Per route, this instance's evidence not yet added to the exchange. */
-  private final ConcurrentHashMap<String, Outbox> outboxes = new ConcurrentHashMap<>();
+  /** This instance's evidence on its way to the fleet's exchange, and the fleet's read back; null alone. */
+  private volatile @Nullable FleetEvidence fleet;
   private final Guards guards = new Guards();
   private final ChangeDetector changes = new ChangeDetector();
   /** Per route, the scope of its current rollout's evidence (see {@link #judgeRollout}). */
@@ -117,13 +108,14 @@ public final class Judge implements StageGate, CallListener {
    * judges on the fleet's totals. Call it before the first call; returns this judge.
    */
   public Judge shareEvidence(EvidenceExchange exchange) {
-    this.evidence = java.util.Objects.requireNonNull(exchange, "exchange");
+    this.fleet = new FleetEvidence(java.util.Objects.requireNonNull(exchange, "exchange"));
     return this;
   }
 
   /** The exchange this judge shares evidence through, or null. */
   public @Nullable EvidenceExchange sharedEvidence() {
-    return evidence;
+    FleetEvidence f = fleet;
+    return f == null ? null : f.exchange();
   }
 
   /**
@@ -164,8 +156,8 @@ public final class Judge implements StageGate, CallListener {
     }
     // Sharing evidence, the judge reads the fleet's totals: a call goes to the outbox only, not also
     // to a local window nothing would read.
-    EvidenceExchange exchange = evidence;
-    long candidateCalls = exchange != null ? toOutbox(exchange, scope, call, key, quality) : window(scope, key).add(call, quality);
+    FleetEvidence f = fleet;
+    long candidateCalls = f != null ? f.add(scope, call, key, quality) : window(scope, key).add(call, quality);
     Consumer<String> trigger = lookDue;
     if (trigger != null && call.candidate() && candidateCalls % config.lookEvery() == 0) {
       trigger.accept(call.route());
@@ -190,14 +182,11 @@ public final class Judge implements StageGate, CallListener {
     if (c == null) {
       return false;
     }
-    if (evidence == null) {
+    FleetEvidence f = fleet;
+    if (f == null) {
       window(c.route(), c.window()).addQuality(c.candidate(), score, c.subjectGroup());
-      return true;
-    }
-    // To the call's own window, of whatever stage: the outbox sends each window to its own totals.
-    Outbox o = outboxes.computeIfAbsent(c.route(), k -> new Outbox(new StageWindow(c.window()).stage(), c.at()));
-    synchronized (o) {
-      o.delta(c.window()).addQuality(c.candidate(), score, c.subjectGroup());
+    } else {
+      f.addQuality(c.route(), c.window(), c.candidate(), score, c.subjectGroup(), c.at());
     }
     return true;
   }
@@ -244,74 +233,16 @@ public final class Judge implements StageGate, CallListener {
   }
 
   /**
-   * Adds a call to the route's outbox and sends the outbox when a second has passed since it was
-   * last sent. The calls this instance has seen in the call's arm at the stage (for the looks).
-   */
-  private long toOutbox(EvidenceExchange exchange, String scope, CallRecord call, String key, @Nullable Double quality) {
-    Outbox o = outboxes.computeIfAbsent(scope, k -> new Outbox(call.stage(), call.at()));
-    synchronized (o) {
-      if (!o.stage.equals(call.stage())) {
-        o.stage = call.stage();
-        o.seen[0] = 0;
-        o.seen[1] = 0;
-      }
-      o.delta(key).add(call, quality);
-      long seen = ++o.seen[call.candidate() ? 1 : 0];
-      if (!call.at().isBefore(o.nextSend)) {
-        o.nextSend = call.at().plus(PUBLISH_EVERY);
-        send(exchange, scope, o);
-      }
-      return seen;
-    }
-  }
-
-  /**
-   * Sends the outbox's evidence, each window to its own totals (with any that failed before); what
-   * fails to be added is kept for the next send. Under the outbox's lock.
-   */
-  private static java.util.concurrent.CompletableFuture<Void> send(EvidenceExchange exchange, String route, Outbox o) {
-    Map<String, Map<String, Double>> batches = new HashMap<>(o.failed);
-    o.failed.clear();
-    for (Map.Entry<String, StageWindow> e : o.deltas.entrySet()) {
-      e.getValue().exportTo(batches.computeIfAbsent(e.getKey(), k -> new HashMap<>()));
-    }
-    o.deltas = new HashMap<>();
-    List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
-    for (Map.Entry<String, Map<String, Double>> b : batches.entrySet()) {
-      String key = b.getKey();
-      Map<String, Double> amounts = b.getValue();
-      if (amounts.isEmpty()) {
-        continue;
-      }
-      java.util.concurrent.CompletionStage<Void> sent;
-      try {
-        sent = exchange.add(route, key, amounts);
-      } catch (RuntimeException e) {
-        sent = java.util.concurrent.CompletableFuture.failedFuture(e);
-      }
-      all.add(sent.whenComplete((v, failure) -> {
-        if (failure != null) {
-          synchronized (o) {
-            Map<String, Double> kept = o.failed.computeIfAbsent(key, k -> new HashMap<>());
-            amounts.forEach((field, x) -> kept.merge(field, x, Double::sum));
-          }
-          log.debug("route {}: judge evidence not added to the fleet's yet ({}); kept for the next send", route, failure.toString());
-        }
-      }).toCompletableFuture());
-    }
-    return java.util.concurrent.CompletableFuture.allOf(all.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
-  }
-
-  /**
    * Candidate calls at the stage: in a fleet, every instance's (this one's sent first), so that a
    * stage's minimum exposure counts the fleet's calls.
    */
   @Override
   public long candidateCalls(RolloutPlan plan, String stage, long counted) {
-    if (evidence == null) {
+    FleetEvidence f = fleet;
+    if (f == null) {
       return counted;
     }
-    List<StageWindow> w = fleetWindows(scope(plan.route()), StageWindow.keys(stage, plan.segments()));
+    List<StageWindow> w = f.read(scope(plan.route()), StageWindow.keys(stage, plan.segments()));
     if (w == null) {
       return counted;
     }
@@ -320,35 +251,6 @@ public final class Judge implements StageGate, CallListener {
       fleet += x.cand.calls;
     }
     return Math.max(counted, fleet);
-  }
-
-  /** The fleet's windows for a route's window keys, this instance's outbox sent first; null if the exchange cannot be read. */
-  private @Nullable List<StageWindow> fleetWindows(String route, List<String> keys) {
-    EvidenceExchange exchange = java.util.Objects.requireNonNull(evidence);
-    Outbox o = outboxes.get(route);
-    if (o != null) {
-      java.util.concurrent.CompletableFuture<Void> sent;
-      synchronized (o) {
-        sent = send(exchange, route, o);
-      }
-      try {
-        sent.get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.debug("route {}: this instance's latest evidence could not be added before judging", route, e);
-      }
-    }
-    List<StageWindow> out = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      Map<String, Double> totals;
-      try {
-        totals = exchange.totals(route, key);
-      } catch (RuntimeException e) {
-        log.warn("route {}: the fleet's judge evidence could not be read; holding", route, e);
-        return null;
-      }
-      out.add(StageWindow.of(key, totals));
-    }
-    return out;
   }
 
   @Override
@@ -396,8 +298,9 @@ public final class Judge implements StageGate, CallListener {
       keys.addAll(StageWindow.keys(stage, segments));
     }
     Map<String, StageWindow> read = new HashMap<>();
-    if (evidence != null) {
-      List<StageWindow> ws = fleetWindows(scope(p.route()), keys);
+    FleetEvidence f = fleet;
+    if (f != null) {
+      List<StageWindow> ws = f.read(scope(p.route()), keys);
       if (ws == null) {
         return Verdict.hold("the fleet's evidence could not be read");
       }
@@ -436,7 +339,7 @@ public final class Judge implements StageGate, CallListener {
       currentBase += w.base.calls;
     }
     if (currentCand + currentBase == 0) {
-      return Verdict.hold("no calls observed at stage " + p.stage().name() + (evidence != null ? " in the fleet" : "") + " yet");
+      return Verdict.hold("no calls observed at stage " + p.stage().name() + (f != null ? " in the fleet" : "") + " yet");
     }
     long candCalls = 0;
     long baseCalls = 0;
@@ -576,27 +479,5 @@ public final class Judge implements StageGate, CallListener {
       }
     }
     return true;
-  }
-
-  /** A route's evidence not yet added to the exchange, and when it is next sent (by the calls' clock). */
-  private static final class Outbox {
-    /** The stage of this instance's latest calls (their count restarts with a new one). */
-    String stage;
-    /** Evidence not yet sent, by window key (feedback may add to an earlier stage's). */
-    Map<String, StageWindow> deltas = new HashMap<>();
-    Instant nextSend;
-    /** Calls seen at the stage by this instance: baseline, candidate. */
-    final long[] seen = new long[2];
-    /** Amounts the exchange failed to add, by window key, for the next send. */
-    final Map<String, Map<String, Double>> failed = new HashMap<>();
-
-    Outbox(String stage, Instant at) {
-      this.stage = stage;
-      this.nextSend = at.plus(PUBLISH_EVERY);
-    }
-
-    StageWindow delta(String key) {
-      return deltas.computeIfAbsent(key, StageWindow::new);
-    }
   }
 }
