@@ -30,7 +30,10 @@ final class StageWindow {
     this.key = key;
   }
 
-  /** The key of a stage's calls in a stratum and segment: {@code stage}, {@code stage#cohort}, {@code stage@acme}, {@code stage#cohort@acme}. */
+  /**
+   * The key of a stage's calls in a stratum and segment: {@code stage}, {@code stage#cohort},
+   * {@code stage@acme}, {@code stage#cohort@acme}.
+   */
   static String key(String stage, boolean cohort, String segment) {
     String k = cohort ? stage + COHORT : stage;
     return segment.isEmpty() ? k : k + SEGMENT + segment;

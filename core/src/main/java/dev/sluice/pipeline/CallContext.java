@@ -50,7 +50,10 @@ public interface CallContext {
   /** The variant assignment picked, whatever a fallback did after; null before assignment. */
   @Nullable Variant assignedVariant();
 
-  /** Why the variant was picked, bounded, e.g. {@code baseline}, {@code percent}, {@code pinned}. */
+  /**
+   * Why the variant was picked, bounded: {@code dev.sluice.rollout.Assignment#reason()}, e.g.
+   * {@code baseline}, {@code candidate}, {@code cohort}, {@code holdback}, {@code pinned}.
+   */
   String assignment();
 
   /** Attempts at a model so far (0 before the first). */

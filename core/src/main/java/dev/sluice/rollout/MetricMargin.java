@@ -17,8 +17,8 @@ import java.util.Set;
 public record MetricMargin(String metric, double margin) {
 
   public static final Set<String> METRICS = Set.of("error_rate", "timeout_rate", "parse_failure_rate",
-      "guardrail_block_rate", "fallback_rate", "refusal_rate", "tool_call_error_rate", "slow_call_rate", "latency", "time_to_first_chunk", "tokens", "cost", "quality",
-      "shadow_difference_rate");
+      "guardrail_block_rate", "fallback_rate", "refusal_rate", "tool_call_error_rate", "slow_call_rate", "latency",
+      "time_to_first_chunk", "tokens", "cost", "quality", "shadow_difference_rate");
 
   public MetricMargin {
     if (!METRICS.contains(metric)) {

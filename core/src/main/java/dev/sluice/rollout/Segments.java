@@ -40,7 +40,8 @@ public record Segments(String attribute, List<String> values) {
     }
     for (String v : values) {
       if (v == null || v.isBlank() || v.length() > Subject.MAX_VALUE_CHARS) {
-        throw new InvalidConfigurationException("segments.values", v, "non-blank values of at most " + Subject.MAX_VALUE_CHARS + " characters");
+        throw new InvalidConfigurationException("segments.values", v,
+            "non-blank values of at most " + Subject.MAX_VALUE_CHARS + " characters");
       }
     }
     values = List.copyOf(values);

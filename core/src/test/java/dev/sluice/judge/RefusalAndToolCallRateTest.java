@@ -117,8 +117,8 @@ class RefusalAndToolCallRateTest {
     Fixtures.EchoModel model = new Fixtures.EchoModel(r -> ChatResponse.of(r.lastUserText().equals("bad") ? "I can't help with that."
         : "Sure.", TokenUsage.of(3, 3), "test", r.model()));
     try (Sluice s = Sluice.builder()
-        .route(Route.builder("r").baseline(Fixtures.variant("v1", model, "m", "p1")).guardrails(Guardrails.builder().output(refusal).build())
-            .build())
+        .route(Route.builder("r").baseline(Fixtures.variant("v1", model, "m", "p1"))
+            .guardrails(Guardrails.builder().output(refusal).build()).build())
         .callListener(records::add).build()) {
       s.call("r", ChatRequest.ofUser("bad"), Subject.of("u1"));
       s.call("r", ChatRequest.ofUser("fine"), Subject.of("u2"));
