@@ -36,6 +36,11 @@ final class ChangeDetector {
   static final int CHECKPOINTS = 32;
   /** Checkpoints whose calls since are compared at each look: the latest. */
   static final int KEPT = 4;
+  /**
+   * Candidate calls between two scans at least: a judge that looks after every call (a small
+   * canary) scans the restarts every 100 calls, not every call (fewer looks keep the bounds valid).
+   */
+  static final long SCAN_EVERY = 100;
 
   private final ConcurrentHashMap<String, Track> tracks = new ConcurrentHashMap<>();
 
@@ -44,7 +49,7 @@ final class ChangeDetector {
 
   /**
    * Records a checkpoint when one is due and returns the evidence since each kept checkpoint, the
-   * latest first. {@code windows} are the rollout's per-stage windows (copies the caller owns),
+   * latest first (none when the last scan was fewer than {@link #SCAN_EVERY} candidate calls ago). {@code windows} are the rollout's per-stage windows (copies the caller owns),
    * {@code rollout} names the rollout so that a new one starts afresh.
    */
   List<Since> look(String route, String rollout, long candidateCalls, List<StageWindow> windows) {
@@ -52,7 +57,11 @@ final class ChangeDetector {
         ? new Track(rollout) : old);
     synchronized (t) {
       List<Since> out = new ArrayList<>(t.kept.size());
-      for (Checkpoint c : t.kept) {
+      boolean scan = candidateCalls - t.lastScan >= SCAN_EVERY;
+      if (scan) {
+        t.lastScan = candidateCalls;
+      }
+      for (Checkpoint c : scan ? t.kept : List.<Checkpoint>of()) {
         List<StageWindow> since = new ArrayList<>(windows.size());
         for (StageWindow w : windows) {
           since.add(w.since(c.windows.get(w.key)));
@@ -86,6 +95,7 @@ final class ChangeDetector {
     final String rollout;
     int made;
     long lastCalls;
+    long lastScan;
     final ArrayDeque<Checkpoint> kept = new ArrayDeque<>();
 
     Track(String rollout) {

@@ -304,34 +304,49 @@ public final class Judge implements StageGate, CallListener {
       if (ws == null) {
         return Verdict.hold("the fleet's evidence could not be read");
       }
-      ws.forEach(w -> read.put(w.key, w));
+      ws.stream().filter(w -> !w.isEmpty()).forEach(w -> read.put(w.key, w));
     } else {
       Map<String, StageWindow> byKey = windows.getOrDefault(scope(p.route()), new ConcurrentHashMap<>());
       for (String key : keys) {
         StageWindow w = byKey.get(key);
-        // Each window is copied under its own lock (calls keep arriving at the current stage's).
-        read.put(key, w == null ? new StageWindow(key) : w.copy());
+        if (w != null) {
+          // Each window is copied under its own lock (calls keep arriving at the current stage's).
+          read.put(key, w.copy());
+        }
       }
     }
-    // Each stage's two strata (everyone else; a cohort against its holdback), every segment merged:
-    // the overall comparison. Each declared segment's windows: its own comparison.
+    // Each stage's strata that saw calls (everyone else; a cohort against its holdback), every
+    // segment merged: the overall comparison. Each declared segment's windows: its own comparison.
     List<StageWindow> strata = new ArrayList<>();
+    List<StageWindow> current = new ArrayList<>();
     Map<String, List<StageWindow>> bySegment = new LinkedHashMap<>();
     List<String> values = StageWindow.segments(segments);
     for (String stage : stages) {
       for (boolean cohort : new boolean[] {false, true}) {
-        StageWindow merged = new StageWindow(StageWindow.key(stage, cohort, ""));
+        String stratum = StageWindow.key(stage, cohort, "");
+        List<StageWindow> parts = new ArrayList<>();
         for (String value : values) {
-          StageWindow w = java.util.Objects.requireNonNull(read.get(StageWindow.key(stage, cohort, value)));
-          merged.addAll(w);
-          if (!value.isEmpty()) {
-            bySegment.computeIfAbsent(value, v -> new ArrayList<>()).add(w);
+          StageWindow w = read.get(StageWindow.key(stage, cohort, value));
+          if (w != null) {
+            parts.add(w);
+            if (!value.isEmpty()) {
+              bySegment.computeIfAbsent(value, v -> new ArrayList<>()).add(w);
+            }
           }
         }
+        if (parts.isEmpty()) {
+          continue;
+        }
+        StageWindow merged = parts.size() == 1 && parts.get(0).key.equals(stratum) ? parts.get(0) : new StageWindow(stratum);
+        if (merged != parts.get(0)) {
+          parts.forEach(merged::addAll);
+        }
         strata.add(merged);
+        if (stage.equals(p.stage().name())) {
+          current.add(merged);
+        }
       }
     }
-    List<StageWindow> current = strata.subList(strata.size() - 2, strata.size());
     long currentCand = 0;
     long currentBase = 0;
     for (StageWindow w : current) {

@@ -79,6 +79,11 @@ final class StageWindow {
         + (key.contains(SEGMENT) ? ", segment " + key.substring(key.indexOf(SEGMENT) + 1) : "");
   }
 
+  /** Whether the window saw nothing: no call and no score. */
+  boolean isEmpty() {
+    return cand.calls == 0 && base.calls == 0 && cand.quality.n == 0 && base.quality.n == 0;
+  }
+
   /** A copy, read under this window's lock. */
   synchronized StageWindow copy() {
     StageWindow c = new StageWindow(key);
