@@ -126,8 +126,16 @@ public final class Judge implements StageGate, CallListener {
    * with a plan; a judge used on its own keeps one scope per route. Returns this judge.
    */
   public Judge judgeRollout(RolloutPlan plan) {
-    scopes.put(plan.route(), plan.route() + "/" + Integer.toHexString(plan.salt().hashCode()));
+    scopes.put(plan.route(), evidenceScope(plan));
     return this;
+  }
+
+  /**
+   * What the evidence of a rollout is kept under, in place of the route's name, in an
+   * {@link EvidenceExchange}: the route and a hash of the plan's salt, e.g. {@code support/5f3a9c21}.
+   */
+  public static String evidenceScope(RolloutPlan plan) {
+    return plan.route() + "/" + Integer.toHexString(plan.salt().hashCode());
   }
 
   /** The route's evidence scope: its current rollout's (see {@link #judgeRollout}), or the route's name. */

@@ -15,7 +15,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The judge's evidence pooled across a fleet, on Redis: each instance's judge adds its counts, sums
- * and histogram buckets for a route's stage to one hash, {@code <prefix>{<route>}:evidence:<stage>}
+ * and histogram buckets for a rollout's window (a stage, or its cohort stratum or a segment of it) to
+ * one hash, {@code <prefix>{<route>/<rollout>}:evidence:<window>} (the judge's
+ * {@code Judge.evidenceScope} in place of the route)
  * (by {@code HINCRBYFLOAT}, in one script, asynchronously: the caller does not wait), about once a
  * second; the evaluating instance reads the hash. A stage's evidence expires a week after its last
  * addition. If Redis cannot be reached, the judge keeps what it could not add and adds it with the

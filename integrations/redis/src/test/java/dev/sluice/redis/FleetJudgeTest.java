@@ -114,7 +114,7 @@ class FleetJudgeTest extends OnRedis {
     pods.forEach(p -> p.callAsync("support", ChatRequest.ofUser("one more"), Subject.of("last")).exceptionally(e -> null)); // sends the last second
     Sluice leader = pods.stream().filter(p -> p.rollout("support").evaluate() != null).findFirst().orElseThrow();
     long fleet = leader.rollout("support").progress().candidateCalls();
-    Map<String, Double> totals = exchange().totals("support", "percent-50");
+    Map<String, Double> totals = exchange().totals(Judge.evidenceScope(java.util.Objects.requireNonNull(leader.rollout("support").plan())), "percent-50");
     assertThat(fleet).as("the fleet's candidate calls, from Redis").isEqualTo(Math.round(totals.get("c.calls")));
     assertThat(fleet).as("all three pods' candidate calls (about half of 1,500), more than the leader's own").isBetween(600L, 900L);
     assertThat(Math.round(totals.get("c.calls") + totals.get("b.calls"))).as("every call, each pod's last second sent by its next call").isEqualTo(1_503);
