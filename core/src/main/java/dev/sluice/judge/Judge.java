@@ -287,7 +287,7 @@ public final class Judge implements StageGate, CallListener {
     }
     new java.util.TreeMap<>(config.defaultMargins()).forEach(margins::putIfAbsent);
     if (p.stage().kind() == StageKind.SHADOW) {
-      return ShadowGate.decide(p, config.promotionAlpha(), margins);
+      return ShadowGate.decide(p, config.promotionAlpha(), config.alpha(), margins);
     }
     if (!p.stage().isLive()) {
       // No candidate traffic to compare (the offline gate): its recorded report decides.

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * (the noise), within the plan's {@code shadow_difference_rate} margin (default +20 pp), and its
  * shadow calls are shown within the {@code latency} margin of the noise runs' (both shadow calls,
  * made the same way) and within the {@code cost} margin of the answers served for the same requests.
- * Different is not worse (a better prompt answers differently), so the shadow never rolls back: a
- * candidate that differs more, or is slower or dearer, holds, and a person decides (or the stage's
- * maximum duration does).
+ * Different is not worse (a better prompt answers differently): a candidate that differs more holds,
+ * and a person decides (or the stage's maximum duration does). Slower or dearer is worse: shown
+ * beyond its margin (the lower bound, at the rollback's α shared by the two), it rolls back.
  */
 final class ShadowGate {
 
@@ -28,7 +28,11 @@ final class ShadowGate {
 
   private ShadowGate() {}
 
-  static Verdict decide(StageProgress p, double alpha, Map<String, Double> margins) {
+  /**
+   * The shadow stage's verdict: promotion at {@code alpha} per metric; a rollback when the shadow
+   * calls are shown slower or dearer than their margin, at {@code rollbackAlpha} shared by the two.
+   */
+  static Verdict decide(StageProgress p, double alpha, double rollbackAlpha, Map<String, Double> margins) {
     ShadowStats s = p.shadow();
     if (s == null || !p.exposureMet()) {
       return StageGate.EXPOSURE.decide(p);
@@ -41,6 +45,16 @@ final class ShadowGate {
     }
     long nc = s.candidateRunsJudged();
     long nn = s.noiseRunsJudged();
+    // Slower or dearer is worse (different is not): shown beyond its margin, it rolls back.
+    Double latencyMargin = margins.get("latency");
+    Double costMargin = margins.get("cost");
+    Verdict latency = latencyMargin == null ? null : latency(s, latencyMargin, alpha, rollbackAlpha / 2);
+    Verdict cost = costMargin == null ? null : cost(s, costMargin, alpha, rollbackAlpha / 2);
+    for (Verdict v : new Verdict[] {latency, cost}) {
+      if (v != null && v.decision() == Verdict.Decision.ROLLBACK) {
+        return v;
+      }
+    }
     if (nc < MIN_RUNS || nn < MIN_RUNS) {
       return Verdict.hold("waiting for " + MIN_RUNS + " shadow runs and " + MIN_RUNS + " noise runs judged against the noise floor: "
           + nc + " and " + nn);
@@ -58,26 +72,21 @@ final class ShadowGate {
     if (!(upper < marginPp / 100)) {
       return new Verdict(Verdict.Decision.HOLD, "shadow_difference_rate not yet shown within margin: " + detail, evidence);
     }
-    Double latencyMargin = margins.get("latency");
-    if (latencyMargin != null) {
-      Verdict v = latency(s, latencyMargin, alpha);
-      if (v != null) {
-        return v;
-      }
+    if (latency != null) {
+      return latency;
     }
-    Double costMargin = margins.get("cost");
-    if (costMargin != null) {
-      Verdict v = cost(s, costMargin, alpha);
-      if (v != null) {
-        return v;
-      }
+    if (cost != null) {
+      return cost;
     }
     return new Verdict(Verdict.Decision.PROMOTE, "shadow answers are shown to differ like the baseline's own"
         + (latencyMargin != null || costMargin != null ? ", at a latency and cost within their margins" : "") + ": " + detail, evidence);
   }
 
-  /** A hold unless the candidate's shadow calls are shown no slower than the noise runs' by more than the margin; else null. */
-  private static @Nullable Verdict latency(ShadowStats s, double margin, double alpha) {
+  /**
+   * A rollback when the candidate's shadow calls are shown slower than the noise runs' by more than
+   * the margin, a hold unless they are shown within it; else null.
+   */
+  private static @Nullable Verdict latency(ShadowStats s, double margin, double alpha, double rollbackAlpha) {
     double[] c = s.logLatency(false);
     double[] n = s.logLatency(true);
     if (c[0] < MIN_RUNS || n[0] < MIN_RUNS) {
@@ -92,15 +101,19 @@ final class ShadowGate {
     double spread = Math.max(vc, vn);
     double estimate = mc - mn;
     double tested = Math.log1p(margin);
-    double upper = estimate + Statistics.radius(Math.sqrt(spread / c[0] + spread / n[0]), tested, alpha);
+    double se = Math.sqrt(spread / c[0] + spread / n[0]);
+    double upper = estimate + Statistics.radius(se, tested, alpha);
+    double lower = estimate - Statistics.radius(se, tested, rollbackAlpha);
     if (upper < tested) {
       return null;
     }
-    return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT, "shadow latency not yet shown within margin: worsening %+.1f%% "
-        + "(upper bound %+.1f%%) vs margin %.1f%%; candidate %.0f ms vs baseline %.0f ms (geometric means of %,.0f and %,.0f shadow "
-        + "runs)", 100 * Math.expm1(estimate), 100 * Math.expm1(upper), 100 * margin, 1000 * Math.exp(mc), 1000 * Math.exp(mn), c[0],
-        n[0]), Map.of("metric", "shadow_latency", "estimate", 100 * Math.expm1(estimate), "upper_bound", 100 * Math.expm1(upper),
-        "margin", 100 * margin));
+    boolean regression = lower > tested;
+    return new Verdict(regression ? Verdict.Decision.ROLLBACK : Verdict.Decision.HOLD, String.format(Locale.ROOT,
+        "shadow latency %s: worsening %+.1f%% (%s bound %+.1f%%) vs margin %.1f%%; candidate %.0f ms vs baseline %.0f ms (geometric "
+        + "means of %,.0f and %,.0f shadow runs)", regression ? "regression" : "not yet shown within margin", 100 * Math.expm1(estimate),
+        regression ? "lower" : "upper", 100 * Math.expm1(regression ? lower : upper), 100 * margin, 1000 * Math.exp(mc),
+        1000 * Math.exp(mn), c[0], n[0]), Map.of("metric", "shadow_latency", "estimate", 100 * Math.expm1(estimate), "lower_bound",
+        100 * Math.expm1(lower), "upper_bound", 100 * Math.expm1(upper), "margin", 100 * margin));
   }
 
   /**
@@ -108,7 +121,7 @@ final class ShadowGate {
    * answers served for the same requests (a ratio of totals, its delta-method variance); else null.
    * A cost that is not known cannot be shown within its margin.
    */
-  private static @Nullable Verdict cost(ShadowStats s, double margin, double alpha) {
+  private static @Nullable Verdict cost(ShadowStats s, double margin, double alpha, double rollbackAlpha) {
     double[] p = s.costPairs();
     double n = p[0];
     if (n < MIN_RUNS) {
@@ -121,12 +134,15 @@ final class ShadowGate {
     double se = Math.sqrt(residuals / (n * (n - 1))) / servedMean;
     double estimate = ratio - 1;
     double upper = estimate + Statistics.radius(se, margin, alpha);
+    double lower = estimate - Statistics.radius(se, margin, rollbackAlpha);
     if (upper < margin) {
       return null;
     }
-    return new Verdict(Verdict.Decision.HOLD, String.format(Locale.ROOT, "shadow cost not yet shown within margin: worsening %+.1f%% "
-        + "(upper bound %+.1f%%) vs margin %.1f%%; candidate $%.6f vs served $%.6f per call over %,.0f paired shadow runs",
-        100 * estimate, 100 * upper, 100 * margin, p[1] / n, servedMean, n), Map.of("metric", "shadow_cost", "estimate", 100 * estimate,
-        "upper_bound", 100 * upper, "margin", 100 * margin));
+    boolean regression = lower > margin;
+    return new Verdict(regression ? Verdict.Decision.ROLLBACK : Verdict.Decision.HOLD, String.format(Locale.ROOT,
+        "shadow cost %s: worsening %+.1f%% (%s bound %+.1f%%) vs margin %.1f%%; candidate $%.6f vs served $%.6f per call over %,.0f "
+        + "paired shadow runs", regression ? "regression" : "not yet shown within margin", 100 * estimate, regression ? "lower" : "upper",
+        100 * (regression ? lower : upper), 100 * margin, p[1] / n, servedMean, n), Map.of("metric", "shadow_cost", "estimate",
+        100 * estimate, "lower_bound", 100 * lower, "upper_bound", 100 * upper, "margin", 100 * margin));
   }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The shadow stage gates on evidence: a candidate whose answers have similarity 0 against a noise
  * floor near 1 no longer advances (it used to, on exposure alone); one that differs like the
- * baseline's own answers does.
+ * baseline's own answers does, if its shadow calls are not slower or dearer than their margins (shown
+ * beyond them, it rolls back).
  */
 class ShadowGateTest {
 
@@ -69,13 +70,17 @@ class ShadowGateTest {
   }
 
   @Test
-  void aSlowerOrDearerCandidateHoldsTheShadowStageEvenWhenItsAnswersAreAlike() {
+  void aSlowerOrDearerCandidateRollsBackAtTheShadowStageEvenWhenItsAnswersAreAlike() {
     Verdict slower = decide(shadow(400, -1, 1.5, 1), 400);
-    assertThat(slower.decision()).isEqualTo(Verdict.Decision.HOLD);
-    assertThat(slower.reason()).startsWith("shadow latency not yet shown within margin").contains("vs margin 10.0%");
+    assertThat(slower.decision()).as(slower.reason()).isEqualTo(Verdict.Decision.ROLLBACK);
+    assertThat(slower.reason()).startsWith("shadow latency regression").contains("vs margin 10.0%");
     Verdict dearer = decide(shadow(400, -1, 1, 1.4), 400);
-    assertThat(dearer.decision()).isEqualTo(Verdict.Decision.HOLD);
-    assertThat(dearer.reason()).startsWith("shadow cost not yet shown within margin").contains("worsening +40.");
+    assertThat(dearer.decision()).as(dearer.reason()).isEqualTo(Verdict.Decision.ROLLBACK);
+    assertThat(dearer.reason()).startsWith("shadow cost regression").contains("worsening +40.");
+    Verdict atMargin = decide(shadow(400, -1, 1.1, 1), 400);
+    assertThat(atMargin.decision()).as("slower by the margin itself: neither shown within nor beyond it")
+        .isEqualTo(Verdict.Decision.HOLD);
+    assertThat(atMargin.reason()).startsWith("shadow latency not yet shown within margin");
     Verdict unknown = decide(shadow(2000, -1, 1, Double.NaN), 2000);
     assertThat(unknown.reason()).startsWith("waiting for 30 shadow runs with a known cost: 0 (2,000 of unknown cost");
   }

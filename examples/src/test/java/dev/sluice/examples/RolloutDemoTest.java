@@ -31,8 +31,8 @@ class RolloutDemoTest {
       assertThat(r.finalStage()).isEqualTo("full");
     } else {
       assertThat(r.rolledBack()).as("%s: %s", scenario, r.reason()).isTrue();
-      // the judge's statistics, or one of the plan's rollback triggers on the same metric family
-      assertThat(r.reason()).containsPattern("^((" + metrics + ") regression|rollback trigger '(fallback rate|p95 latency|cost per call))");
+      // the judge's statistics (at a live stage, or on the shadow runs' latency and cost), or one of the plan's rollback triggers
+      assertThat(r.reason()).containsPattern("^((shadow )?(" + metrics + ") regression|rollback trigger '(fallback rate|p95 latency|cost per call))");
       assertThat(r.decisions()).anyMatch(e -> e.kind().equals("rolled_back") && e.who().equals("sluice"));
     }
     String html = Files.readString(r.report());
