@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The plan's rollback triggers ({@link GuardRule}), checked at every look on the current stage's
  * calls, in each stratum on its own (a cohort against its holdback, everyone else against the
  * baseline): a rule broken for its duration rolls the rollout back, naming the rule. When each rule
- * was first seen broken is kept per route and stratum (an evaluator's own memory: a new evaluator in
- * a fleet starts the duration again).
+ * was first seen broken is kept per route, rollout and stratum (an evaluator's own memory: a new
+ * evaluator in a fleet starts the duration again).
  */
 final class Guards {
 
@@ -34,7 +34,7 @@ final class Guards {
 
   private @Nullable Verdict check(StageProgress p, StageWindow current) {
     for (GuardRule r : p.plan().guardRules()) {
-      String key = p.route() + "\n" + current.key + "\n" + r.text();
+      String key = p.route() + "\n" + p.plan().salt() + "\n" + current.key + "\n" + r.text();
       Arm c = current.cand;
       Arm b = current.base;
       boolean enough = c.calls >= GuardRule.MIN_CALLS && (r.kind() == GuardRule.Kind.ABSOLUTE || b.calls >= GuardRule.MIN_CALLS);
