@@ -99,21 +99,10 @@ final class ShadowGate {
     double vc = Math.max(0, c[2] / c[0] - mc * mc);
     double vn = Math.max(0, n[2] / n[0] - mn * mn);
     double spread = Math.max(vc, vn);
-    double estimate = mc - mn;
-    double tested = Math.log1p(margin);
-    double se = Math.sqrt(spread / c[0] + spread / n[0]);
-    double upper = estimate + Statistics.radius(se, tested, alpha);
-    double lower = estimate - Statistics.radius(se, tested, rollbackAlpha);
-    if (upper < tested) {
-      return null;
-    }
-    boolean regression = lower > tested;
-    return new Verdict(regression ? Verdict.Decision.ROLLBACK : Verdict.Decision.HOLD, String.format(Locale.ROOT,
-        "shadow latency %s: worsening %+.1f%% (%s bound %+.1f%%) vs margin %.1f%%; candidate %.0f ms vs baseline %.0f ms (geometric "
-        + "means of %,.0f and %,.0f shadow runs)", regression ? "regression" : "not yet shown within margin", 100 * Math.expm1(estimate),
-        regression ? "lower" : "upper", 100 * Math.expm1(regression ? lower : upper), 100 * margin, 1000 * Math.exp(mc),
-        1000 * Math.exp(mn), c[0], n[0]), Map.of("metric", "shadow_latency", "estimate", 100 * Math.expm1(estimate), "lower_bound",
-        100 * Math.expm1(lower), "upper_bound", 100 * Math.expm1(upper), "margin", 100 * margin));
+    Comparison comparison = new Comparison("shadow latency", mc - mn, Math.sqrt(spread / c[0] + spread / n[0]), Math.log1p(margin),
+        Comparison.Scale.LOG_RATIO, String.format(Locale.ROOT, "candidate %.0f ms vs baseline %.0f ms (geometric means of %,.0f and "
+        + "%,.0f shadow runs)", 1000 * Math.exp(mc), 1000 * Math.exp(mn), c[0], n[0]), true);
+    return verdict(comparison, alpha, rollbackAlpha);
   }
 
   /**
@@ -132,17 +121,21 @@ final class ShadowGate {
     double servedMean = p[2] / n;
     double residuals = Math.max(0, p[3] - 2 * ratio * p[5] + ratio * ratio * p[4]);
     double se = Math.sqrt(residuals / (n * (n - 1))) / servedMean;
-    double estimate = ratio - 1;
-    double upper = estimate + Statistics.radius(se, margin, alpha);
-    double lower = estimate - Statistics.radius(se, margin, rollbackAlpha);
-    if (upper < margin) {
+    Comparison comparison = new Comparison("shadow cost", ratio - 1, se, margin, Comparison.Scale.RELATIVE, String.format(Locale.ROOT,
+        "candidate $%.6f vs served $%.6f per call over %,.0f paired shadow runs", p[1] / n, servedMean, n), true);
+    return verdict(comparison, alpha, rollbackAlpha);
+  }
+
+  /** Null when the upper bound is within the margin; a rollback when the lower bound is beyond it; a hold otherwise. */
+  private static @Nullable Verdict verdict(Comparison c, double alpha, double rollbackAlpha) {
+    double upper = c.upper(alpha);
+    if (upper < c.margin()) {
       return null;
     }
-    boolean regression = lower > margin;
-    return new Verdict(regression ? Verdict.Decision.ROLLBACK : Verdict.Decision.HOLD, String.format(Locale.ROOT,
-        "shadow cost %s: worsening %+.1f%% (%s bound %+.1f%%) vs margin %.1f%%; candidate $%.6f vs served $%.6f per call over %,.0f "
-        + "paired shadow runs", regression ? "regression" : "not yet shown within margin", 100 * estimate, regression ? "lower" : "upper",
-        100 * (regression ? lower : upper), 100 * margin, p[1] / n, servedMean, n), Map.of("metric", "shadow_cost", "estimate",
-        100 * estimate, "lower_bound", 100 * lower, "upper_bound", 100 * upper, "margin", 100 * margin));
+    double lower = c.lower(rollbackAlpha);
+    Map<String, Object> evidence = c.evidence(rollbackAlpha, alpha);
+    return lower > c.margin()
+        ? new Verdict(Verdict.Decision.ROLLBACK, c.describe("regression", lower, "lower bound"), evidence)
+        : new Verdict(Verdict.Decision.HOLD, c.describe("not yet shown within margin", upper, "upper bound"), evidence);
   }
 }
