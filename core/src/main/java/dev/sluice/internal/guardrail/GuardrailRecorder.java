@@ -3,6 +3,7 @@ package dev.sluice.internal.guardrail;
 import dev.sluice.guardrail.GuardrailResult;
 import dev.sluice.pipeline.CallKey;
 import dev.sluice.internal.CallState;
+import dev.sluice.model.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** Counts every guardrail result ({@code sluice.guardrail.results}) and notes it for the call's audit event. */
 public final class GuardrailRecorder {
@@ -43,6 +45,11 @@ public final class GuardrailRecorder {
   }
 
   void record(CallState call, String stage, String guardrail, GuardrailResult result) {
+    record(call, stage, guardrail, result, -1, null);
+  }
+
+  /** Records a result; an input guardrail's names the message it checked (index and role). */
+  void record(CallState call, String stage, String guardrail, GuardrailResult result, int message, @Nullable Role role) {
     counters.computeIfAbsent(guardrail + "|" + result.kind().tag(), k -> Counter.builder("sluice.guardrail.results")
         .description("Guardrail results by guardrail and result").tag("route", route).tag("guardrail", guardrail)
         .tag("result", result.kind().tag()).register(meters)).increment();
@@ -54,6 +61,10 @@ public final class GuardrailRecorder {
     r.put("stage", stage);
     r.put("guardrail", guardrail);
     r.put("result", result.kind().tag());
+    if (role != null) {
+      r.put("message", message);
+      r.put("role", role.wireName());
+    }
     if (!result.reason().isEmpty()) r.put("reason", result.reason());
     if (result.score() != 0) r.put("score", result.score());
     synchronized (results) {

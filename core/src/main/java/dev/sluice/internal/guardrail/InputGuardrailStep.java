@@ -4,6 +4,7 @@ import java.util.Objects;
 import dev.sluice.outcome.GuardrailBlockedException;
 import dev.sluice.Route;
 import dev.sluice.guardrail.GuardrailResult;
+import dev.sluice.guardrail.Guardrails;
 import dev.sluice.guardrail.InputGuardrail;
 import dev.sluice.model.ChatMessage;
 import dev.sluice.model.ChatRequest;
@@ -21,21 +22,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs the route's input guardrails, in order, on the text of every message but the system prompt
- * (user turns, and the assistant and tool turns of the history, which carry the user's data too),
- * once per call (never per retry), within the call's deadline: a call whose deadline passed while
- * its input was checked ends with a {@link CallTimeoutException} before reaching the model. Rewrites replace the message; a block or fallback result fails the call with
- * {@link GuardrailBlockedException}, which the fallback chain may answer.
+ * Runs the route's input guardrails, in order, on the text of every message of the roles each is
+ * registered for (system prompt, user turns, the assistant history, tool results), once per call
+ * (never per retry), within the call's deadline: a call whose deadline passed while its input was
+ * checked ends with a {@link CallTimeoutException} before reaching the model. Rewrites replace the
+ * message; a block or fallback result fails the call with {@link GuardrailBlockedException} whose
+ * reason names the message (index and role), which the fallback chain may answer. The audit
+ * event's guardrail results name the message too.
  */
 public final class InputGuardrailStep implements StateStep {
 
-  private final List<InputGuardrail> guardrails;
+  private final List<Guardrails.InputCheck> guardrails;
   private final GuardrailRecorder recorder;
   private final Route route;
   private final TimeSource time;
 
   public InputGuardrailStep(Route route, MeterRegistry meters, TimeSource time) {
-    this.guardrails = route.guardrails().input();
+    this.guardrails = route.guardrails().inputChecks();
     this.recorder = new GuardrailRecorder(route.name(), meters);
     this.route = route;
     this.time = time;
@@ -48,20 +51,23 @@ public final class InputGuardrailStep implements StateStep {
     boolean changed = false;
     for (int i = 0; i < messages.size(); i++) {
       ChatMessage m = messages.get(i);
-      if (m.role() == Role.SYSTEM) {
-        continue;
-      }
+      Role role = m.role();
       String text = m.content();
-      for (InputGuardrail g : guardrails) {
-        GuardrailResult r = g.check(text, call);
-        recorder.record(call, "input", g.name(), r);
+      for (Guardrails.InputCheck check : guardrails) {
+        if (!check.roles().contains(role)) {
+          continue;
+        }
+        InputGuardrail g = check.guardrail();
+        GuardrailResult r = g.check(text, role, call);
+        recorder.record(call, "input", g.name(), r, i, role);
         switch (r.kind()) {
           case REWRITE -> {
             text = Objects.requireNonNull(r.text(), "rewrite text");
             changed = true;
           }
           case BLOCK, REPROMPT -> {
-            return CompletableFuture.failedFuture(new GuardrailBlockedException(g.name(), r.reason()));
+            return CompletableFuture.failedFuture(new GuardrailBlockedException(g.name(),
+                "message " + i + " (" + role.wireName() + "): " + r.reason()));
           }
           default -> { }
         }

@@ -59,23 +59,59 @@ public final class LabelledFiles {
     return out;
   }
 
+  /**
+   * The development corpus's JSON Lines: one object per line with {@code text}, {@code label},
+   * {@code source} and {@code role}; a line missing one of them is refused naming the file, line
+   * and field.
+   */
+  public static List<CorpusRow> corpus(Path file) throws IOException {
+    List<CorpusRow> out = new ArrayList<>();
+    int number = 0;
+    for (String line : Files.readAllLines(file)) {
+      number++;
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode n = JSON.readTree(line);
+      String[] fields = {"text", "label", "source", "role"};
+      String[] values = new String[4];
+      for (int i = 0; i < 4; i++) {
+        JsonNode v = n.get(fields[i]);
+        if (v == null || !v.isTextual()) {
+          throw new InvalidConfigurationException(file + ":" + number + "." + fields[i], String.valueOf(v), "a string");
+        }
+        values[i] = v.asText();
+      }
+      out.add(new CorpusRow(values[0], values[1], values[2], values[3]));
+    }
+    return out;
+  }
+
   /** CSV with a header: the text column, and the label column whose value is in {@code positives} (or every row, if the column is empty). */
   public static List<LabelledText> csv(Path file, String textColumn, String labelColumn, Set<String> positives) throws IOException {
     return csv(file, textColumn, row -> labelColumn.isEmpty() || positives.contains(row.get(labelColumn)));
   }
 
   public static List<LabelledText> csv(Path file, String textColumn, Predicate<Map<String, String>> positive) throws IOException {
+    List<LabelledText> out = new ArrayList<>();
+    for (Map<String, String> row : rows(file)) {
+      String text = row.get(textColumn);
+      if (text == null) {
+        throw new InvalidConfigurationException(file + ".column", textColumn, "one of " + row.keySet());
+      }
+      out.add(new LabelledText(text, positive.test(row)));
+    }
+    return out;
+  }
+
+  /** The rows of a CSV file with a header, as column-to-value maps. */
+  public static List<Map<String, String>> rows(Path file) throws IOException {
     CsvMapper mapper = new CsvMapper();
     CsvSchema schema = CsvSchema.emptySchema().withHeader();
-    List<LabelledText> out = new ArrayList<>();
+    List<Map<String, String>> out = new ArrayList<>();
     try (MappingIterator<Map<String, String>> it = mapper.readerFor(Map.class).with(schema).readValues(file.toFile())) {
       while (it.hasNext()) {
-        Map<String, String> row = it.next();
-        String text = row.get(textColumn);
-        if (text == null) {
-          throw new InvalidConfigurationException(file + ".column", textColumn, "one of " + row.keySet());
-        }
-        out.add(new LabelledText(text, positive.test(row)));
+        out.add(it.next());
       }
     }
     return out;
