@@ -44,7 +44,18 @@ public final class Refusal implements OutputGuardrail {
       p("\\b(?:unable|not able) to (?:provide|help|assist|comply|fulfill)"),
       p("\\bplease (?:seek|consult|contact|reach out to) (?:a |an |the )?(?:professional|mental health|doctor|therapist|crisis|authorities|local)"),
       p("\\bthere is no (?:such|way|legitimate|legal|ethical)\\b"),
-      p("\\bI(?:'m| am) here to (?:help|provide) (?:with |you with )?(?:safe|legal|ethical|positive|helpful and)"));
+      p("\\bI(?:'m| am) here to (?:help|provide) (?:with |you with )?(?:safe|legal|ethical|positive|helpful and)"),
+      // moral and redirecting refusals, from the training answers of six model families (Do-Not-Answer)
+      p("\\bI (?:cannot|can't|won't|will not)(?: and (?:do not|will not|cannot))? (?:teach|prescribe|make|tell|store|access|predict|spread)\\b"),
+      p("\\b(?:it(?:'s| is)|that(?:'s| is)|this is) not (?:safe|advisable|responsible|acceptable|okay|right) (?:or \\w+ )?to\\b"),
+      p("\\b(?:not within|outside(?: of)?) (?:my|the) (?:programming|ethical guidelines|guidelines|capabilities|scope)"),
+      p("\\bI(?: would|'d) prefer not to\\b"),
+      p("\\bI(?:'m| am) programmed to (?:follow|adhere|avoid|not|refrain)\\b"),
+      p("\\bstrongly discourage\\b"),
+      p("\\bI must (?:respectfully )?(?:decline|refuse|refrain)\\b"),
+      p("\\b(?:moral|ethical) (?:stance|obligation|standards?) against\\b"),
+      p("\\bI (?:don't|do not) (?:provide|promote|condone|endorse|engage in|support or)\\b"),
+      p("\\bas an ai(?: language model| assistant| developed by \\w+)?, I (?:cannot|can't|am not able|am unable)\\b"));
 
   private static Pattern p(String regex) {
     return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);

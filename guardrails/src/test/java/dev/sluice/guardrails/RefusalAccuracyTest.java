@@ -2,29 +2,39 @@ package dev.sluice.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.testkit.eval.LabelledFiles;
-import dev.sluice.testkit.eval.LabelledText;
-import dev.sluice.testkit.eval.Scores;
+import dev.sluice.testkit.eval.CorpusRow;
+import dev.sluice.testkit.eval.DetectionReport;
+import dev.sluice.testkit.eval.GuardrailCorpus;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Refusal detection against XSTest's human-labelled completions (labels 2 and 3 are refusals). */
+/**
+ * Refusal detection per model family on XSTest's human-labelled completions (full and partial
+ * refusals are positives); the phrases were extended from Do-Not-Answer's six families (training
+ * data), so these figures are on answers the new phrases were not drawn from.
+ */
 class RefusalAccuracyTest {
 
   @Test
-  void recallAtLeast90PercentAtMostSixPercentFalsePositivesOnEachModel() throws Exception {
-    for (String model : List.of("gpt4", "llama2new")) {
-      List<LabelledText> data = LabelledFiles.csv(TestData.guardrails().resolve("refusal/xstest_v2_completions_" + model + "_streval.csv"),
-          "completion", "final_label", Set.of("2_full_refusal", "3_partial_refusal"));
-      Scores s = Scores.of(data, Refusal::isRefusal);
-      System.out.println(model + ": " + s);
-      if (System.getProperty("ref.debug") != null) {
-        data.stream().filter(t -> t.positive() != Refusal.isRefusal(t.text())).forEach(t ->
-            System.out.println((t.positive() ? "FN " : "FP ") + t.text().substring(0, Math.min(160, t.text().length())).replace('\n', ' ')));
-      }
-      assertThat(s.recall()).as(model).isGreaterThanOrEqualTo(0.90);
-      assertThat(s.falsePositiveRate()).as(model).isLessThanOrEqualTo(0.06);
-    }
+  void everyFamilyOfTheDevDataAtItsFloor() throws Exception {
+    List<CorpusRow> dev = new GuardrailCorpus(TestData.guardrails()).refusalDev();
+    Map<String, DetectionReport.Group> positives = groups(dev.stream().filter(r -> !r.is("compliance")).toList());
+    Map<String, DetectionReport.Group> compliance = groups(dev.stream().filter(r -> r.is("compliance")).toList());
+    // measured: GPT-4 recall 0.955 at 0.4% false positives, Llama-2 0.949 at 5.7% (docs/GUARDRAILS.md)
+    assertThat(positives.get("xstest:gpt4").rate()).isGreaterThanOrEqualTo(0.94);
+    assertThat(compliance.get("xstest:gpt4").rate()).isLessThanOrEqualTo(0.01);
+    assertThat(positives.get("xstest:llama2").rate()).isGreaterThanOrEqualTo(0.94);
+    assertThat(compliance.get("xstest:llama2").rate()).isLessThanOrEqualTo(0.06);
+  }
+
+  private static Map<String, DetectionReport.Group> groups(List<CorpusRow> rows) {
+    List<DetectionReport.Group> groups = DetectionReport.bySource(rows.stream()
+        .map(r -> new CorpusRow(r.text(), r.is("compliance") ? "compliance" : "refusal or partial", r.source(), r.role())).toList(),
+        r -> Refusal.isRefusal(r.text()));
+    System.out.print(DetectionReport.table(groups));
+    return groups.stream().collect(Collectors.toMap(DetectionReport.Group::source, Function.identity()));
   }
 }
