@@ -1,5 +1,6 @@
 package dev.sluice.guardrails;
 
+import dev.sluice.guardrails.internal.PersonalData;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * no regex), IBANs (ISO 13616 mod-97), payment cards (Luhn), US social security numbers (area 000,
  * 666 and 900-999, group 00 and serial 0000 excluded), IPv4 (octets up to 255) and IPv6, phone
  * numbers (7 to 15 digits in separated groups, with optional country code, area code in
- * parentheses and extension; ISO dates excluded), and the application's own patterns. Overlaps are
+ * parentheses and extension; ISO dates excluded), English person names, street addresses and dates
+ * of birth (by dictionary and context: see docs/GUARDRAILS.md for their precision and recall), and
+ * the application's own patterns. Overlaps are
  * resolved in {@link PiiEntity} order. Every pattern has bounded repetition, so the work per
  * character is bounded and adversarial input cannot make it backtrack catastrophically.
  */
@@ -31,9 +34,19 @@ public final class PiiDetector {
 
   private final List<Pattern> custom;
   private final boolean fullScan;
+  private final boolean personalData;
 
   public PiiDetector() {
     this(List.of());
+  }
+
+  /**
+   * This detector without person names, street addresses and dates of birth (the structured
+   * entities only: e-mail, IBAN, card, SSN, IP address, phone), for text where names are expected
+   * and not personal (a directory, a cast list).
+   */
+  public PiiDetector withoutNamesAndAddresses() {
+    return new PiiDetector(custom, fullScan, false);
   }
 
   /**
@@ -50,8 +63,13 @@ public final class PiiDetector {
    * does: the reference the start-character scan is tested against.
    */
   PiiDetector(List<Pattern> custom, boolean fullScan) {
+    this(custom, fullScan, true);
+  }
+
+  private PiiDetector(List<Pattern> custom, boolean fullScan, boolean personalData) {
     this.custom = List.copyOf(custom);
     this.fullScan = fullScan;
+    this.personalData = personalData;
   }
 
   /** Every match, in text order, without overlaps. */
@@ -69,6 +87,18 @@ public final class PiiDetector {
     if (fullScan || text.indexOf(':') >= 0) {
       collect(IPV6, text, PiiEntity.IP_ADDRESS, all, PiiDetector::validIpv6, starts == null ? null : starts.ipv6,
           PiiDetector::mayStartIpv6);
+    }
+    if (personalData) {
+      List<PersonalData.Found> found = new ArrayList<>();
+      PersonalData.find(text, found);
+      for (PersonalData.Found f : found) {
+        PiiEntity e = switch (f.entity()) {
+          case "person" -> PiiEntity.PERSON;
+          case "street_address" -> PiiEntity.STREET_ADDRESS;
+          default -> PiiEntity.DATE_OF_BIRTH;
+        };
+        all.add(new PiiMatch(e, f.start(), f.end(), text.substring(f.start(), f.end())));
+      }
     }
     for (Pattern p : custom) {
       collectAll(p, text, PiiEntity.CUSTOM, all, s -> true);

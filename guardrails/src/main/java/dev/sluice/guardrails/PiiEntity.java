@@ -9,7 +9,13 @@ public enum PiiEntity {
   CREDIT_CARD,
   US_SSN,
   IP_ADDRESS,
+  /** A date within a few words after "born", "date of birth", "DOB", "birthday". */
+  DATE_OF_BIRTH,
   PHONE,
+  /** A house number, street name and street type, with an apartment or suite after it. */
+  STREET_ADDRESS,
+  /** An English person name after a title or cue, or a known first name with a capitalised surname. */
+  PERSON,
   CUSTOM;
 
   public String tag() {
