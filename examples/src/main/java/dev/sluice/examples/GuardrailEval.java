@@ -27,6 +27,9 @@ import java.util.function.Predicate;
  * GuardrailEval injection csv FILE --text prompt --negative
  * GuardrailEval injection jsonl FILE --text text --label label
  * GuardrailEval pii presidio FILE
+ * GuardrailEval injection dev DATA_DIR                   per source and role, with threshold curves (see CorpusEval)
+ * GuardrailEval injection corpus FILE.jsonl...          JSON Lines with text, label, source and role
+ * GuardrailEval refusal dev DATA_DIR                     per model family
  * </pre>
  */
 public final class GuardrailEval {
@@ -35,11 +38,15 @@ public final class GuardrailEval {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
-      throw new IllegalArgumentException("usage: GuardrailEval <injection|refusal|secrets|pii> <json|jsonl|csv|presidio> <file> "
+      throw new IllegalArgumentException("usage: GuardrailEval <injection|refusal|secrets|pii> <json|jsonl|csv|presidio|dev|corpus> <file...> "
           + "[--text FIELD] [--label FIELD] [--positive V1,V2] [--negative]");
     }
     String detector = args[0];
     String format = args[1];
+    if (format.equals("dev") || format.equals("corpus")) {
+      CorpusEval.run(detector, format, Arrays.asList(args).subList(2, args.length));
+      return;
+    }
     Path file = Path.of(args[2]);
     Map<String, String> opts = new java.util.HashMap<>();
     boolean negative = false;
@@ -75,9 +82,11 @@ public final class GuardrailEval {
 
   static void pii(List<SpanExample> data) {
     Map<String, PiiEntity> gold = Map.of("EMAIL_ADDRESS", PiiEntity.EMAIL, "CREDIT_CARD", PiiEntity.CREDIT_CARD, "IBAN_CODE",
-        PiiEntity.IBAN, "IP_ADDRESS", PiiEntity.IP_ADDRESS, "US_SSN", PiiEntity.US_SSN, "PHONE_NUMBER", PiiEntity.PHONE);
+        PiiEntity.IBAN, "IP_ADDRESS", PiiEntity.IP_ADDRESS, "US_SSN", PiiEntity.US_SSN, "PHONE_NUMBER", PiiEntity.PHONE,
+        "PERSON", PiiEntity.PERSON, "ADDRESS", PiiEntity.STREET_ADDRESS);
     PiiDetector detector = new PiiDetector();
-    for (PiiEntity e : List.of(PiiEntity.EMAIL, PiiEntity.CREDIT_CARD, PiiEntity.IBAN, PiiEntity.IP_ADDRESS, PiiEntity.US_SSN, PiiEntity.PHONE)) {
+    for (PiiEntity e : List.of(PiiEntity.EMAIL, PiiEntity.CREDIT_CARD, PiiEntity.IBAN, PiiEntity.IP_ADDRESS, PiiEntity.US_SSN, PiiEntity.PHONE,
+        PiiEntity.PERSON, PiiEntity.STREET_ADDRESS)) {
       long tp = 0;
       long fp = 0;
       long found = 0;

@@ -137,7 +137,7 @@ public final class InjectionModel implements InjectionClassifier {
     borrow(thresholds, Role.TOOL, Role.USER);
     borrow(thresholds, Role.SYSTEM, Role.USER);
     borrow(thresholds, Role.ASSISTANT, Role.TOOL);
-    return new InjectionModel(trainer.train(examples).quantized(), thresholds);
+    return new InjectionModel(trainer.train(examples), thresholds);
   }
 
   private static void borrow(EnumMap<Role, Double> thresholds, Role to, Role from) {

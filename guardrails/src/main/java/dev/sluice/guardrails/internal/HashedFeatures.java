@@ -47,9 +47,17 @@ public final class HashedFeatures {
     int gramLength = 0;
     boolean lastWasSpace = true;
     for (int i = from; i < to; i++) {
-      char c = fold(text.charAt(i));
-      boolean space = Character.isWhitespace(c);
-      if (Character.isLetterOrDigit(c)) {
+      char c = text.charAt(i);
+      byte kind;
+      if (c < 128) {
+        kind = ASCII[c];
+        c = ASCII_FOLDED[c];
+      } else {
+        c = Character.isDigit(c) ? '0' : Character.toLowerCase(c);
+        kind = Character.isWhitespace(c) ? SPACE : Character.isLetterOrDigit(c) ? WORD : OTHER;
+      }
+      boolean space = kind == SPACE;
+      if (kind == WORD) {
         word = (word ^ c) * FNV_PRIME;
         wordLength++;
       } else if (wordLength > 0) {
@@ -83,23 +91,24 @@ public final class HashedFeatures {
     }
   }
 
-  private static char fold(char c) {
-    if (c < 128) {
-      if (c >= 'A' && c <= 'Z') {
-        return (char) (c + 32);
-      }
-      return c >= '0' && c <= '9' ? '0' : c;
+  private static final byte WORD = 1;
+  private static final byte SPACE = 2;
+  private static final byte OTHER = 3;
+  /** Each ASCII character's kind, and its folded form (lower case, digits as {@code 0}): a table, not a call per character. */
+  private static final byte[] ASCII = new byte[128];
+  private static final char[] ASCII_FOLDED = new char[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      char folded = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c >= '0' && c <= '9' ? '0' : c;
+      ASCII_FOLDED[c] = folded;
+      ASCII[c] = Character.isWhitespace(c) ? SPACE : Character.isLetterOrDigit(c) ? WORD : OTHER;
     }
-    return Character.isDigit(c) ? '0' : Character.toLowerCase(c);
   }
 
   private int bucket(long h) {
-    // murmur3's 64-bit finaliser: every input bit reaches the top bits the bucket is taken from
-    h ^= h >>> 33;
-    h *= 0xFF51AFD7ED558CCDL;
-    h ^= h >>> 33;
-    h *= 0xC4CEB93FE1A85EC3L;
-    h ^= h >>> 33;
-    return (int) (h >>> (64 - bits));
+    // Fibonacci hashing: one multiply spreads the key's bits into the top bits the bucket is taken from
+    h ^= h >>> 29;
+    return (int) ((h * 0x9E3779B97F4A7C15L) >>> (64 - bits));
   }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
  * <ul>
  *   <li>Names: a title ({@code Mr}, {@code Ms.}, {@code Dr} ...) or a cue ({@code my name is},
  *       {@code name:}, {@code Dear}, {@code call me}) followed by up to three words; or a known
- *       first name (4,945 from the Moby word list) followed by a capitalised surname.
+ *       given name (about 8,400, women's and men's, from the Moby word list) followed by a capitalised surname.
  *   <li>Street addresses: a house number, up to four words and a street type ({@code Street},
  *       {@code Rd}, {@code Avenue} ...; the types that are also common words, such as {@code Way}
  *       or {@code Court}, only capitalised), with an apartment, suite or unit after it.
@@ -31,7 +31,7 @@ public final class PersonalData {
   /** A match: the entity's tag ({@code person}, {@code street_address}, {@code date_of_birth}) and its span. */
   public record Found(String entity, int start, int end) {}
 
-  private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "mister", "madam", "sir");
+  private static final String[] TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "mister", "madam", "sir"};
   private static final Set<String> NOT_NAMES = Set.of("the", "a", "an", "and", "or", "but", "i", "we", "you", "he", "she", "it", "they",
       "this", "that", "these", "those", "is", "are", "was", "were", "be", "in", "on", "at", "to", "for", "of", "with", "from", "by", "my",
       "your", "our", "their", "his", "her", "its", "not", "no", "yes", "if", "so", "as", "here", "there", "please", "thanks", "thank",
@@ -57,7 +57,7 @@ public final class PersonalData {
   /** Words after which a house number starts an address even without a street type. */
   private static final Set<String> ADDRESS_CUES = Set.of("at", "address", "addresses");
   private static final Set<String> UNITS = Set.of("apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl", "room");
-  private static final Set<String> BIRTH_CUES = Set.of("born", "birth", "birthday", "birthdate", "dob", "b");
+  private static final String[] BIRTH_CUES = {"born", "birth", "birthday", "birthdate", "dob", "b"};
   private static final List<String> MONTHS = List.of("january", "february", "march", "april", "may", "june", "july", "august", "september",
       "october", "november", "december");
   /** How many tokens a cue may sit before the date of birth it introduces. */
@@ -94,26 +94,29 @@ public final class PersonalData {
     Words w = new Words(text);
     int lastBirthCue = -BIRTH_CUE_REACH - 1;
     for (int i = 0; i < w.size(); i++) {
-      if (w.isWord(i)) {
-        String lower = w.lower(i);
-        if (BIRTH_CUES.contains(lower) && (!lower.equals("b") || w.is(i + 1, '.'))) {
+      // most words are none of the cues and no given name: a cue is at most 9 letters, a name is capitalised
+      if (w.isWord(i) && (w.isCapitalised(i) || mayBeCue(w, i))) {
+        int cue = cue(w, i);
+        if (cue == BIRTH && (!w.is(i, "b") || w.is(i + 1, '.'))) {
           lastBirthCue = i;
         }
-        int after = nameCue(w, i, lower);
+        int after = nameCue(w, i, cue);
         if (after > 0) {
-          int end = nameWords(w, after, !lower.equals("dear") && !TITLES.contains(lower));
+          int end = nameWords(w, after, cue != DEAR && cue != TITLE);
           if (end > after) {
             out.add(new Found("person", w.start(after), w.end(end - 1)));
             i = end - 1;
             continue;
           }
         }
-        if (w.isCapitalised(i) && FIRST_NAMES.contains(lower)) {
+        if (w.isCapitalised(i) && w.adjacent(i) && w.isCapitalised(i + 1)) {
           int j = i + 1;
-          if (w.adjacent(i) && w.isCapitalised(j) && w.end(j) - w.start(j) == 1 && w.is(j + 1, '.')) {
+          if (w.end(j) - w.start(j) == 1 && w.is(j + 1, '.')) {
             j += 2; // a middle initial
           }
-          if (w.isCapitalised(j) && w.end(j) - w.start(j) > 1 && !NOT_NAMES.contains(w.lower(j)) && w.start(j) - w.end(j - 1) <= 1) {
+          // the dictionary is read last: most capitalised words are not followed by another
+          if (w.isCapitalised(j) && w.end(j) - w.start(j) > 1 && w.adjacent(j - 1) && FIRST_NAMES.contains(w.lower(i))
+              && !NOT_NAMES.contains(w.lower(j))) {
             out.add(new Found("person", w.start(i), w.end(j)));
             i = j;
             continue;
@@ -138,28 +141,60 @@ public final class PersonalData {
     }
   }
 
+  /** Whether word {@code i} may be a cue (all of which are at most 9 letters and start with b, d, m, n, p or s): cheap, no copy. */
+  private static boolean mayBeCue(Words w, int i) {
+    if (w.end(i) - w.start(i) > 9) {
+      return false;
+    }
+    char c = Character.toLowerCase(w.text().charAt(w.start(i)));
+    return c == 'b' || c == 'd' || c == 'm' || c == 'n' || c == 'p' || c == 's';
+  }
+
+  private static final int NONE = 0;
+  private static final int BIRTH = 1;
+  private static final int TITLE = 2;
+  private static final int DEAR = 3;
+  private static final int NAME = 4;
+  private static final int ME = 5;
+
+  /** Which cue word {@code i} is ({@link #NONE} if none): only the cues starting with its first letter are compared. */
+  private static int cue(Words w, int i) {
+    return switch (w.text().charAt(w.start(i)) | 0x20) {
+      case 'b' -> isOneOf(w, i, BIRTH_CUES) ? BIRTH : NONE;
+      case 'd' -> w.is(i, "dob") ? BIRTH : w.is(i, "dr") ? TITLE : w.is(i, "dear") ? DEAR : NONE;
+      case 'm' -> w.is(i, "me") ? ME : isOneOf(w, i, TITLES) ? TITLE : NONE;
+      case 'n' -> w.is(i, "name") ? NAME : NONE;
+      case 'p', 's' -> isOneOf(w, i, TITLES) ? TITLE : NONE;
+      default -> NONE;
+    };
+  }
+
   /** After a name cue ending at token {@code i}: the token the name starts at, else -1. */
-  private static int nameCue(Words w, int i, String lower) {
-    if (TITLES.contains(lower)) {
-      return w.is(i + 1, '.') ? i + 2 : i + 1;
+  private static int nameCue(Words w, int i, int cue) {
+    return switch (cue) {
+      case TITLE -> w.is(i + 1, '.') ? i + 2 : i + 1;
+      case DEAR -> i + 1;
+      case NAME -> w.is(i + 1, ':') || (w.is(i + 1, "is") && (w.is(i - 1, "my") || w.is(i - 1, "full"))) ? i + 2 : -1;
+      case ME -> w.is(i - 1, "call") ? i + 1 : -1;
+      default -> -1;
+    };
+  }
+
+  /** Whether word {@code i} is one of {@code words} (lower case), ignoring case, without a copy of it. */
+  private static boolean isOneOf(Words w, int i, String[] words) {
+    for (int k = 0; k < words.length; k++) {
+      if (w.is(i, words[k])) {
+        return true;
+      }
     }
-    if (lower.equals("dear")) {
-      return i + 1;
-    }
-    if (lower.equals("name") && (w.is(i + 1, ':') || (w.is(i + 1, "is") && (w.is(i - 1, "my") || w.is(i - 1, "full"))))) {
-      return i + 2;
-    }
-    if (lower.equals("me") && w.is(i - 1, "call")) {
-      return i + 1;
-    }
-    return -1;
+    return false;
   }
 
   /** The end (exclusive) of up to three name words from {@code from}; lower-case words only when {@code anyCase}. */
   private static int nameWords(Words w, int from, boolean anyCase) {
     int j = from;
     while (j < from + 3 && w.isWord(j) && !NOT_NAMES.contains(w.lower(j)) && (anyCase || w.isCapitalised(j))
-        && (j == from || w.start(j) - w.end(j - 1) <= 1)) {
+        && (j == from || w.adjacent(j - 1))) {
       j++;
     }
     return j;

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * A text cut into tokens in one pass: words (letters, with inner apostrophes and hyphens), numbers
- * (digits, with trailing letters such as {@code 23b} or {@code 5th}) and single other characters
- * (white space is skipped, a line break is kept as a token). The scanners of personal data read
+ * (digits, with trailing letters such as {@code 23b} or {@code 5th}) and the single characters
+ * {@code . , : # / -} and line breaks (white space and other punctuation only separate tokens). The scanners of personal data read
  * tokens, never the text, so their time is linear in it.
  */
 public final class Words {
@@ -26,10 +26,12 @@ public final class Words {
     int i = 0;
     while (i < n) {
       char c = text.charAt(i);
-      if (Character.isLetter(c)) {
+      if (c == ' ') {
+        i++;
+      } else if (isLetter(c)) {
         int j = i + 1;
-        while (j < n && (Character.isLetter(text.charAt(j))
-            || ((text.charAt(j) == '\'' || text.charAt(j) == '’' || text.charAt(j) == '-') && j + 1 < n && Character.isLetter(text.charAt(j + 1))))) {
+        while (j < n && (isLetter(text.charAt(j))
+            || ((text.charAt(j) == '\'' || text.charAt(j) == '’' || text.charAt(j) == '-') && j + 1 < n && isLetter(text.charAt(j + 1))))) {
           j++;
         }
         add(i, j, WORD);
@@ -48,13 +50,23 @@ public final class Words {
         }
         add(i, k, NUMBER);
         i = k;
-      } else if (c == '\n' || !Character.isWhitespace(c)) {
+      } else if (PUNCTUATION.indexOf(c) >= 0) {
         add(i, i + 1, OTHER);
         i++;
       } else {
-        i++;
+        i++; // white space and the punctuation no scanner reads: skipped, though they still separate tokens
       }
     }
+  }
+
+  /** The characters kept as tokens: what the scanners of names, addresses and dates read. */
+  private static final String PUNCTUATION = ".,:#/-\n";
+
+  private static boolean isLetter(char c) {
+    if (c < 128) {
+      return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    }
+    return Character.isLetter(c);
   }
 
   private void add(int start, int end, byte kind) {
@@ -115,9 +127,19 @@ public final class Words {
     return i >= 0 && i < size && kinds[i] == OTHER && text.charAt(starts[i]) == c;
   }
 
-  /** Whether token {@code i} equals {@code word}, ignoring case. */
+  /** Whether token {@code i} equals {@code word} (lower-case ASCII letters), ignoring case: no copy, no case tables. */
   public boolean is(int i, String word) {
-    return i >= 0 && i < size && ends[i] - starts[i] == word.length() && text.regionMatches(true, starts[i], word, 0, word.length());
+    if (i < 0 || i >= size || ends[i] - starts[i] != word.length()) {
+      return false;
+    }
+    int start = starts[i];
+    for (int k = 0; k < word.length(); k++) {
+      char c = text.charAt(start + k);
+      if (c != word.charAt(k) && (c | 0x20) != word.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Token {@code i} in lower case (ASCII folding only where needed). */

@@ -38,6 +38,45 @@ public final class DetectionReport {
   /** One point of a threshold curve. */
   public record Point(double falsePositiveRate, double threshold, int negativesAbove, double recall) {}
 
+  /** A named threshold curve and the rows it was drawn from. */
+  public record Curve(String name, int positives, int negatives, List<Point> points) {
+    public String table() {
+      return curveTable(name, points, positives, negatives);
+    }
+
+    /** The recall at the point whose false-positive rate is {@code rate} (one of {@link #FALSE_POSITIVE_RATES}). */
+    public double recallAt(double rate) {
+      return points.stream().filter(p -> p.falsePositiveRate() == rate).findFirst().orElseThrow().recall();
+    }
+  }
+
+  /**
+   * The injection detector's curves on corpus rows, each row scored for its own role: user-role
+   * attacks against every benign row (the pooled benign set: questions, prompts, code, tables,
+   * documents, e-mails), the same without JailbreakBench's adversarial suffixes (GCG) when there
+   * are any, and tool-role attacks against the benign tool-role rows.
+   */
+  public static List<Curve> injectionCurves(List<CorpusRow> rows, ToDoubleFunction<CorpusRow> score) {
+    List<CorpusRow> benign = rows.stream().filter(r -> r.is("benign")).toList();
+    List<CorpusRow> user = rows.stream().filter(r -> r.is("injection") && r.role().equals("user")).toList();
+    List<CorpusRow> tool = rows.stream().filter(r -> r.is("injection") && r.role().equals("tool")).toList();
+    List<CorpusRow> benignTool = benign.stream().filter(r -> r.role().equals("tool")).toList();
+    List<Curve> out = new ArrayList<>();
+    if (!user.isEmpty() && !benign.isEmpty()) {
+      out.add(new Curve("user role, every benign row as negatives", user.size(), benign.size(), curve(user, benign, score)));
+      List<CorpusRow> noSuffix = user.stream().filter(r -> !r.source().contains("GCG")).toList();
+      if (noSuffix.size() < user.size()) {
+        out.add(new Curve("user role without adversarial suffixes (GCG), every benign row as negatives", noSuffix.size(), benign.size(),
+            curve(noSuffix, benign, score)));
+      }
+    }
+    if (!tool.isEmpty() && !benignTool.isEmpty()) {
+      out.add(new Curve("tool role, benign tool outputs and documents as negatives", tool.size(), benignTool.size(),
+          curve(tool, benignTool, score)));
+    }
+    return out;
+  }
+
   private DetectionReport() {}
 
   /**
