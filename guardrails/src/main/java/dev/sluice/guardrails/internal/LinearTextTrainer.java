@@ -71,12 +71,8 @@ public final class LinearTextTrainer {
 
   private void step(Window win, int y, double weight, float[] w, double[] g2, double[] bias, double[] biasG2) {
     int[] b = win.buckets();
-    double norm = b.length == 0 ? 1 : 1 / Math.sqrt(b.length);
-    double z = bias[0];
-    for (int f : b) {
-      z += w[f] * norm;
-    }
-    double gradient = (LinearTextModel.sigmoid(z) - y) * weight;
+    double norm = norm(b);
+    double gradient = (LinearTextModel.sigmoid(logit(win, w, bias[0])) - y) * weight;
     double lr = options.learningRate();
     for (int f : b) {
       double g = gradient * norm + options.l2() * w[f];
@@ -91,18 +87,28 @@ public final class LinearTextTrainer {
     Window best = doc.windows().get(0);
     double bestZ = Double.NEGATIVE_INFINITY;
     for (Window win : doc.windows()) {
-      int[] b = win.buckets();
-      double norm = b.length == 0 ? 1 : 1 / Math.sqrt(b.length);
-      double z = bias;
-      for (int f : b) {
-        z += w[f] * norm;
-      }
+      double z = logit(win, w, bias);
       if (z > bestZ) {
         bestZ = z;
         best = win;
       }
     }
     return best;
+  }
+
+  /** A window's log-odds under the weights being trained. */
+  private static double logit(Window win, float[] w, double bias) {
+    int[] b = win.buckets();
+    double norm = norm(b);
+    double z = bias;
+    for (int f : b) {
+      z += w[f] * norm;
+    }
+    return z;
+  }
+
+  private static double norm(int[] buckets) {
+    return buckets.length == 0 ? 1 : 1 / Math.sqrt(buckets.length);
   }
 
   /** The windows of a text as the model reads them, taken every half window. */
