@@ -62,6 +62,41 @@ final class AdversarialSuffix {
     return weird >= 4 && weird >= tokens.size() * 0.25 && symbolShare > 0.05;
   }
 
+  /** The shortest last line a GCG-style prompt has: a request of a sentence or more, then its suffix. */
+  static final int MIN_PROMPT_LINE = 80;
+  /** The most symbols (neither letter, digit, white space nor sentence punctuation) a prose request may hold. */
+  static final double MAX_PROSE_SYMBOLS = 0.02;
+  private static final String SENTENCE_PUNCTUATION = ".,'?!-:;\"’()";
+
+  /**
+   * A GCG-style prompt: the text's last line is at least {@value #MIN_PROMPT_LINE} characters, its
+   * first part (half of it, and never its last 130 characters) reads as prose (at most 2% symbols),
+   * and its end {@linkplain #looksAdversarial looks adversarial}. Source code, markdown tables,
+   * JSON and other data fail the prose test, which the suffix test alone does not: it flagged 88% of
+   * HumanEval's Python, 75% of tldr pages and 96% of markdown tables. Linear: one pass over the
+   * last line.
+   */
+  static boolean looksLikeGcgPrompt(String text) {
+    int end = text.length();
+    while (end > 0 && isSpace(text.charAt(end - 1))) {
+      end--;
+    }
+    int lineStart = text.lastIndexOf('\n', end - 1) + 1;
+    int length = end - lineStart;
+    if (length < MIN_PROMPT_LINE) {
+      return false;
+    }
+    int headEnd = lineStart + (length > 130 ? Math.min(length / 2, length - 130) : length / 2);
+    int symbols = 0;
+    for (int i = lineStart; i < headEnd; i++) {
+      char c = text.charAt(i);
+      if (!Character.isLetterOrDigit(c) && !Character.isWhitespace(c) && SENTENCE_PUNCTUATION.indexOf(c) < 0) {
+        symbols++;
+      }
+    }
+    return symbols <= (headEnd - lineStart) * MAX_PROSE_SYMBOLS && looksAdversarial(text.substring(Math.max(lineStart, end - 200), end));
+  }
+
   /** The runs between white space ({@code \\s+}, as {@code split} cut them; the text is trimmed). */
   static List<String> tokens(String trimmed) {
     List<String> out = new ArrayList<>();

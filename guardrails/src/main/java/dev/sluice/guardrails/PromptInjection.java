@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * Prompt-injection and jailbreak detection by heuristics: a case-insensitive phrase grammar that
  * lets filler words sit between the key words ("ignore &lt;all of your&gt; previous &lt;safety&gt;
  * instructions"), chat-template markers, the DAN / developer-mode / persona families, role
- * overrides and policy-evasion phrasing (and, when asked, a detector of gibberish adversarial
- * suffixes); each family adds its weight once, and a text scoring at least the threshold (default
+ * overrides, policy-evasion phrasing, and in user messages a prose request ending in gibberish
+ * (GCG adversarial suffixes); each family adds its weight once, and a text scoring at least the threshold (default
  * 1.0) is blocked. Beside the rules, by default, the {@linkplain InjectionModel#builtIn() learned
  * model} flags what the rules do not name, at its threshold for the message's role; an
  * {@link InjectionClassifier} can be plugged in instead, combined by taking the larger score.
@@ -272,11 +272,10 @@ public final class PromptInjection implements InputGuardrail {
   private final double threshold;
   private final @Nullable InjectionClassifier classifier;
   private final @Nullable InjectionModel model;
-  private final boolean suffixes;
 
   /** The rules and the {@linkplain InjectionModel#builtIn() built-in learned model}, each role at the model's threshold for it. */
   public PromptInjection() {
-    this(1.0, null, InjectionModel.builtIn(), false);
+    this(1.0, null, InjectionModel.builtIn());
   }
 
   /**
@@ -284,36 +283,26 @@ public final class PromptInjection implements InputGuardrail {
    * is flagged when {@code max(rules, classifier x threshold) >= threshold}. No built-in model.
    */
   public PromptInjection(double threshold, @Nullable InjectionClassifier classifier) {
-    this(threshold, classifier, null, false);
+    this(threshold, classifier, null);
   }
 
-  private PromptInjection(double threshold, @Nullable InjectionClassifier classifier, @Nullable InjectionModel model, boolean suffixes) {
+  private PromptInjection(double threshold, @Nullable InjectionClassifier classifier, @Nullable InjectionModel model) {
     if (!(threshold > 0) || Double.isInfinite(threshold)) {
       throw new IllegalArgumentException("prompt injection threshold must be positive: " + threshold);
     }
     this.threshold = threshold;
     this.classifier = classifier;
     this.model = model;
-    this.suffixes = suffixes;
   }
 
   /** The rules alone: fast, explainable, and blind to what they do not name (see docs/GUARDRAILS.md). */
   public static PromptInjection rulesOnly() {
-    return new PromptInjection(1.0, null, null, false);
+    return new PromptInjection(1.0, null, null);
   }
 
   /** The rules and {@code model} (for example one {@linkplain InjectionModel#read(java.nio.file.Path) read from a file}). */
   public static PromptInjection withModel(InjectionModel model) {
-    return new PromptInjection(1.0, null, java.util.Objects.requireNonNull(model, "model"), false);
-  }
-
-  /**
-   * This detector with the gibberish-suffix family (GCG attacks) too, in user messages only. Off by
-   * default: it catches 45% of GCG prompts but also flags most source code, markdown tables and
-   * tool output written as data (docs/GUARDRAILS.md); turn it on for routes whose users send prose.
-   */
-  public PromptInjection detectingAdversarialSuffixes() {
-    return new PromptInjection(threshold, classifier, model, true);
+    return new PromptInjection(1.0, null, java.util.Objects.requireNonNull(model, "model"));
   }
 
   @Override
@@ -331,8 +320,7 @@ public final class PromptInjection implements InputGuardrail {
 
   /** As {@link #score(String)}, for a message of {@code role}. */
   public double score(String text, Role role) {
-    boolean adversarial = suffixes && role == Role.USER && AdversarialSuffix.looksAdversarial(text);
-    return Math.max(rules(cuesFound(text), adversarial), learned(text, role));
+    return Math.max(rules(cuesFound(text), adversarial(text, role)), learned(text, role));
   }
 
   /** The threshold a score is compared with. */
@@ -350,6 +338,11 @@ public final class PromptInjection implements InputGuardrail {
     return adversarial ? s + 1.0 : s;
   }
 
+  /** A user message shaped like a GCG attack: a prose request ending in optimised gibberish (AdversarialSuffix). */
+  private static boolean adversarial(String text, Role role) {
+    return role == Role.USER && AdversarialSuffix.looksLikeGcgPrompt(text);
+  }
+
   private double learned(String text, Role role) {
     double s = 0;
     if (classifier != null) {
@@ -363,7 +356,7 @@ public final class PromptInjection implements InputGuardrail {
 
   /** The families of cues found, for explanations (the learned model explains nothing: it only scores). */
   public List<String> families(String text) {
-    return families(cuesFound(text), suffixes && AdversarialSuffix.looksAdversarial(text));
+    return families(cuesFound(text), adversarial(text, Role.USER));
   }
 
   private static List<String> families(int cues, boolean adversarial) {
@@ -402,7 +395,7 @@ public final class PromptInjection implements InputGuardrail {
   @Override
   public GuardrailResult check(String text, Role role, CallContext call) {
     int cues = cuesFound(text);
-    boolean adversarial = suffixes && role == Role.USER && AdversarialSuffix.looksAdversarial(text);
+    boolean adversarial = adversarial(text, role);
     double rules = rules(cues, adversarial);
     if (rules >= threshold) {
       return GuardrailResult.block("prompt injection suspected (" + String.join(", ", families(cues, adversarial)) + ")", rules);
@@ -419,6 +412,6 @@ public final class PromptInjection implements InputGuardrail {
   public String toString() {
     return "PromptInjection[threshold=" + String.format(Locale.ROOT, "%.2f", threshold)
         + (model != null ? ", model=" + model : "") + (classifier != null ? ", classifier" : "")
-        + (suffixes ? ", adversarial suffixes" : "") + "]";
+        + "]";
   }
 }

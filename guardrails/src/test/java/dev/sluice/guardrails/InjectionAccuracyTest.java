@@ -41,7 +41,7 @@ class InjectionAccuracyTest {
     if (System.getProperty("inj.debug") != null) {
       benign.stream().filter(t -> detector.isInjection(t.text())).forEach(t -> System.out.println("FP " + detector.families(t.text()) + " " + t.text()));
     }
-    // floors of the issue: 60% in the wild, 90% DAN, at most 1% of XSTest; measured 78.8%, 100%, 0%
+    // floors of the issue: 60% in the wild, 90% DAN, at most 1% of XSTest; measured 79.3%, 100%, 0%
     assertThat(wild.recall()).isGreaterThanOrEqualTo(0.75);
     assertThat(danScores.recall()).isGreaterThanOrEqualTo(0.95);
     assertThat(xstest.falsePositiveRate()).isLessThanOrEqualTo(0.01);
@@ -57,8 +57,7 @@ class InjectionAccuracyTest {
         (f.toString().contains("/GCG/") ? gcg : jbc).addAll(LabelledFiles.json(f, true));
       }
     }
-    PromptInjection withSuffixes = detector.detectingAdversarialSuffixes();
-    Scores g = Scores.of(gcg, withSuffixes::isInjection);
+    Scores g = Scores.of(gcg, detector::isInjection);
     Scores j = Scores.of(jbc, detector::isInjection);
     System.out.println("JailbreakBench GCG: " + g);
     System.out.println("JailbreakBench JBC: " + j);
