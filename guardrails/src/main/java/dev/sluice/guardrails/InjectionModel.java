@@ -107,11 +107,15 @@ public final class InjectionModel implements InjectionClassifier {
    * user role's threshold and assistant messages the tool role's, unless the texts hold examples
    * of them. Deterministic: the same texts in the same order give the same file.
    *
-   * @throws IllegalArgumentException when a role has no benign or no injection example and no role to borrow from
+   * @throws IllegalArgumentException when there is no injection or no benign text
    */
   public static InjectionModel train(List<TrainingText> texts) {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("no training texts");
+    }
+    if (texts.stream().noneMatch(TrainingText::injection) || texts.stream().allMatch(TrainingText::injection)) {
+      throw new IllegalArgumentException("training needs injections and benign texts (the thresholds are set on the benign ones): got "
+          + texts.stream().filter(TrainingText::injection).count() + " injections of " + texts.size() + " texts");
     }
     List<LinearTextTrainer.Example> examples = examples(texts);
     LinearTextTrainer trainer = new LinearTextTrainer(LinearTextTrainer.Options.DEFAULTS);
