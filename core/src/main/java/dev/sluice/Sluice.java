@@ -141,6 +141,7 @@ public final class Sluice implements AutoCloseable {
     if (byName.isEmpty()) {
       throw new InvalidConfigurationException("routes", "a Sluice needs at least one route; add one with Sluice.builder().route(...)");
     }
+    PromptVersions.check(byName.values());
     this.routes = Collections.unmodifiableMap(byName);
     Map<String, RolloutControl> controls = new LinkedHashMap<>();
     Map<String, CallPipeline> built = new LinkedHashMap<>();

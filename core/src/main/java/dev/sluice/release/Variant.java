@@ -37,6 +37,8 @@ public final class Variant {
   private final VersionLabels labels;
   /** The system prompt as a message, made once (and one String instance, so its token count is remembered). */
   private final @Nullable ChatMessage system;
+  private final String promptFingerprint;
+  private final String fingerprint;
 
   private Variant(Builder b) {
     String field = "variant[" + b.id + "]";
@@ -50,6 +52,24 @@ public final class Variant {
     this.systemPrompt = b.systemPrompt;
     this.labels = b.labels;
     this.system = systemPrompt == null ? null : ChatMessage.system(systemPrompt);
+    this.promptFingerprint = ContentFingerprint.prompt(systemPrompt, parameters);
+    this.fingerprint = ContentFingerprint.release(client.provider(), model, systemPrompt, parameters);
+  }
+
+  /**
+   * The fingerprint of this variant's content (provider, model, system prompt, parameters; not its
+   * id or labels): on every audit event as {@code details.release.fingerprint}, never a meter tag.
+   */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /**
+   * The fingerprint of what the {@code promptVersion} label names: the system prompt and the
+   * parameters. A Sluice refuses two variants with one {@code promptVersion} and two of these.
+   */
+  public String promptFingerprint() {
+    return promptFingerprint;
   }
 
   public static Builder builder(String id) {
