@@ -7,17 +7,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Versions that cannot lie: every variant that says one {@code promptVersion} must hold the same
- * prompt (system prompt and parameters, {@link Variant#promptFingerprint()}). An edited prompt that
- * kept its old label would be invisible to every meter and to the judge, which compare by label.
+ * Versions that cannot lie: within a route, every variant that says one {@code promptVersion} must
+ * hold the same prompt (system prompt and parameters, {@link Variant#promptFingerprint()}). An
+ * edited prompt that kept its old label would be invisible to every meter and to the judge, which
+ * compare by label. Two routes may use one label for different prompts: the route is a tag too.
  */
 final class PromptVersions {
 
   private PromptVersions() {}
 
   static void check(Collection<Route> routes) {
-    Map<String, String[]> seen = new HashMap<>();
     for (Route route : routes) {
+      Map<String, String[]> seen = new HashMap<>();
       for (Variant v : route.variants().values()) {
         String version = v.labels().promptVersion().orElse(null);
         if (version == null) {

@@ -66,6 +66,13 @@ class VersionsThatCannotLieTest {
   }
 
   @Test
+  void twoRoutesMayUseOneLabelForDifferentPrompts() {
+    Route support = Route.builder("support").baseline(variant("v1", "gpt-4o-mini", "You answer support questions.", "v1", WARM)).build();
+    Route summary = Route.builder("summary").baseline(variant("v1", "gpt-4o-mini", "You summarise tickets.", "v1", WARM)).build();
+    assertThat(Sluice.builder().route(support).route(summary).build().routes()).hasSize(2);
+  }
+
+  @Test
   void aNewModelUnderTheSamePromptVersionIsAllowedAndEveryCallCarriesItsFingerprint() {
     Events events = new Events();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
