@@ -2,7 +2,6 @@ package dev.sluice.examples;
 
 import dev.sluice.guardrails.PromptInjection;
 import dev.sluice.guardrails.Refusal;
-import dev.sluice.model.Role;
 import dev.sluice.testkit.eval.CorpusRow;
 import dev.sluice.testkit.eval.DetectionReport;
 import dev.sluice.testkit.eval.GuardrailCorpus;
@@ -49,15 +48,11 @@ final class CorpusEval {
     }
   }
 
-  static Role role(CorpusRow row) {
-    return TrainInjectionModel.role(row.role());
-  }
-
   private static void injection(List<CorpusRow> rows) {
     PromptInjection detector = new PromptInjection();
     System.out.println("## Prompt injection (rules and the built-in model), " + rows.size() + " rows\n");
-    System.out.println(DetectionReport.table(DetectionReport.bySource(rows, r -> detector.isInjection(r.text(), role(r)))));
-    for (DetectionReport.Curve c : DetectionReport.injectionCurves(rows, r -> detector.score(r.text(), role(r)))) {
+    System.out.println(DetectionReport.table(DetectionReport.bySource(rows, r -> detector.isInjection(r.text(), r.messageRole()))));
+    for (DetectionReport.Curve c : DetectionReport.injectionCurves(rows, r -> detector.score(r.text(), r.messageRole()))) {
       System.out.println(c.table());
     }
   }

@@ -2,7 +2,6 @@ package dev.sluice.examples;
 
 import dev.sluice.guardrails.InjectionModel;
 import dev.sluice.guardrails.TrainingText;
-import dev.sluice.model.Role;
 import dev.sluice.testkit.eval.CorpusRow;
 import dev.sluice.testkit.eval.GuardrailCorpus;
 import java.io.ByteArrayOutputStream;
@@ -48,16 +47,7 @@ public final class TrainInjectionModel {
 
   /** The corpus rows as training texts: {@code injection} rows positive, every other label negative. */
   public static List<TrainingText> texts(List<CorpusRow> rows) {
-    return rows.stream().map(r -> new TrainingText(r.text(), role(r.role()), r.is("injection"))).toList();
-  }
-
-  static Role role(String wire) {
-    for (Role r : Role.values()) {
-      if (r.wireName().equals(wire)) {
-        return r;
-      }
-    }
-    throw new IllegalArgumentException("role '" + wire + "' is none of system, user, assistant, tool");
+    return rows.stream().map(r -> new TrainingText(r.text(), r.messageRole(), r.is("injection"))).toList();
   }
 
   static byte[] bytes(InjectionModel model) throws IOException {

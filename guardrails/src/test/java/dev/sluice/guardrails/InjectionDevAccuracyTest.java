@@ -2,7 +2,6 @@ package dev.sluice.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.model.Role;
 import dev.sluice.testkit.eval.CorpusRow;
 import dev.sluice.testkit.eval.DetectionReport;
 import dev.sluice.testkit.eval.GuardrailCorpus;
@@ -27,12 +26,8 @@ class InjectionDevAccuracyTest {
     dev = new GuardrailCorpus(TestData.guardrails()).injectionDev();
   }
 
-  static Role role(CorpusRow r) {
-    return r.role().equals("tool") ? Role.TOOL : Role.USER;
-  }
-
   static boolean flags(CorpusRow r) {
-    return DETECTOR.isInjection(r.text(), role(r));
+    return DETECTOR.isInjection(r.text(), r.messageRole());
   }
 
   static Map<String, DetectionReport.Group> groups() {
@@ -77,7 +72,7 @@ class InjectionDevAccuracyTest {
 
   @Test
   void thresholdCurvesOfTheCombinedScore() {
-    List<DetectionReport.Curve> curves = DetectionReport.injectionCurves(dev, r -> DETECTOR.score(r.text(), role(r)));
+    List<DetectionReport.Curve> curves = DetectionReport.injectionCurves(dev, r -> DETECTOR.score(r.text(), r.messageRole()));
     curves.forEach(c -> System.out.println(c.table()));
     assertThat(curves).extracting(DetectionReport.Curve::name).hasSize(3);
     // measured at 1% (docs/GUARDRAILS.md): 81.7% of every user-role attack, 95.0% without GCG, 55.9% in tool outputs

@@ -24,8 +24,7 @@ class InjectionModelTrainingTest {
   @Test
   void theShippedModelIsReproducedByTrainingOnTheTrainingFiles() throws Exception {
     List<CorpusRow> rows = new GuardrailCorpus(TestData.guardrails()).injectionTrain();
-    List<TrainingText> texts = rows.stream()
-        .map(r -> new TrainingText(r.text(), r.role().equals("tool") ? Role.TOOL : Role.USER, r.is("injection"))).toList();
+    List<TrainingText> texts = rows.stream().map(r -> new TrainingText(r.text(), r.messageRole(), r.is("injection"))).toList();
     assertThat(rows).allMatch(r -> r.role().equals("tool") || r.role().equals("user"));
     byte[] trained = bytes(InjectionModel.train(texts));
     byte[] shipped;

@@ -1,5 +1,7 @@
 package dev.sluice.testkit.eval;
 
+import dev.sluice.model.Role;
+
 /**
  * One row of the guardrail development corpus (JSON Lines with exactly these fields).
  *
@@ -12,5 +14,15 @@ public record CorpusRow(String text, String label, String source, String role) {
 
   public boolean is(String label) {
     return this.label.equals(label);
+  }
+
+  /** The message role the row plays, read from its wire name. */
+  public Role messageRole() {
+    for (Role r : Role.values()) {
+      if (r.wireName().equals(role)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("role '" + role + "' of a row from " + source + " is none of system, user, assistant, tool");
   }
 }
