@@ -2,7 +2,6 @@ package dev.sluice.examples;
 
 import dev.sluice.guardrails.PiiDetector;
 import dev.sluice.guardrails.PiiEntity;
-import dev.sluice.guardrails.PiiMatch;
 import dev.sluice.guardrails.PromptInjection;
 import dev.sluice.guardrails.Refusal;
 import dev.sluice.guardrails.SecretDetector;
@@ -10,6 +9,7 @@ import dev.sluice.testkit.eval.LabelledFiles;
 import dev.sluice.testkit.eval.LabelledText;
 import dev.sluice.testkit.eval.Scores;
 import dev.sluice.testkit.eval.SpanExample;
+import dev.sluice.testkit.eval.SpanScores;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -85,28 +85,9 @@ public final class GuardrailEval {
         PiiEntity.IBAN, "IP_ADDRESS", PiiEntity.IP_ADDRESS, "US_SSN", PiiEntity.US_SSN, "PHONE_NUMBER", PiiEntity.PHONE,
         "PERSON", PiiEntity.PERSON, "ADDRESS", PiiEntity.STREET_ADDRESS);
     PiiDetector detector = new PiiDetector();
-    for (PiiEntity e : List.of(PiiEntity.EMAIL, PiiEntity.CREDIT_CARD, PiiEntity.IBAN, PiiEntity.IP_ADDRESS, PiiEntity.US_SSN, PiiEntity.PHONE,
-        PiiEntity.PERSON, PiiEntity.STREET_ADDRESS)) {
-      long tp = 0;
-      long fp = 0;
-      long found = 0;
-      long total = 0;
-      for (SpanExample ex : data) {
-        List<PiiMatch> matches = detector.find(ex.text()).stream().filter(m -> m.entity() == e).toList();
-        for (PiiMatch m : matches) {
-          boolean hit = ex.spans().stream().anyMatch(s -> gold.get(s.type()) == e && s.start() < m.end() && m.start() < s.end());
-          if (hit) tp++; else fp++;
-        }
-        for (SpanExample.Span s : ex.spans()) {
-          if (gold.get(s.type()) == e) {
-            total++;
-            if (matches.stream().anyMatch(m -> s.start() < m.end() && m.start() < s.end())) found++;
-          }
-        }
-      }
-      System.out.printf(java.util.Locale.ROOT, "%-12s precision %s recall %s (tp %d, fp %d, spans found %d of %d)%n", e,
-          tp + fp == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.3f", (double) tp / (tp + fp)),
-          total == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.3f", (double) found / total), tp, fp, found, total);
-    }
+    List<PiiEntity> entities = List.of(PiiEntity.EMAIL, PiiEntity.CREDIT_CARD, PiiEntity.IBAN, PiiEntity.IP_ADDRESS, PiiEntity.US_SSN,
+        PiiEntity.PHONE, PiiEntity.PERSON, PiiEntity.STREET_ADDRESS);
+    SpanScores.of(data, text -> detector.find(text).stream().map(m -> new SpanScores.Found<>(m.entity(), m.start(), m.end())).toList(),
+        gold::get, entities).forEach((e, s) -> System.out.printf(java.util.Locale.ROOT, "%-14s %s%n", e, s));
   }
 }

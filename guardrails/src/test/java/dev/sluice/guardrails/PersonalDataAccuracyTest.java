@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.testkit.eval.LabelledFiles;
 import dev.sluice.testkit.eval.SpanExample;
+import dev.sluice.testkit.eval.SpanScores;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Function;
 import net.datafaker.Faker;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class PersonalDataAccuracyTest {
 
-  record Sentence(String text, List<SpanExample.Span> spans) {}
 
   private static final List<DateTimeFormatter> DATES = List.of(DateTimeFormatter.ofPattern("MM/dd/yyyy", Locale.ROOT),
       DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH), DateTimeFormatter.ofPattern("MMMM d, yyyy", Locale.ENGLISH),
@@ -54,10 +52,10 @@ class PersonalDataAccuracyTest {
       new String[] {"NONE", "We sold {} units on Black Friday, up from last year."},
       new String[] {"NONE", "Will the New York office open at 9 on {}?"});
 
-  static List<Sentence> synthetic(int n) {
+  static List<SpanExample> synthetic(int n) {
     Faker faker = new Faker(Locale.ENGLISH, new Random(20261130L));
     Random random = new Random(7);
-    List<Sentence> out = new ArrayList<>();
+    List<SpanExample> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String[] t = TEMPLATES.get(i % TEMPLATES.size());
       String value = switch (t[0]) {
@@ -73,7 +71,7 @@ class PersonalDataAccuracyTest {
       String text = t[1].replace("{}", value);
       int start = text.indexOf(value);
       List<SpanExample.Span> spans = t[0].equals("NONE") ? List.of() : List.of(new SpanExample.Span(t[0], start, start + value.length()));
-      out.add(new Sentence(text, spans));
+      out.add(new SpanExample(text, spans));
     }
     return out;
   }
@@ -81,75 +79,35 @@ class PersonalDataAccuracyTest {
   static final Map<String, PiiEntity> ENTITIES = Map.of("PERSON", PiiEntity.PERSON, "ADDRESS", PiiEntity.STREET_ADDRESS,
       "DOB", PiiEntity.DATE_OF_BIRTH);
 
-  /** Per entity: [matches overlapping a gold span of it, other matches, gold spans found, gold spans]. */
-  static Map<PiiEntity, long[]> evaluate(List<Sentence> sentences, Function<String, PiiEntity> gold, Set<PiiEntity> assessed) {
+  /** Each entity's figures on {@code sentences}, printed. */
+  static Map<PiiEntity, SpanScores> evaluate(List<SpanExample> sentences, Function<String, PiiEntity> gold, List<PiiEntity> assessed) {
     PiiDetector detector = new PiiDetector();
-    Map<PiiEntity, long[]> counts = new EnumMap<>(PiiEntity.class);
-    for (PiiEntity e : ENTITIES.values()) {
-      if (assessed.contains(e)) {
-        counts.put(e, new long[4]);
-      }
-    }
-    for (Sentence s : sentences) {
-      List<PiiMatch> found = detector.find(s.text());
-      for (PiiMatch m : found) {
-        long[] c = counts.get(m.entity());
-        if (c != null) {
-          boolean hit = s.spans().stream().anyMatch(g -> gold.apply(g.type()) == m.entity() && g.start() < m.end() && m.start() < g.end());
-          c[hit ? 0 : 1]++;
-          if (!hit && System.getProperty("pii.debug") != null) {
-            System.out.println("FP " + m.entity() + " '" + m.value() + "' in " + s.text());
-          }
-        }
-      }
-      for (SpanExample.Span g : s.spans()) {
-        PiiEntity e = gold.apply(g.type());
-        if (e == null || !assessed.contains(e)) {
-          continue;
-        }
-        long[] c = counts.get(e);
-        c[3]++;
-        if (found.stream().anyMatch(m -> m.entity() == e && g.start() < m.end() && m.start() < g.end())) {
-          c[2]++;
-        } else if (System.getProperty("pii.debug") != null) {
-          System.out.println("FN " + e + " '" + s.text().substring(g.start(), g.end()) + "' in " + s.text());
-        }
-      }
-    }
-    counts.forEach((e, c) -> System.out.printf(Locale.ROOT, "%s precision %.3f recall %.3f (%d of %d gold spans, %d other matches)%n", e,
-        c[0] + c[1] == 0 ? Double.NaN : (double) c[0] / (c[0] + c[1]), c[3] == 0 ? Double.NaN : (double) c[2] / c[3], c[2], c[3], c[1]));
-    return counts;
-  }
-
-  static double precision(long[] c) {
-    return (double) c[0] / (c[0] + c[1]);
-  }
-
-  static double recall(long[] c) {
-    return (double) c[2] / c[3];
+    Map<PiiEntity, SpanScores> scores = SpanScores.of(sentences, text -> PiiAccuracyTest.found(detector, text), gold, assessed);
+    scores.forEach((e, c) -> System.out.println(e + " " + c));
+    return scores;
   }
 
   @Test
   void namesAddressesAndBirthDatesInSyntheticSentences() {
-    Map<PiiEntity, long[]> c = evaluate(synthetic(2000), ENTITIES::get, Set.copyOf(ENTITIES.values()));
+    Map<PiiEntity, SpanScores> c = evaluate(synthetic(2000), ENTITIES::get,
+        List.of(PiiEntity.PERSON, PiiEntity.STREET_ADDRESS, PiiEntity.DATE_OF_BIRTH));
     // measured (docs/GUARDRAILS.md): person 1.000 / 0.823, street address 1.000 / 0.765, date of birth 1.000 / 1.000
-    assertThat(precision(c.get(PiiEntity.PERSON))).isGreaterThanOrEqualTo(0.97);
-    assertThat(recall(c.get(PiiEntity.PERSON))).isGreaterThanOrEqualTo(0.80);
-    assertThat(precision(c.get(PiiEntity.STREET_ADDRESS))).isGreaterThanOrEqualTo(0.97);
-    assertThat(recall(c.get(PiiEntity.STREET_ADDRESS))).isGreaterThanOrEqualTo(0.74);
-    assertThat(precision(c.get(PiiEntity.DATE_OF_BIRTH))).isGreaterThanOrEqualTo(0.97);
-    assertThat(recall(c.get(PiiEntity.DATE_OF_BIRTH))).isGreaterThanOrEqualTo(0.97);
+    assertThat(c.get(PiiEntity.PERSON).precision()).isGreaterThanOrEqualTo(0.97);
+    assertThat(c.get(PiiEntity.PERSON).recall()).isGreaterThanOrEqualTo(0.80);
+    assertThat(c.get(PiiEntity.STREET_ADDRESS).precision()).isGreaterThanOrEqualTo(0.97);
+    assertThat(c.get(PiiEntity.STREET_ADDRESS).recall()).isGreaterThanOrEqualTo(0.74);
+    assertThat(c.get(PiiEntity.DATE_OF_BIRTH).precision()).isGreaterThanOrEqualTo(0.97);
+    assertThat(c.get(PiiEntity.DATE_OF_BIRTH).recall()).isGreaterThanOrEqualTo(0.97);
   }
 
   @Test
   void presidioResearchPersonAndAddressSpans() throws Exception {
-    List<Sentence> sentences = LabelledFiles.presidio(TestData.guardrails().resolve("pii/generated_small.json")).stream()
-        .map(e -> new Sentence(e.text(), e.spans())).toList();
-    Map<PiiEntity, long[]> c = evaluate(sentences, Map.of("PERSON", PiiEntity.PERSON, "ADDRESS", PiiEntity.STREET_ADDRESS)::get,
-        Set.of(PiiEntity.PERSON, PiiEntity.STREET_ADDRESS));
+    List<SpanExample> sentences = LabelledFiles.presidio(TestData.guardrails().resolve("pii/generated_small.json"));
+    Map<PiiEntity, SpanScores> c = evaluate(sentences, Map.of("PERSON", PiiEntity.PERSON, "ADDRESS", PiiEntity.STREET_ADDRESS)::get,
+        List.of(PiiEntity.PERSON, PiiEntity.STREET_ADDRESS));
     // measured: person precision 0.926, recall 0.455 (lower-case and foreign names, no cue); street address recall 0.261
-    assertThat(precision(c.get(PiiEntity.PERSON))).isGreaterThanOrEqualTo(0.90);
-    assertThat(recall(c.get(PiiEntity.PERSON))).isGreaterThanOrEqualTo(0.43);
-    assertThat(recall(c.get(PiiEntity.STREET_ADDRESS))).isGreaterThanOrEqualTo(0.24);
+    assertThat(c.get(PiiEntity.PERSON).precision()).isGreaterThanOrEqualTo(0.90);
+    assertThat(c.get(PiiEntity.PERSON).recall()).isGreaterThanOrEqualTo(0.43);
+    assertThat(c.get(PiiEntity.STREET_ADDRESS).recall()).isGreaterThanOrEqualTo(0.24);
   }
 }
