@@ -151,7 +151,7 @@ public final class RecordStep implements StateStep, Stages.After<CallMdc.Frames>
       call.detail("tool_calls", calls);
     }
     // What the answering variant's content hashes to: on the audit event only, never a meter tag.
-    call.detail("release", Map.of("fingerprint", variant.fingerprint(), "prompt_fingerprint", variant.promptFingerprint()));
+    call.detail("release", variant.fingerprints());
     Map<String, String> err = null;
     if (error != null) {
       err = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import dev.sluice.model.ModelParameters;
 import dev.sluice.model.Role;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +40,7 @@ public final class Variant {
   private final @Nullable ChatMessage system;
   private final String promptFingerprint;
   private final String fingerprint;
+  private final Map<String, String> fingerprints;
 
   private Variant(Builder b) {
     String field = "variant[" + b.id + "]";
@@ -54,6 +56,12 @@ public final class Variant {
     this.system = systemPrompt == null ? null : ChatMessage.system(systemPrompt);
     this.promptFingerprint = ContentFingerprint.prompt(systemPrompt, parameters);
     this.fingerprint = ContentFingerprint.release(client.provider(), model, systemPrompt, parameters);
+    this.fingerprints = Map.of("fingerprint", fingerprint, "prompt_fingerprint", promptFingerprint);
+  }
+
+  /** Both fingerprints as the audit event carries them ({@code details.release}): made once, not per call. */
+  public Map<String, String> fingerprints() {
+    return fingerprints;
   }
 
   /**
