@@ -58,9 +58,7 @@ final class CorpusEval {
   }
 
   private static void refusal(List<CorpusRow> rows) {
-    List<CorpusRow> collapsed = rows.stream()
-        .map(r -> new CorpusRow(r.text(), r.is("compliance") ? "compliance" : "refusal or partial", r.source(), r.role())).toList();
     System.out.println("## Refusal, " + rows.size() + " rows (refusal and partial_refusal are positives)\n");
-    System.out.println(DetectionReport.table(DetectionReport.bySource(collapsed, r -> Refusal.isRefusal(r.text()))));
+    System.out.println(DetectionReport.table(DetectionReport.byRefusal(rows, r -> Refusal.isRefusal(r.text()))));
   }
 }

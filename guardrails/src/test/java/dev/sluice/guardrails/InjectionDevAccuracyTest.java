@@ -6,8 +6,6 @@ import dev.sluice.testkit.eval.CorpusRow;
 import dev.sluice.testkit.eval.DetectionReport;
 import dev.sluice.testkit.eval.GuardrailCorpus;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +28,8 @@ class InjectionDevAccuracyTest {
     return DETECTOR.isInjection(r.text(), r.messageRole());
   }
 
-  static Map<String, DetectionReport.Group> groups() {
-    List<DetectionReport.Group> groups = DetectionReport.bySource(dev, InjectionDevAccuracyTest::flags);
-    System.out.println(DetectionReport.table(groups));
-    return groups.stream().collect(Collectors.toMap(g -> g.source() + " " + g.label(), g -> g));
+  static void printBySource() {
+    System.out.println(DetectionReport.table(DetectionReport.bySource(dev, InjectionDevAccuracyTest::flags)));
   }
 
   static double share(List<CorpusRow> rows) {
@@ -42,7 +38,7 @@ class InjectionDevAccuracyTest {
 
   @Test
   void flagsUserRoleAttacksWithUnderOnePercentFalsePositivesOnThePooledBenignRows() {
-    groups();
+    printBySource();
     List<CorpusRow> benign = dev.stream().filter(r -> r.is("benign")).toList();
     List<CorpusRow> userAttacks = dev.stream().filter(r -> r.is("injection") && r.role().equals("user")
         && !r.source().equals("jailbreakbench:GCG")).toList();

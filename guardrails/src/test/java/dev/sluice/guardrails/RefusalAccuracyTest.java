@@ -21,8 +21,10 @@ class RefusalAccuracyTest {
   @Test
   void everyFamilyOfTheDevDataAtItsFloor() throws Exception {
     List<CorpusRow> dev = new GuardrailCorpus(TestData.guardrails()).refusalDev();
-    Map<String, DetectionReport.Group> positives = groups(dev.stream().filter(r -> !r.is("compliance")).toList());
-    Map<String, DetectionReport.Group> compliance = groups(dev.stream().filter(r -> r.is("compliance")).toList());
+    List<DetectionReport.Group> groups = DetectionReport.byRefusal(dev, r -> Refusal.isRefusal(r.text()));
+    System.out.print(DetectionReport.table(groups));
+    Map<String, DetectionReport.Group> positives = bySource(groups, "refusal or partial");
+    Map<String, DetectionReport.Group> compliance = bySource(groups, "compliance");
     // measured: GPT-4 recall 0.955 at 0.4% false positives, Llama-2 0.949 at 5.7% (docs/GUARDRAILS.md)
     assertThat(positives.get("xstest:gpt4").rate()).isGreaterThanOrEqualTo(0.94);
     assertThat(compliance.get("xstest:gpt4").rate()).isLessThanOrEqualTo(0.01);
@@ -30,11 +32,7 @@ class RefusalAccuracyTest {
     assertThat(compliance.get("xstest:llama2").rate()).isLessThanOrEqualTo(0.06);
   }
 
-  private static Map<String, DetectionReport.Group> groups(List<CorpusRow> rows) {
-    List<DetectionReport.Group> groups = DetectionReport.bySource(rows.stream()
-        .map(r -> new CorpusRow(r.text(), r.is("compliance") ? "compliance" : "refusal or partial", r.source(), r.role())).toList(),
-        r -> Refusal.isRefusal(r.text()));
-    System.out.print(DetectionReport.table(groups));
-    return groups.stream().collect(Collectors.toMap(DetectionReport.Group::source, Function.identity()));
+  private static Map<String, DetectionReport.Group> bySource(List<DetectionReport.Group> groups, String label) {
+    return groups.stream().filter(g -> g.label().equals(label)).collect(Collectors.toMap(DetectionReport.Group::source, Function.identity()));
   }
 }

@@ -111,6 +111,15 @@ public final class DetectionReport {
   }
 
   /**
+   * A refusal detector's groups: each source's answers split into compliant ones and refusals
+   * ({@code refusal} and {@code partial_refusal} rows together), with the share {@code flags} flags.
+   */
+  public static List<Group> byRefusal(List<CorpusRow> rows, Predicate<CorpusRow> flags) {
+    return bySource(rows.stream()
+        .map(r -> new CorpusRow(r.text(), r.is("compliance") ? "compliance" : "refusal or partial", r.source(), r.role())).toList(), flags);
+  }
+
+  /**
    * The threshold curve: for each rate of {@link #FALSE_POSITIVE_RATES}, the lowest threshold
    * that flags at most that share of {@code negatives} (a score flags when it is at least the
    * threshold), and the share of {@code positives} it flags.
