@@ -57,6 +57,7 @@ public final class RolloutControl {
   private static final int HISTORY = 1000;
 
   private final Route route;
+  private final String stateKey;
   private final @Nullable RolloutPlan plan;
   private final RolloutStateStore store;
   /** True while {@link #evaluate} acts on a verdict: a conflict then drops the verdict. Guarded by this. */
@@ -76,6 +77,17 @@ public final class RolloutControl {
 
   public RolloutControl(Route route, @Nullable RolloutPlan plan, RolloutStateStore store, ToggleSource toggles,
       TimeSource time, StageGate gate, List<Consumer<RolloutEvent>> listeners) {
+    this(route, plan, route.name(), store, toggles, time, gate, listeners);
+  }
+
+  /**
+   * A control whose state is kept under {@code stateKey} in the store: the route's name for the
+   * rollout its configuration names; {@code route@release} for a published release's, so that each
+   * release's rollout starts from its own first stage.
+   */
+  RolloutControl(Route route, @Nullable RolloutPlan plan, String stateKey, RolloutStateStore store, ToggleSource toggles,
+      TimeSource time, StageGate gate, List<Consumer<RolloutEvent>> listeners) {
+    this.stateKey = stateKey;
     this.route = route;
     this.plan = plan;
     this.store = store;
@@ -95,7 +107,7 @@ public final class RolloutControl {
     // Another instance may be creating the same route's state: whoever saves first wins, the
     // others take what it saved.
     for (int tries = 0; ; tries++) {
-      RolloutStateStore.Versioned stored = store.loadVersioned(route.name()).orElse(null);
+      RolloutStateStore.Versioned stored = store.loadVersioned(stateKey).orElse(null);
       RolloutState state = stored == null ? RolloutState.start(time.now()) : stored.state();
       long version = stored == null ? 0 : stored.version();
       if (plan != null && state.stageIndex() >= plan.stages().size()) {
@@ -104,7 +116,7 @@ public final class RolloutControl {
         this.snapshot = new Snapshot(state, plan, version);
         break;
       }
-      OptionalLong saved = store.saveIfVersion(route.name(), version, state);
+      OptionalLong saved = store.saveIfVersion(stateKey, version, state);
       if (saved.isPresent()) {
         this.snapshot = new Snapshot(state, plan, saved.getAsLong());
         break;
@@ -283,9 +295,25 @@ public final class RolloutControl {
     closed = true;
   }
 
+  /** Called when a release replaces this rollout: operations on this handle are refused, naming why. */
+  void retire(String why) {
+    retired = why;
+    closed = true;
+  }
+
+  private volatile @Nullable String retired;
+
+  /** The key its state is kept under in the rollout state store. */
+  String stateKey() {
+    return stateKey;
+  }
+
   private void requireOpen() {
     if (closed) {
-      throw new IllegalStateException("route '" + route.name() + "': the Sluice instance is closed; toggles and rollout operations after close() are refused");
+      String why = retired;
+      throw new IllegalStateException(why != null ? "route '" + route.name() + "': this rollout handle was replaced (" + why
+          + "); take the current one from sluice.rollout(\"" + route.name() + "\")"
+          : "route '" + route.name() + "': the Sluice instance is closed; toggles and rollout operations after close() are refused");
     }
   }
 
@@ -441,7 +469,7 @@ public final class RolloutControl {
   private boolean leads() {
     RolloutStateStore.Lead lead;
     try {
-      lead = store.lead(route.name());
+      lead = store.lead(stateKey);
     } catch (RuntimeException e) {
       log.warn("rollout {} not evaluated: the evaluation lease could not be read", route.name(), e);
       return false;
@@ -559,7 +587,7 @@ public final class RolloutControl {
       if (next == null) {
         return false;
       }
-      OptionalLong saved = store.saveIfVersion(route.name(), s.version, next);
+      OptionalLong saved = store.saveIfVersion(stateKey, s.version, next);
       if (saved.isPresent()) {
         snapshot = new Snapshot(next, plan, saved.getAsLong());
         return true;
@@ -585,7 +613,7 @@ public final class RolloutControl {
     if (!store.shared()) {
       return;
     }
-    RolloutStateStore.Versioned stored = store.loadVersioned(route.name()).orElse(null);
+    RolloutStateStore.Versioned stored = store.loadVersioned(stateKey).orElse(null);
     if (stored == null || stored.version() <= snapshot.version) {
       return;
     }

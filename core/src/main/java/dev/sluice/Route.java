@@ -43,6 +43,7 @@ public final class Route {
   private final Map<String, VariantResilience> variantResilience;
   private final BudgetPolicy budget;
   private final @Nullable RolloutPlan rollout;
+  private final @Nullable RolloutPlan releasePlan;
   private final List<FallbackLink> fallback;
   private final Guardrails guardrails;
   private final int maxInputChars;
@@ -89,6 +90,10 @@ public final class Route {
     this.variantResilience = Map.copyOf(b.variantResilience);
     this.budget = b.budget;
     this.rollout = b.rollout;
+    this.releasePlan = b.releasePlan;
+    if (releasePlan != null && !releasePlan.route().equals(name)) {
+      throw new InvalidConfigurationException(field + ".release_plan.route", releasePlan.route(), "'" + name + "', the route it is attached to");
+    }
     this.fallback = List.copyOf(b.fallback);
     this.guardrails = b.guardrails;
     this.maxInputChars = b.maxInputChars;
@@ -138,6 +143,43 @@ public final class Route {
   /** The rollout plan that moves the candidate to full traffic, if any. */
   public Optional<RolloutPlan> rollout() {
     return Optional.ofNullable(rollout);
+  }
+
+  /**
+   * The plan a release published at runtime rolls out under ({@link Releases}): the one set with
+   * {@link Builder#releasePlan}, else the route's rollout plan; its candidate and salt are the
+   * release's.
+   */
+  public Optional<RolloutPlan> releasePlan() {
+    return Optional.ofNullable(releasePlan != null ? releasePlan : rollout);
+  }
+
+  /**
+   * This route serving {@code baseline}, with {@code candidate} under {@code plan} (or no rollout
+   * when both are null): every other setting kept, and every variant it had kept too (a fallback
+   * or a pin may name an earlier release).
+   */
+  Route withReleases(Variant baseline, @Nullable Variant candidate, @Nullable RolloutPlan plan) {
+    Builder b = new Builder(name);
+    b.baseline(baseline);
+    if (candidate != null) {
+      b.candidate(candidate);
+    }
+    for (Variant v : variants.values()) {
+      if (!v.id().equals(baseline.id()) && (candidate == null || !v.id().equals(candidate.id()))) {
+        b.variant(v);
+      }
+    }
+    b.resilience = resilience;
+    b.variantResilience.putAll(variantResilience);
+    b.budget = budget;
+    b.rollout = plan;
+    b.releasePlan = releasePlan != null ? releasePlan : rollout;
+    b.fallback.addAll(fallback);
+    b.guardrails = guardrails;
+    b.maxInputChars = maxInputChars;
+    b.streamHoldBackChars = streamHoldBackChars;
+    return b.build();
   }
 
   /** Every variant by id, baseline first, in the order they were added. */
@@ -215,6 +257,7 @@ public final class Route {
     private final Map<String, VariantResilience> variantResilience = new LinkedHashMap<>();
     private BudgetPolicy budget = BudgetPolicy.NONE;
     private @Nullable RolloutPlan rollout;
+    private @Nullable RolloutPlan releasePlan;
     private final List<FallbackLink> fallback = new ArrayList<>();
     private Guardrails guardrails = Guardrails.NONE;
     private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
@@ -306,6 +349,16 @@ public final class Route {
     /** The staged rollout of the route's candidate. */
     public Builder rollout(RolloutPlan plan) {
       this.rollout = java.util.Objects.requireNonNull(plan, "rollout");
+      return this;
+    }
+
+    /**
+     * The plan releases published at runtime roll out under, when it is not the route's rollout
+     * plan (a route serving only its baseline has none): its stages, margins, rules and note; its
+     * candidate is ignored, each release's id and salt take its place.
+     */
+    public Builder releasePlan(RolloutPlan plan) {
+      this.releasePlan = java.util.Objects.requireNonNull(plan, "releasePlan");
       return this;
     }
 

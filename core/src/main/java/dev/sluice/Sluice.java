@@ -78,13 +78,29 @@ public final class Sluice implements AutoCloseable {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sluice.class);
 
-  private final Map<String, Route> routes;
-  private final Map<String, CallPipeline> pipelines;
+  /** Each route's current release set, pipeline and rollout: replaced whole when a release changes it. */
+  private final Map<String, Slot> slots = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> routeNames;
   private final PipelineEnvironment environment;
   private final Breakers breakers;
   private final Budgets budgets;
-  private final Map<String, RolloutControl> rollouts;
   private final List<TimeSource.Scheduled> ticks = new ArrayList<>();
+  private final Releases releases;
+  private final dev.sluice.release.@Nullable ReleaseDirectory releaseDirectory;
+  /** What {@link #install} needs to build a route's pipeline and rollout again. */
+  private final RolloutStateStore stateStore;
+  private final ToggleSource toggles;
+  private final List<StepFactory> steps;
+  private final ShadowPolicy shadow;
+  private final StageGate gate;
+  private final List<Consumer<RolloutEvent>> rolloutListeners;
+  private final java.util.Set<Judge> allJudges;
+  private final Duration evaluateEvery;
+  /** Routes whose rollouts are evaluated on a schedule. Guarded by this. */
+  private final java.util.Set<String> evaluated = new java.util.HashSet<>();
+
+  /** A route as calls see it: one volatile read per call, all three from the same release set. */
+  private record Slot(Route route, CallPipeline pipeline, RolloutControl control) {}
   private volatile boolean closed;
   private final ShadowLauncher shadowLauncher;
   /** The judges among the call listeners: feedback goes to them. */
@@ -104,7 +120,7 @@ public final class Sluice implements AutoCloseable {
     List<CallListener> callListeners = b.callListeners;
     if (!b.gateChosen) {
       for (Route r : b.routes) {
-        RolloutPlan plan = r.rollout().orElse(null);
+        RolloutPlan plan = r.releasePlan().orElse(null);
         if (plan != null && plan.margins().isEmpty() && plan.stages().stream().anyMatch(Stage::isLive)) {
           // Without metrics nothing would judge the candidate: it would be promoted on exposure alone.
           throw new InvalidConfigurationException("routes[" + r.name() + "].rollout.metrics", "the rollout plan names no metric "
@@ -114,7 +130,7 @@ public final class Sluice implements AutoCloseable {
         }
       }
     }
-    if (!b.gateChosen && b.routes.stream().anyMatch(r -> r.rollout().map(p -> !p.margins().isEmpty()).orElse(false))) {
+    if (!b.gateChosen && b.routes.stream().anyMatch(r -> r.releasePlan().map(p -> !p.margins().isEmpty()).orElse(false))) {
       // A plan that names metric margins means the judge: safe by default, whether the plan came
       // from the builder, a configuration file or Spring. stageGate(StageGate.EXPOSURE) opts out.
       Judge judge = new Judge(JudgeConfig.DEFAULTS, b.meters);
@@ -142,9 +158,12 @@ public final class Sluice implements AutoCloseable {
       throw new InvalidConfigurationException("routes", "a Sluice needs at least one route; add one with Sluice.builder().route(...)");
     }
     PromptVersions.check(byName.values());
-    this.routes = Collections.unmodifiableMap(byName);
-    Map<String, RolloutControl> controls = new LinkedHashMap<>();
-    Map<String, CallPipeline> built = new LinkedHashMap<>();
+    this.routeNames = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(byName.keySet()));
+    this.stateStore = b.stateStore;
+    this.toggles = b.toggles;
+    this.steps = List.copyOf(b.steps);
+    this.shadow = b.shadow;
+    this.gate = gate;
     // Every change to a rollout, an operator's or the judge's, is also an audit event.
     AuditSink audit = b.audit;
     List<Consumer<RolloutEvent>> rolloutListeners = new ArrayList<>(b.listeners);
@@ -155,69 +174,145 @@ public final class Sluice implements AutoCloseable {
         log.warn("the audit sink failed on a rollout event of route {} ({})", e.route(), e.kind(), ex);
       }
     });
-    for (Route r : byName.values()) {
-      RolloutControl control = new RolloutControl(r, r.rollout().orElse(null), b.stateStore, b.toggles, b.time, gate, rolloutListeners);
-      controls.put(r.name(), control);
-      built.put(r.name(), PipelineAssembly.assemble(r, environment, b.steps, breakers, budgets, control, b.shadow, shadowLauncher));
-    }
-    this.rollouts = Map.copyOf(controls);
-    this.pipelines = Map.copyOf(built);
+    // A published release whose rollout ends is promoted or marked: the releases follow every rollout.
+    rolloutListeners.add(this::followReleases);
+    this.rolloutListeners = List.copyOf(rolloutListeners);
     this.judges = callListeners.stream().filter(Judge.class::isInstance).map(Judge.class::cast).distinct().toList();
     // Each judge keeps every route's rollout evidence apart from earlier rollouts of the route.
-    java.util.Set<Judge> allJudges = new java.util.LinkedHashSet<>(judges);
+    java.util.Set<Judge> judging = new java.util.LinkedHashSet<>(judges);
     if (gate instanceof Judge j) {
-      allJudges.add(j);
+      judging.add(j);
     }
+    this.allJudges = Collections.unmodifiableSet(judging);
+    this.evaluateEvery = b.evaluateEvery;
     for (Route r : byName.values()) {
-      r.rollout().ifPresent(plan -> allJudges.forEach(j -> j.judgeRollout(plan)));
+      install(r, r.name());
     }
     if (gate instanceof Judge judge) {
       if (b.evidence != null && judge.sharedEvidence() == null) {
         judge.shareEvidence(b.evidence);
       }
-      judge.onLookDue(route -> environment.time().schedule(Duration.ZERO,
-          () -> workers.execute(() -> Objects.requireNonNull(rollouts.get(route), route).evaluate())));
-    }
-    if (!b.evaluateEvery.isZero()) {
-      for (RolloutControl c : rollouts.values()) {
-        if (c.plan() != null) {
-          scheduleEvaluation(c, b.evaluateEvery);
-        }
-      }
+      judge.onLookDue(route -> environment.time().schedule(Duration.ZERO, () -> workers.execute(() -> evaluate(route))));
     }
     // A store other instances share: follow their changes when told, and on a schedule in case a notice was lost.
     AutoCloseable watch = null;
     if (b.stateStore.shared()) {
-      watch = b.stateStore.watch(route -> {
-        RolloutControl c = rollouts.get(route);
-        if (c != null && !closed) {
-          workers.execute(c::follow);
+      // Keys are route names, or route@release for a published release's rollout.
+      watch = b.stateStore.watch(key -> {
+        int at = key.indexOf('@');
+        Slot slot = slots.get(at < 0 ? key : key.substring(0, at));
+        if (slot != null && !closed && slot.control().stateKey().equals(key)) {
+          workers.execute(slot.control()::follow);
         }
       });
-      for (RolloutControl c : rollouts.values()) {
-        scheduleFollow(c, b.followEvery);
+      for (String route : routeNames) {
+        scheduleFollow(route, b.followEvery);
       }
     }
     this.stateWatch = watch;
+    this.releases = new Releases(this, b.releaseStore, b.releaseClients, b.time, System::getenv, b.onChangedPrompt, workers,
+        releaseListeners(b));
+    AutoCloseable logWatch = null;
+    if (b.releaseStore.shared()) {
+      logWatch = b.releaseStore.watch(() -> {
+        if (!closed) {
+          workers.execute(releases::follow);
+        }
+      });
+      scheduleEvery(b.followEvery, releases::follow);
+    }
+    // Whatever the log already holds (a fleet's releases) applies before the first call.
+    releases.follow();
+    this.releaseWatch = logWatch;
+    if (b.releaseDirectory != null) {
+      this.releaseDirectory = new dev.sluice.release.ReleaseDirectory(b.releaseDirectory, releases);
+      releaseDirectory.scan();
+      scheduleEvery(b.releaseDirectoryEvery, releaseDirectory::scan);
+    } else {
+      this.releaseDirectory = null;
+    }
     this.closeWith = List.copyOf(b.closeWith);
   }
 
   private final @Nullable AutoCloseable stateWatch;
+  private final @Nullable AutoCloseable releaseWatch;
   private final List<AutoCloseable> closeWith;
 
-  private void scheduleFollow(RolloutControl control, Duration every) {
+  /** Tells the releases of a rollout change (none are told while the routes are first installed). */
+  @SuppressWarnings("NullAway")
+  private void followReleases(RolloutEvent e) {
+    Releases r = releases;
+    if (r != null) {
+      r.onRollout(e);
+    }
+  }
+
+  /** The builder's release listeners and the audit sink, which records every release change. */
+  private static List<Consumer<dev.sluice.release.ReleaseEvent>> releaseListeners(Builder b) {
+    List<Consumer<dev.sluice.release.ReleaseEvent>> all = new ArrayList<>(b.releaseListeners);
+    AuditSink audit = b.audit;
+    all.add(e -> audit.acceptRelease(e));
+    return all;
+  }
+
+  /**
+   * Makes {@code route} what calls are served by from the next call on, with a new pipeline and a
+   * new rollout whose state is kept under {@code stateKey}; calls in flight finish on what they
+   * started with. The rollout it replaces takes no more operations.
+   */
+  synchronized void install(Route route, String stateKey) {
+    if (!slots.isEmpty()) {
+      PromptVersions.check(List.of(route));
+    }
+    RolloutPlan plan = route.rollout().orElse(null);
+    RolloutControl control = new RolloutControl(route, plan, stateKey, stateStore, toggles, environment.time(), gate, rolloutListeners);
+    CallPipeline pipeline = PipelineAssembly.assemble(route, environment, steps, breakers, budgets, control, shadow, shadowLauncher);
+    if (plan != null) {
+      allJudges.forEach(j -> j.judgeRollout(plan));
+      // Evaluated on a schedule from its first rollout on (a route without one has no timer).
+      if (!evaluateEvery.isZero() && evaluated.add(route.name())) {
+        String name = route.name();
+        scheduleEvery(evaluateEvery, () -> evaluate(name));
+      }
+    }
+    Slot old = slots.put(route.name(), new Slot(route, pipeline, control));
+    if (old != null) {
+      old.control().retire("route '" + route.name() + "' now serves " + route.baseline().id()
+          + route.candidate().map(c -> " with candidate " + c.id()).orElse(""));
+    }
+  }
+
+  private void evaluate(String route) {
+    RolloutControl c = slot(route).control();
+    if (c.plan() != null) {
+      c.evaluate();
+    }
+  }
+
+  private void scheduleFollow(String route, Duration every) {
     scheduleEvery(every, () -> {
       try {
-        control.follow();
+        slot(route).control().follow();
       } catch (RuntimeException e) {
-        log.warn("route {}: could not read the shared rollout state; trying again in {}",
-            control.route(), every, e);
+        log.warn("route {}: could not read the shared rollout state; trying again in {}", route, every, e);
       }
     });
   }
 
-  private void scheduleEvaluation(RolloutControl control, Duration every) {
-    scheduleEvery(every, control::evaluate);
+  private Slot slot(String route) {
+    Slot s = slots.get(Objects.requireNonNull(route, "route"));
+    if (s == null) {
+      throw unknownRoute(route);
+    }
+    return s;
+  }
+
+  /**
+   * The releases of each route: publish one at runtime, roll back to an earlier one, read the
+   * history (see {@link Releases}).
+   */
+  public Releases releases() {
+    return releases;
   }
 
   /** Runs {@code task} on the workers every {@code every} of this instance's time, until it closes. */
@@ -260,7 +355,7 @@ public final class Sluice implements AutoCloseable {
 
   /** The rollout and toggles of a route: read its stage, kill, pin, set percent, pause, advance, roll back. */
   public RolloutControl rollout(String route) {
-    return Objects.requireNonNull(rollouts.get(route(route).name()), route);
+    return slot(route).control();
   }
 
   /**
@@ -278,14 +373,16 @@ public final class Sluice implements AutoCloseable {
       ticks.forEach(TimeSource.Scheduled::cancel);
       ticks.clear();
     }
-    if (stateWatch != null) {
-      try {
-        stateWatch.close();
-      } catch (Exception e) {
-        log.warn("could not stop watching the shared rollout state", e);
+    for (AutoCloseable w : java.util.Arrays.asList(stateWatch, releaseWatch)) {
+      if (w != null) {
+        try {
+          w.close();
+        } catch (Exception e) {
+          log.warn("could not stop watching the shared rollout state or release log", e);
+        }
       }
     }
-    rollouts.values().forEach(RolloutControl::close);
+    slots.values().forEach(s -> s.control().close());
     shadowLauncher.close();
     workers.close();
     breakers.close();
@@ -340,15 +437,11 @@ public final class Sluice implements AutoCloseable {
 
   /** The named route's pipeline: one lookup per call. */
   private CallPipeline pipeline(String route) {
-    CallPipeline p = pipelines.get(Objects.requireNonNull(route, "route"));
-    if (p == null) {
-      throw unknownRoute(route);
-    }
-    return p;
+    return slot(route).pipeline();
   }
 
   private IllegalArgumentException unknownRoute(String name) {
-    return new IllegalArgumentException("unknown route '" + name + "'; known routes: " + routes.keySet());
+    return new IllegalArgumentException("unknown route '" + name + "'; known routes: " + routeNames);
   }
 
   /**
@@ -467,7 +560,7 @@ public final class Sluice implements AutoCloseable {
    * }</pre>
    */
   public <T> T proxy(Class<T> type, T implementation) {
-    return RouteProxy.create(type, implementation, routes.keySet(), routeCaller());
+    return RouteProxy.create(type, implementation, routeNames, routeCaller());
   }
 
   /**
@@ -477,7 +570,7 @@ public final class Sluice implements AutoCloseable {
    */
   public RoutedMethods routedMethods(Class<?> type) {
     Objects.requireNonNull(type, "type");
-    return new PlannedMethods(type.isInterface() ? MethodScan.ofInterface(type, type, routes.keySet()) : MethodScan.ofClass(type, routes.keySet()),
+    return new PlannedMethods(type.isInterface() ? MethodScan.ofInterface(type, type, routeNames) : MethodScan.ofClass(type, routeNames),
         routeCaller());
   }
 
@@ -524,17 +617,18 @@ public final class Sluice implements AutoCloseable {
     return result;
   }
 
-  /** The route with this name. */
+  /** The route with this name, as it serves now (a published release changes it). */
   public Route route(String name) {
-    Route r = routes.get(Objects.requireNonNull(name, "route"));
-    if (r == null) {
-      throw unknownRoute(name);
-    }
-    return r;
+    return slot(name).route();
   }
 
+  /** Every route as it serves now, in the order they were added: a snapshot. */
   public Map<String, Route> routes() {
-    return routes;
+    Map<String, Route> now = new LinkedHashMap<>();
+    for (String name : routeNames) {
+      now.put(name, slot(name).route());
+    }
+    return Collections.unmodifiableMap(now);
   }
 
   /** The time, meters, prices and audit sink this instance uses. */
@@ -563,7 +657,7 @@ public final class Sluice implements AutoCloseable {
 
   /** The steps of a route's pipeline, outermost first (for diagnostics and docs). */
   public List<String> pipelineSteps(String route) {
-    return Objects.requireNonNull(pipelines.get(route(route).name()), route).stepNames();
+    return pipeline(route).stepNames();
   }
 
   private static SluiceResponse toResponse(CallState call, ChatResponse response) {
@@ -598,6 +692,12 @@ public final class Sluice implements AutoCloseable {
     private @Nullable Executor executor;
     private final List<CallListener> callListeners = new ArrayList<>();
     private @Nullable EvidenceExchange evidence;
+    private dev.sluice.release.ReleaseStore releaseStore = dev.sluice.release.ReleaseStore.inMemory();
+    private dev.sluice.config.ClientResolver releaseClients = dev.sluice.config.ClientResolver.none();
+    private Releases.OnChangedPrompt onChangedPrompt = Releases.OnChangedPrompt.REFUSE;
+    private final List<Consumer<dev.sluice.release.ReleaseEvent>> releaseListeners = new ArrayList<>();
+    private java.nio.file.@Nullable Path releaseDirectory;
+    private Duration releaseDirectoryEvery = Duration.ofSeconds(5);
     /** Whether a gate or judge was given; if not, a plan with metric margins gets the judge. */
     private boolean gateChosen;
 
@@ -620,6 +720,47 @@ public final class Sluice implements AutoCloseable {
      */
     public Builder judgeEvidence(EvidenceExchange evidence) {
       this.evidence = Objects.requireNonNull(evidence, "evidence");
+      return this;
+    }
+
+    /**
+     * Where release changes are logged for every instance to apply (see {@link Releases}); default in
+     * memory. Fleet mode puts it on Redis, so a release published on one instance is served by all.
+     */
+    public Builder releaseStore(dev.sluice.release.ReleaseStore store) {
+      this.releaseStore = Objects.requireNonNull(store, "releaseStore");
+      return this;
+    }
+
+    /** The application's model clients that release documents name ({@code client: {ref: name}}); default none. */
+    public Builder releaseClients(dev.sluice.config.ClientResolver clients) {
+      this.releaseClients = Objects.requireNonNull(clients, "releaseClients");
+      return this;
+    }
+
+    /** What a release whose prompt changed under an unchanged {@code promptVersion} gets; default refused. */
+    public Builder onChangedPrompt(Releases.OnChangedPrompt policy) {
+      this.onChangedPrompt = Objects.requireNonNull(policy, "onChangedPrompt");
+      return this;
+    }
+
+    /** Told of every release change (published, promoted, rolled back, refused), after the audit sink. */
+    public Builder releaseListener(Consumer<dev.sluice.release.ReleaseEvent> listener) {
+      releaseListeners.add(Objects.requireNonNull(listener, "releaseListener"));
+      return this;
+    }
+
+    /**
+     * A directory of release files ({@code *.yaml}, {@code *.yml}, {@code *.json}, one release each;
+     * see {@link dev.sluice.release.ReleaseDefinition}) read at build and again every {@code every}:
+     * a new or changed file is published (see {@link dev.sluice.release.ReleaseDirectory}).
+     */
+    public Builder releaseDirectory(java.nio.file.Path directory, Duration every) {
+      this.releaseDirectory = Objects.requireNonNull(directory, "releaseDirectory");
+      if (every == null || every.isNegative() || every.isZero()) {
+        throw new InvalidConfigurationException("releases.poll", every, "a positive duration");
+      }
+      this.releaseDirectoryEvery = every;
       return this;
     }
 

@@ -25,6 +25,13 @@ public interface AuditSink {
    */
   default void acceptRollout(RolloutEvent event) {}
 
+  /**
+   * A change to a route's releases (published, promoted, rolled back, rolled back to, refused) with
+   * who, when, why and the release's fingerprint. The default ignores it; the SLF4J and JSON Lines
+   * sinks write it as a line with {@code "event": "release"}.
+   */
+  default void acceptRelease(dev.sluice.release.ReleaseEvent event) {}
+
   /** The default: each event as one JSON line at INFO on the logger {@code sluice.audit}. */
   static AuditSink slf4j() {
     Logger log = LoggerFactory.getLogger("sluice.audit");
@@ -38,6 +45,11 @@ public interface AuditSink {
 
       @Override
       public void acceptRollout(RolloutEvent event) {
+        log.info(event.toJson());
+      }
+
+      @Override
+      public void acceptRelease(dev.sluice.release.ReleaseEvent event) {
         log.info(event.toJson());
       }
     };

@@ -78,6 +78,11 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     write(event.toJson());
   }
 
+  @Override
+  public void acceptRelease(dev.sluice.release.ReleaseEvent event) {
+    write(event.toJson());
+  }
+
   private void write(String json) {
     ByteBuffer line = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
     lock.lock();

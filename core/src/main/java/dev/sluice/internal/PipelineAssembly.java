@@ -60,6 +60,7 @@ public final class PipelineAssembly {
         factory(Phase.RECORD, (route, env) -> new RecordStep(meters, observations, env.time(), env.audit(), env.includeTextInAudit(), env.listeners(), mdc)),
         factory(Phase.RECORD, (route, env) -> new InputLimitStep(route)),
         factory(Phase.ASSIGNMENT, (route, env) -> new AssignmentStep(rollout, env.meters())),
+        optional(Phase.ASSIGNMENT, TemplateStep::applies, (route, env) -> new TemplateStep(route)),
         factory(Phase.LABELS, (route, env) -> new LabelsStep(mdc)),
         factory(Phase.SHADOW, (route, env) -> new ShadowStep(route, rollout, shadow, launcher, env.time(), budgets.ledger(), env.prices(), env.meters())),
         optional(Phase.FALLBACK, route -> !route.fallback().isEmpty(), (route, env) -> new FallbackStep(route, env.time(), env.meters())),

@@ -1,6 +1,9 @@
 package dev.sluice.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +27,10 @@ public final class ChatRequest {
   private final ModelParameters parameters;
   private final ResponseFormat responseFormat;
   private final List<ToolDefinition> tools;
+  private final Map<String, String> variables;
+
+  /** The most template variables a request may carry. */
+  public static final int MAX_VARIABLES = 64;
 
   private ChatRequest(Builder b) {
     this.messages = List.copyOf(b.messages);
@@ -31,18 +38,20 @@ public final class ChatRequest {
     this.parameters = b.parameters;
     this.responseFormat = b.responseFormat;
     this.tools = List.copyOf(b.tools);
+    this.variables = Collections.unmodifiableMap(new TreeMap<>(b.variables));
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("a ChatRequest needs at least one message");
     }
   }
 
   private ChatRequest(List<ChatMessage> messages, @Nullable String model, ModelParameters parameters, ResponseFormat responseFormat,
-      List<ToolDefinition> tools) {
+      List<ToolDefinition> tools, Map<String, String> variables) {
     this.messages = messages;
     this.model = model;
     this.parameters = parameters;
     this.responseFormat = responseFormat;
     this.tools = tools;
+    this.variables = variables;
   }
 
   /**
@@ -54,7 +63,33 @@ public final class ChatRequest {
     if (m.isEmpty()) {
       throw new IllegalArgumentException("a ChatRequest needs at least one message");
     }
-    return new ChatRequest(m, newModel, newParameters, responseFormat, tools);
+    return new ChatRequest(m, newModel, newParameters, responseFormat, tools, variables);
+  }
+
+  /**
+   * This request with {@code more} template variables; its own win where both name one (a subject
+   * attribute never overrides what the application set on the request).
+   */
+  public ChatRequest withVariablesUnder(Map<String, String> more) {
+    if (more.isEmpty() || variables.keySet().containsAll(more.keySet())) {
+      return this;
+    }
+    TreeMap<String, String> all = new TreeMap<>(more);
+    all.putAll(variables);
+    if (all.size() > MAX_VARIABLES) {
+      throw new IllegalArgumentException("a ChatRequest carries at most " + MAX_VARIABLES + " template variables; this one would carry "
+          + all.size());
+    }
+    return new ChatRequest(messages, model, parameters, responseFormat, tools, Collections.unmodifiableMap(all));
+  }
+
+  /**
+   * The values of the release's prompt template variables ({@code {{order_id}}}), by name, sorted;
+   * empty unless set. {@code question} (the last user message) and the subject's attributes
+   * ({@code tenant}, {@code region}, ...) are filled in by Sluice when not set here.
+   */
+  public Map<String, String> variables() {
+    return variables;
   }
 
   /** A request of one user message. */
@@ -110,6 +145,9 @@ public final class ChatRequest {
     for (ToolDefinition t : tools) {
       n += t.name().length() + t.description().length() + t.parametersSchema().length();
     }
+    for (Map.Entry<String, String> v : variables.entrySet()) {
+      n += v.getKey().length() + v.getValue().length();
+    }
     String schema = responseFormat.schema();
     return schema == null ? n : n + schema.length();
   }
@@ -129,6 +167,7 @@ public final class ChatRequest {
     b.parameters = parameters;
     b.responseFormat = responseFormat;
     b.tools.addAll(tools);
+    b.variables.putAll(variables);
     return b;
   }
 
@@ -136,7 +175,7 @@ public final class ChatRequest {
   public String toString() {
     // Never the text: requests reach logs through exceptions and debuggers.
     return "ChatRequest[messages=" + messages.size() + ", chars=" + totalChars() + ", model=" + model
-        + ", parameters=" + parameters + ", responseFormat=" + responseFormat + ", tools=" + tools.size() + "]";
+        + ", parameters=" + parameters + ", responseFormat=" + responseFormat + ", tools=" + tools.size() + ", variables=" + variables.keySet() + "]";
   }
 
   /** Builds a {@link ChatRequest}. */
@@ -146,8 +185,27 @@ public final class ChatRequest {
     private ModelParameters parameters = ModelParameters.DEFAULTS;
     private ResponseFormat responseFormat = ResponseFormat.TEXT;
     private final List<ToolDefinition> tools = new ArrayList<>();
+    private final Map<String, String> variables = new TreeMap<>();
 
     private Builder() {}
+
+    /**
+     * A value for the release's prompt templates: {@code variable("order_id", "A-1042")} fills
+     * {@code {{order_id}}}. Names as in {@link dev.sluice.release.PromptTemplate}; at most
+     * {@value ChatRequest#MAX_VARIABLES}; values count towards the route's input size limit.
+     */
+    public Builder variable(String name, String value) {
+      Objects.requireNonNull(name, "variable name");
+      Objects.requireNonNull(value, "variable " + name);
+      if (name.isEmpty() || name.length() > 64) {
+        throw new IllegalArgumentException("a template variable's name has 1 to 64 characters; got " + name.length());
+      }
+      if (!variables.containsKey(name) && variables.size() == MAX_VARIABLES) {
+        throw new IllegalArgumentException("a ChatRequest carries at most " + MAX_VARIABLES + " template variables");
+      }
+      variables.put(name, value);
+      return this;
+    }
 
     public Builder message(ChatMessage message) {
       messages.add(Objects.requireNonNull(message, "message"));

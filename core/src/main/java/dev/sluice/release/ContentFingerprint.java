@@ -19,18 +19,35 @@ public final class ContentFingerprint {
 
   /** The prompt's fingerprint: system prompt and parameters. */
   public static String prompt(@Nullable String systemPrompt, ModelParameters parameters) {
+    return prompt(systemPrompt, null, parameters);
+  }
+
+  /** The prompt's fingerprint: system and user prompt templates (as written) and parameters. */
+  public static String prompt(@Nullable String systemPrompt, @Nullable String userPrompt, ModelParameters parameters) {
     StringBuilder canonical = new StringBuilder("sluice-prompt-v1");
     field(canonical, "system_prompt", systemPrompt);
+    if (userPrompt != null) {
+      field(canonical, "user_prompt", userPrompt);
+    }
     parameters(canonical, parameters);
     return digest(canonical);
   }
 
   /** The release's fingerprint: provider, model, system prompt and parameters. */
   public static String release(String provider, String model, @Nullable String systemPrompt, ModelParameters parameters) {
+    return release(provider, model, systemPrompt, null, parameters);
+  }
+
+  /** The release's fingerprint: provider, model, prompt templates and parameters. */
+  public static String release(String provider, String model, @Nullable String systemPrompt, @Nullable String userPrompt,
+      ModelParameters parameters) {
     StringBuilder canonical = new StringBuilder("sluice-release-v1");
     field(canonical, "provider", provider);
     field(canonical, "model", model);
     field(canonical, "system_prompt", systemPrompt);
+    if (userPrompt != null) {
+      field(canonical, "user_prompt", userPrompt);
+    }
     parameters(canonical, parameters);
     return digest(canonical);
   }

@@ -35,8 +35,11 @@ public final class Variant {
   private final String model;
   private final ModelParameters parameters;
   private final @Nullable String systemPrompt;
+  private final @Nullable PromptTemplate systemTemplate;
+  private final @Nullable PromptTemplate userTemplate;
+  private final java.util.Set<String> variables;
   private final VersionLabels labels;
-  /** The system prompt as a message, made once (and one String instance, so its token count is remembered). */
+  /** The system prompt as a message when it has no variables, made once (one String instance, so its token count is remembered). */
   private final @Nullable ChatMessage system;
   private final String promptFingerprint;
   private final String fingerprint;
@@ -53,9 +56,19 @@ public final class Variant {
     this.parameters = b.parameters;
     this.systemPrompt = b.systemPrompt;
     this.labels = b.labels;
-    this.system = systemPrompt == null ? null : ChatMessage.system(systemPrompt);
-    this.promptFingerprint = ContentFingerprint.prompt(systemPrompt, parameters);
-    this.fingerprint = ContentFingerprint.release(client.provider(), model, systemPrompt, parameters);
+    this.systemTemplate = systemPrompt == null ? null : within(field + ".system_prompt", systemPrompt);
+    this.userTemplate = b.userPrompt == null ? null : within(field + ".user_prompt", b.userPrompt);
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    if (systemTemplate != null) {
+      names.addAll(systemTemplate.variables());
+    }
+    if (userTemplate != null) {
+      names.addAll(userTemplate.variables());
+    }
+    this.variables = java.util.Collections.unmodifiableSet(names);
+    this.system = systemPrompt == null || systemTemplate == null || !systemTemplate.isConstant() ? null : ChatMessage.system(systemPrompt);
+    this.promptFingerprint = ContentFingerprint.prompt(systemPrompt, b.userPrompt, parameters);
+    this.fingerprint = ContentFingerprint.release(client.provider(), model, systemPrompt, b.userPrompt, parameters);
     this.fingerprints = Map.of("fingerprint", fingerprint, "prompt_fingerprint", promptFingerprint);
   }
 
@@ -79,6 +92,65 @@ public final class Variant {
   public String promptFingerprint() {
     return promptFingerprint;
   }
+
+  private static PromptTemplate within(String field, String text) {
+    if (text.length() > PromptTemplate.MAX_CHARS) {
+      throw new InvalidConfigurationException(field, "has " + text.length() + " characters; at most " + PromptTemplate.MAX_CHARS);
+    }
+    return PromptTemplate.of(text);
+  }
+
+  /**
+   * The template variables this variant's prompts name ({@code {{tenant}}}, {@code {{question}}}),
+   * sorted; empty when its prompts are plain text.
+   */
+  public java.util.Set<String> variables() {
+    return variables;
+  }
+
+  /** The template of the last user message ({@code {{question}}} is the message as the caller wrote it), if any. */
+  public Optional<PromptTemplate> userPrompt() {
+    return Optional.ofNullable(userTemplate);
+  }
+
+  /**
+   * The first template variable this variant needs that {@code request} does not give, or null:
+   * checked before a call spends anything, so a missing variable is a rejected call, not a failed
+   * model request.
+   */
+  public @Nullable String missingVariable(ChatRequest request) {
+    if (variables.isEmpty()) {
+      return null;
+    }
+    for (String name : variables) {
+      if (value(request, name) == null) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** A template variable's value: the request's, else {@code question}, the last user message. */
+  private static @Nullable String value(ChatRequest request, String name) {
+    String v = request.variables().get(name);
+    if (v == null && name.equals(QUESTION)) {
+      for (int i = request.messages().size() - 1; i >= 0; i--) {
+        if (request.messages().get(i).role() == Role.USER) {
+          return request.messages().get(i).content();
+        }
+      }
+    }
+    return v;
+  }
+
+  /** This variant with other version labels: everything else, its fingerprints included, unchanged. */
+  public Variant withLabels(VersionLabels newLabels) {
+    return builder(id).client(client).model(model).parameters(parameters).systemPrompt(systemPrompt)
+        .userPrompt(userTemplate == null ? null : userTemplate.text()).labels(newLabels).build();
+  }
+
+  /** The variable that stands for the last user message, as the caller wrote it. */
+  public static final String QUESTION = "question";
 
   public static Builder builder(String id) {
     return new Builder(id);
@@ -115,9 +187,21 @@ public final class Variant {
    */
   public ChatRequest prepare(ChatRequest request) {
     List<ChatMessage> messages = request.messages();
-    if (systemPrompt != null) {
+    if (userTemplate != null) {
+      String asked = userTemplate.render(name -> value(request, name));
+      List<ChatMessage> replaced = new ArrayList<>(messages);
+      for (int i = replaced.size() - 1; i >= 0; i--) {
+        if (replaced.get(i).role() == Role.USER) {
+          replaced.set(i, replaced.get(i).withContent(asked));
+          break;
+        }
+      }
+      messages = replaced;
+    }
+    if (systemTemplate != null) {
+      ChatMessage sys = system != null ? system : ChatMessage.system(systemTemplate.render(name -> value(request, name)));
       List<ChatMessage> withSystem = new ArrayList<>(messages.size() + 1);
-      withSystem.add(system);
+      withSystem.add(sys);
       for (ChatMessage m : messages) {
         if (m.role() != Role.SYSTEM) {
           withSystem.add(m);
@@ -140,6 +224,7 @@ public final class Variant {
     private @Nullable String model;
     private ModelParameters parameters = ModelParameters.DEFAULTS;
     private @Nullable String systemPrompt;
+    private @Nullable String userPrompt;
     private VersionLabels labels = VersionLabels.NONE;
 
     private Builder(String id) {
@@ -163,6 +248,16 @@ public final class Variant {
 
     public Builder systemPrompt(@Nullable String systemPrompt) {
       this.systemPrompt = systemPrompt;
+      return this;
+    }
+
+    /**
+     * A template for the last user message: {@code "Customer question: {{question}}"} wraps what the
+     * caller asked; other variables come from the request or the subject. The system prompt is a
+     * template too.
+     */
+    public Builder userPrompt(@Nullable String template) {
+      this.userPrompt = template;
       return this;
     }
 

@@ -113,6 +113,22 @@ public final class RolloutPlan {
     }
   }
 
+  /**
+   * This plan for another candidate of the route: the same stages, margins, rules and note, with
+   * the candidate and the salt replaced (a new salt gives the new candidate its own subjects and
+   * its own evidence). How a published release rolls out under the route's plan.
+   */
+  public RolloutPlan forCandidate(String newCandidate, String newSalt) {
+    Builder b = new Builder(route, newCandidate).salt(newSalt).eligibility(eligibility).segments(segments)
+        .change(change).owner(owner).expectedGain(expectedGain).dashboardQuery(dashboardQuery).cohortHoldback(cohortHoldback);
+    b.allow.addAll(allow);
+    b.deny.addAll(deny);
+    b.stages.addAll(stages);
+    b.margins.addAll(margins);
+    b.rollbackTriggers.addAll(rollbackTriggers);
+    return b.build();
+  }
+
   public static Builder builder(String route, String candidate) {
     return new Builder(route, candidate);
   }

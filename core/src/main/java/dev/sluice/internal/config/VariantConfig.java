@@ -30,13 +30,13 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A variant: {@code {id, model, client, system_prompt, temperature, top_p, max_output_tokens, seed,
+ * A variant: {@code {id, model, client, system_prompt, user_prompt, temperature, top_p, max_output_tokens, seed,
  * labels}}. The client is {@code {provider: simulated, ...}}, {@code {provider: openai, base_url,
  * api_key_env, ...}} or {@code {ref: name}} for one of the application's clients.
  */
 public final class VariantConfig {
 
-  private static final Set<String> VARIANT = Set.of("id", "model", "client", "system_prompt", "temperature", "top_p",
+  private static final Set<String> VARIANT = Set.of("id", "model", "client", "system_prompt", "user_prompt", "temperature", "top_p",
       "max_output_tokens", "seed", "labels", "resilience");
   private static final Set<String> LABELS = Set.of("model_version", "prompt_version", "retrieval_version", "policy_version");
   private static final Set<String> SIMULATED = Set.of("provider", "seed", "text", "json", "latency_median", "latency_p99",
@@ -60,6 +60,7 @@ public final class VariantConfig {
     }
     b.client(client(client, path(path, "client"), clients, time, environment));
     if (n.has("system_prompt")) b.systemPrompt(text(n, "system_prompt", true, path));
+    if (n.has("user_prompt")) b.userPrompt(text(n, "user_prompt", true, path));
     ModelParameters.Builder p = ModelParameters.builder();
     if (n.has("temperature")) p.temperature(number(n, "temperature", path));
     if (n.has("top_p")) p.topP(number(n, "top_p", path));
