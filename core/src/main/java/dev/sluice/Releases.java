@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Versions that cannot lie</b>: a release id names one content for good (publishing the same
  *       again does nothing; other content under it is refused); a {@code promptVersion} already
  *       naming another prompt on the route is refused, or with {@link OnChangedPrompt#DERIVE_VERSION}
- *       becomes {@code support-v9+1a2b3c4d}.
+ *       becomes {@code support-v9:1a2b3c4d}.
  * </ul>
  *
  * <pre>{@code
@@ -71,7 +71,7 @@ public final class Releases {
   public enum OnChangedPrompt {
     /** Refused, naming both fingerprints: the default. */
     REFUSE,
-    /** Published with the version {@code <promptVersion>+<first 8 digits of the prompt fingerprint>}. */
+    /** Published with the version {@code <promptVersion>:<first 8 digits of the prompt fingerprint>}. */
     DERIVE_VERSION
   }
 
@@ -192,8 +192,10 @@ public final class Releases {
     Route r = sluice.route(route);
     Map<String, String> out = new LinkedHashMap<>();
     for (String id : rr.known.keySet()) {
+      String status = rr.status.get(id);
       String role = id.equals(r.baseline().id()) ? "baseline"
-          : r.candidate().map(c -> c.id().equals(id)).orElse(false) ? "candidate" : rr.status.getOrDefault(id, "configured");
+          : status != null && !status.equals("candidate") ? status
+          : r.candidate().map(c -> c.id().equals(id)).orElse(false) ? "candidate" : status != null ? status : "configured";
       out.put(id, role);
     }
     return Collections.unmodifiableMap(out);
@@ -415,7 +417,8 @@ public final class Releases {
                 + "' (fingerprint " + k.promptFingerprint() + "), which promptVersion '" + version + "' already names; give the "
                 + "changed prompt a new promptVersion (or let Sluice derive one: OnChangedPrompt.DERIVE_VERSION)", false, v, null);
           }
-          release = v.withLabels(derived(v.labels(), version + "+" + v.promptFingerprint().substring(0, 8)));
+          String base = version.length() > 55 ? version.substring(0, 55) : version;
+          release = v.withLabels(derived(v.labels(), base + ":" + v.promptFingerprint().substring(0, 8)));
           break;
         }
       }
