@@ -558,13 +558,21 @@ public final class Releases {
 
   private ReleaseEvent record(ReleaseEvent e) {
     RouteReleases rr = routes.get(e.route());
+    if (rr != null && e.kind().equals("refused") && !rr.history.isEmpty()) {
+      ReleaseEvent last = rr.history.peekLast();
+      if (last.kind().equals("refused") && last.release().equals(e.release()) && last.why().equals(e.why())) {
+        return e; // the same refusal again (a release file waiting its turn): recorded once
+      }
+    }
     if (rr != null && !e.why().startsWith("unchanged:")) {
       rr.history.addLast(e);
       if (rr.history.size() > HISTORY) {
         rr.history.removeFirst();
       }
     }
-    if (e.kind().equals("refused")) {
+    if (e.kind().equals("refused") && e.why().startsWith(WAITS)) {
+      log.info("route {}: release {} waits: {}", e.route(), e.release(), e.why());
+    } else if (e.kind().equals("refused")) {
       log.warn("route {}: release {} refused: {}", e.route(), e.release(), e.why());
     }
     if (!e.why().startsWith("unchanged:")) {
