@@ -15,18 +15,25 @@ import org.jspecify.annotations.Nullable;
  * @param rolloutState rollout state shared by every replica, or null
  * @param toggles toggles shared by every replica, or null
  * @param evidence where the replicas' judges pool their evidence, or null
+ * @param releases the release log every replica applies, or null
  * @param resources closed, in order, when the Sluice instance closes
  */
 public record Fleet(@Nullable BudgetLedger ledger, @Nullable RolloutStateStore rolloutState, @Nullable ToggleSource toggles,
-    @Nullable EvidenceExchange evidence, List<AutoCloseable> resources) {
+    @Nullable EvidenceExchange evidence, dev.sluice.release.@Nullable ReleaseStore releases, List<AutoCloseable> resources) {
 
   public Fleet {
     resources = List.copyOf(resources);
   }
 
+  /** A fleet whose releases are each replica's own. */
+  public Fleet(@Nullable BudgetLedger ledger, @Nullable RolloutStateStore rolloutState, @Nullable ToggleSource toggles,
+      @Nullable EvidenceExchange evidence, List<AutoCloseable> resources) {
+    this(ledger, rolloutState, toggles, evidence, null, resources);
+  }
+
   /** A fleet whose judges keep their evidence per instance. */
   public Fleet(@Nullable BudgetLedger ledger, @Nullable RolloutStateStore rolloutState, @Nullable ToggleSource toggles,
       List<AutoCloseable> resources) {
-    this(ledger, rolloutState, toggles, null, resources);
+    this(ledger, rolloutState, toggles, null, null, resources);
   }
 }

@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,9 @@ import java.util.function.Function;
  *         client: {ref: openAiClient}
  *         system_prompt: You are a concise support agent.
  *         labels: {prompt_version: support-v8}
+ *     release_plan:                  # what releases published at runtime roll out under
+ *       stages: [{kind: offline_gate}, {kind: canary, percent: 1}, {kind: full}]
+ *       metrics: {error_rate: 0.5}
  *     rollout:
  *       candidate: v2
  *       stages: [{kind: canary, percent: 1}, {kind: percent, percent: 25}, {kind: full}]
@@ -77,6 +81,10 @@ import java.util.function.Function;
  *   - {scope: global, period: month, usd: "5000"}
  * evaluate_every: 10s
  * stage_gate: judge                  # the default with metrics; exposure or manual to opt out of judging
+ * releases:                          # releases published at runtime; see Releases
+ *   directory: /etc/sluice/releases  # one YAML or JSON release per file, read every poll
+ *   poll: 5s
+ *   on_changed_prompt: refuse        # or derive_version
  * fleet:                             # needs sluice-redis on the classpath; see FleetProvider
  *   kind: redis
  *   uri_env: SLUICE_REDIS_URI
@@ -99,9 +107,10 @@ public final class SluiceConfiguration {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
   private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
-  private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every", "stage_gate", "fleet");
-  private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "fallback",
-      "max_input_chars", "stream_hold_back_chars");
+  private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every", "stage_gate", "fleet", "releases");
+  private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "release_plan",
+      "fallback", "max_input_chars", "stream_hold_back_chars");
+  private static final Set<String> RELEASES = Set.of("directory", "poll", "on_changed_prompt");
 
   private final ClientResolver clients;
   private final List<RouteCustomizer> customizers;
@@ -230,7 +239,7 @@ public final class SluiceConfiguration {
     if (routes == null || !routes.isArray() || routes.isEmpty()) {
       throw new InvalidConfigurationException("routes", routes == null ? null : routes.toString(), "a list of at least one route");
     }
-    Sluice.Builder b = Sluice.builder().timeSource(time);
+    Sluice.Builder b = Sluice.builder().timeSource(time).releaseClients(clients);
     for (int i = 0; i < routes.size(); i++) {
       String path = "routes[" + i + "]";
       JsonNode route = routes.get(i);
@@ -252,7 +261,32 @@ public final class SluiceConfiguration {
     if (root.has("fleet")) {
       fleet(root.get("fleet"), b);
     }
+    JsonNode releases = object(root, "releases", "", "{directory, poll, on_changed_prompt}");
+    if (releases != null) {
+      releases(releases, b);
+    }
     return b;
+  }
+
+  /** The {@code releases} section: a watched directory of release files, and the policy for a changed prompt. */
+  private static void releases(JsonNode n, Sluice.Builder b) {
+    onlyKnown(n, RELEASES, "releases", "the releases section");
+    if (n.has("directory")) {
+      java.nio.file.Path dir = java.nio.file.Path.of(text(n, "directory", true, "releases"));
+      Duration every = n.has("poll") ? duration(n, "poll", "releases") : Duration.ofSeconds(5);
+      within("releases", () -> b.releaseDirectory(dir, every));
+    } else if (n.has("poll")) {
+      throw new InvalidConfigurationException("releases.poll", "applies to a release directory; give releases.directory too");
+    }
+    if (n.has("on_changed_prompt")) {
+      String policy = text(n, "on_changed_prompt", true, "releases");
+      switch (policy) {
+        case "refuse" -> b.onChangedPrompt(dev.sluice.Releases.OnChangedPrompt.REFUSE);
+        case "derive_version" -> b.onChangedPrompt(dev.sluice.Releases.OnChangedPrompt.DERIVE_VERSION);
+        default -> throw new InvalidConfigurationException("releases.on_changed_prompt", policy,
+            "refuse (the default) or derive_version");
+      }
+    }
   }
 
   /** The {@code fleet} section: the provider of its kind makes the shared parts; they close with the Sluice. */
@@ -282,6 +316,9 @@ public final class SluiceConfiguration {
     }
     if (fleet.toggles() != null) {
       b.toggleSource(fleet.toggles());
+    }
+    if (fleet.releases() != null) {
+      b.releaseStore(fleet.releases());
     }
     fleet.resources().forEach(b::closeWith);
   }
@@ -372,6 +409,19 @@ public final class SluiceConfiguration {
       }
       note.put("route", name);
       b.rollout(within(path(path, "rollout"), () -> RolloutNotes.fromTree(note)));
+    }
+    JsonNode releasePlan = object(n, "release_plan", path, "a rollout note without a candidate: stages, metrics, ...");
+    if (releasePlan != null) {
+      ObjectNode note = releasePlan.deepCopy();
+      if (note.has("route") && !note.get("route").asText().equals(name)) {
+        throw new InvalidConfigurationException(path(path, "release_plan.route"), note.get("route").asText(), "absent or the route's own name '" + name + "'");
+      }
+      if (note.has("candidate")) {
+        throw new InvalidConfigurationException(path(path, "release_plan.candidate"), "is each published release's own id; leave it out");
+      }
+      note.put("route", name);
+      note.put("candidate", "next-release");
+      b.releasePlan(within(path(path, "release_plan"), () -> RolloutNotes.fromTree(note)));
     }
     JsonNode fallback = n.get("fallback");
     if (fallback != null && !fallback.isNull()) {

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code fleet: {kind: redis}} in a configuration file: the ledger, rollout state, toggles and judge
- * evidence on one Redis, through a Lettuce client of its own (closed with the Sluice instance), or,
+ * {@code fleet: {kind: redis}} in a configuration file: the ledger, rollout state, toggles, judge
+ * evidence and release log on one Redis, through a Lettuce client of its own (closed with the Sluice instance), or,
  * when the file names no URI, the application's own {@code RedisClient} (the Spring starter finds it:
  * a {@code RedisClient} bean, or the one inside Spring Data Redis's {@code LettuceConnectionFactory};
  * the application keeps it and closes it).
@@ -29,7 +29,7 @@ import java.util.Set;
  *   lease: 10m                           # budget reservations' lease (default 10m)
  *   budget_slice: 0.01                   # leased mode for every cap, slices of 1% of its limit (default: exact mode)
  *   fail_open_up_to: 0.02                # Redis down: each pod grants up to 2% of a cap's limit (default 0: fail closed)
- *   share: [budgets, rollouts, toggles]  # default: all three
+ *   share: [budgets, rollouts, toggles]  # default: all three (rollouts include the release log)
  * }</pre>
  *
  * <p>{@code uri: redis://127.0.0.1:6379} may stand in the file instead, without a password: a URI
@@ -87,6 +87,7 @@ public final class RedisFleetProvider implements FleetProvider {
       RedisRolloutStateStore state = null;
       RedisEvidenceExchange evidence = null;
       RedisToggleSource toggles = null;
+      RedisReleaseStore releases = null;
       if (share.contains(FleetSpec.Part.BUDGETS)) {
         RedisBudgetLedger.Builder budgets = RedisBudgetLedger.builder(client).keyPrefix(prefix + "budget:").leaseTime(lease)
             .timeSource(spec.time()).failOpenUpTo(failOpen);
@@ -98,6 +99,9 @@ public final class RedisFleetProvider implements FleetProvider {
         resources.add(state);
         evidence = RedisEvidenceExchange.builder(client).keyPrefix(prefix + "rollout:").build();
         resources.add(evidence);
+        // Releases travel with rollouts: a release published on one pod rolls out on all.
+        releases = RedisReleaseStore.builder(client).keyPrefix(prefix + "release:").build();
+        resources.add(releases);
       }
       if (share.contains(FleetSpec.Part.TOGGLES)) {
         toggles = RedisToggleSource.builder(client).keyPrefix(prefix + "toggles:").build();
@@ -106,7 +110,7 @@ public final class RedisFleetProvider implements FleetProvider {
       if (ownsClient) {
         resources.add(client::shutdown);
       }
-      return new Fleet(ledger, state, toggles, evidence, resources);
+      return new Fleet(ledger, state, toggles, evidence, releases, resources);
     } catch (RedisException e) {
       resources.forEach(RedisFleetProvider::closeQuietly);
       if (ownsClient) {
