@@ -33,17 +33,22 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * GET  /actuator/sluice                       every route
  * GET  /actuator/sluice/support-answer        one route
  * POST /actuator/sluice/support-answer        {"action": "percent", "percent": 5, "who": "ann", "why": "INC-1"}
+ * POST /actuator/sluice/support-answer        {"action": "publish", "release": "id: support-v9\nmodel: ...", "why": "shorter"}
+ * POST /actuator/sluice/support-answer        {"action": "rollback_to", "variant": "support-v7", "why": "INC-2"}
  * </pre>
  *
  * <p>Actions: {@code kill}, {@code kill_to_fallback}, {@code unkill}, {@code pin} (with {@code
  * variant}), {@code unpin}, {@code percent} (with {@code percent}; none clears the override),
- * {@code pause}, {@code resume}, {@code advance}, {@code rollback}.
+ * {@code pause}, {@code resume}, {@code advance}, {@code rollback}; {@code publish} (with {@code
+ * release}, a release document in YAML or JSON whose {@code route} may be left out) makes a new
+ * release the candidate, {@code rollback_to} (with {@code variant}, an earlier release's id) makes
+ * it the baseline at once. Each route's description lists its releases and their history.
  */
 @Endpoint(id = "sluice")
 public class SluiceEndpoint {
 
   static final List<String> ACTIONS = List.of("kill", "kill_to_fallback", "unkill", "pin", "unpin", "percent", "pause", "resume",
-      "advance", "force_advance", "rollback");
+      "advance", "force_advance", "rollback", "publish", "rollback_to");
 
   private final Sluice sluice;
 
@@ -74,7 +79,7 @@ public class SluiceEndpoint {
   @WriteOperation
   public Map<String, Object> toggle(@Selector String route, String action, @org.springframework.lang.Nullable String variant,
       @org.springframework.lang.Nullable Double percent, @org.springframework.lang.Nullable String who,
-      @org.springframework.lang.Nullable String why, SecurityContext security) {
+      @org.springframework.lang.Nullable String why, @org.springframework.lang.Nullable String release, SecurityContext security) {
     RolloutControl control = sluice.rollout(known(route));
     Principal principal = security.getPrincipal();
     String by = principal != null ? principal.getName() : who == null || who.isBlank() ? "actuator" : who;
@@ -104,12 +109,42 @@ public class SluiceEndpoint {
           control.forceAdvance(by, reason);
         }
         case "rollback" -> control.rollback(by, reason);
+        case "publish" -> {
+          if (release == null || release.isBlank()) {
+            throw new InvalidEndpointRequestException("publish needs the release document (YAML or JSON) in 'release'", "missing release");
+          }
+          sluice.releases().publish(document(route, release), by, reason);
+        }
+        case "rollback_to" -> {
+          if (variant == null) {
+            throw new InvalidEndpointRequestException("rollback_to needs the earlier release's id in 'variant', one of "
+                + sluice.releases().releases(route).keySet(), "missing variant");
+          }
+          sluice.releases().rollbackTo(route, variant, by, reason);
+        }
         default -> throw new InvalidEndpointRequestException("action is '" + action + "'; allowed: " + ACTIONS, "unknown action");
       }
     } catch (IllegalArgumentException | IllegalStateException | dev.sluice.outcome.InvalidConfigurationException e) {
       throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
     }
     return describe(route);
+  }
+
+  /** The release document, its route filled in from the path when it names none. */
+  private static dev.sluice.release.ReleaseDefinition document(String route, String text) {
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree = dev.sluice.config.SluiceConfiguration.parse(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("route")) {
+      o.put("route", route);
+    } else if (tree != null && tree.has("route") && !tree.get("route").asText().equals(route)) {
+      throw new InvalidEndpointRequestException("the release is for route '" + tree.get("route").asText() + "', not '" + route + "'",
+          "wrong route");
+    }
+    return dev.sluice.release.ReleaseDefinition.parse(String.valueOf(tree));
   }
 
   private String known(String route) {
@@ -160,6 +195,8 @@ public class SluiceEndpoint {
     out.put("last_verdict", v == null ? null : Map.of("decision", v.decision().name().toLowerCase(Locale.ROOT), "reason", v.reason(),
         "evidence", v.evidence()));
     out.put("history", control.history().stream().map(SluiceEndpoint::event).toList());
+    out.put("releases", sluice.releases().releases(name));
+    out.put("release_history", sluice.releases().history(name).stream().map(SluiceEndpoint::release).toList());
     out.put("budgets", sluice.budgetStandings(name).stream().map(SluiceEndpoint::budget).toList());
     return out;
   }
@@ -171,6 +208,18 @@ public class SluiceEndpoint {
     m.put("stage", e.stage());
     m.put("who", e.who());
     m.put("why", e.why());
+    return m;
+  }
+
+  private static Map<String, Object> release(dev.sluice.release.ReleaseEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("at", e.at().toString());
+    m.put("release", e.release());
+    m.put("kind", e.kind());
+    m.put("who", e.who());
+    m.put("why", e.why());
+    m.put("fingerprint", e.fingerprint());
+    m.put("prompt_version", e.promptVersion());
     return m;
   }
 

@@ -227,21 +227,52 @@ class SluiceStarterTest {
       assertThat(((Map<?, ?>) ((Map<?, ?>) route.get("variants")).get("v1")).get("breaker")).isEqualTo("closed");
       assertThat((List<?>) route.get("budgets")).hasSize(1);
 
-      endpoint.toggle("support-answer", "percent", null, 5.0, "ann", "INC-1: hold at 5%", SecurityContext.NONE);
+      endpoint.toggle("support-answer", "percent", null, 5.0, "ann", "INC-1: hold at 5%", null, SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").toggles().percentOverride()).isEqualTo(5.0);
-      endpoint.toggle("support-answer", "pin", "v1", null, "ann", "compare by hand", SecurityContext.NONE);
+      endpoint.toggle("support-answer", "pin", "v1", null, "ann", "compare by hand", null, SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").toggles().pinned()).isEqualTo("v1");
-      endpoint.toggle("support-answer", "pause", null, null, null, null, SecurityContext.NONE);
+      endpoint.toggle("support-answer", "pause", null, null, null, null, null, SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").state().paused()).isTrue();
-      Map<String, Object> after = endpoint.toggle("support-answer", "rollback", null, null, "ann", "answers in the wrong language", SecurityContext.NONE);
+      Map<String, Object> after = endpoint.toggle("support-answer", "rollback", null, null, "ann", "answers in the wrong language", null, SecurityContext.NONE);
       assertThat(sluice.rollout("support-answer").state().rolledBack()).isTrue();
       assertThat((List<?>) after.get("history")).isNotEmpty();
       assertThat(after.get("history").toString()).contains("answers in the wrong language");
 
-      assertThatThrownBy(() -> endpoint.toggle("support-answer", "explode", null, null, null, null, SecurityContext.NONE))
+      assertThatThrownBy(() -> endpoint.toggle("support-answer", "explode", null, null, null, null, null, SecurityContext.NONE))
           .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("kill").hasMessageContaining("rollback");
       assertThatThrownBy(() -> endpoint.route("nope")).isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("support-answer");
-      assertThatThrownBy(() -> endpoint.toggle("support-answer", "pin", "v9", null, null, null, SecurityContext.NONE)).isInstanceOf(InvalidEndpointRequestException.class);
+      assertThatThrownBy(() -> endpoint.toggle("support-answer", "pin", "v9", null, null, null, null, SecurityContext.NONE)).isInstanceOf(InvalidEndpointRequestException.class);
+    });
+  }
+
+  /** A release published and rolled back through the actuator, as Spring binds a POST body, without a restart. */
+  @Test
+  void theEndpointPublishesAReleaseAndRollsBackToAnEarlierOne() {
+    runner.withPropertyValues("management.endpoints.web.exposure.include=sluice").run(context -> {
+      SluiceEndpoint endpoint = context.getBean(SluiceEndpoint.class);
+      Sluice sluice = context.getBean(Sluice.class);
+      java.lang.reflect.Method toggle = java.util.Arrays.stream(SluiceEndpoint.class.getMethods())
+          .filter(m -> m.getName().equals("toggle")).findFirst().orElseThrow();
+      ReflectiveOperationInvoker invoker = new ReflectiveOperationInvoker(endpoint, new OperationMethod(toggle, OperationType.WRITE),
+          new ConversionServiceParameterValueMapper());
+      String v3 = "id: v3\nmodel: gpt-4.1-nano\nclient: {ref: houseModel}\nsystem_prompt: You answer for {{tenant}}.\n"
+          + "labels: {prompt_version: support-v9}\n";
+      // v2 is rolling out: a second candidate is refused, saying which.
+      assertThatThrownBy(() -> invoker.invoke(new InvocationContext(SecurityContext.NONE,
+          Map.of("route", "support-answer", "action", "publish", "release", v3, "who", "ann", "why", "tenant-aware prompt"))))
+          .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("release 'v2' is rolling out");
+      sluice.rollout("support-answer").rollback("ann", "make room for v3");
+      invoker.invoke(new InvocationContext(SecurityContext.NONE,
+          Map.of("route", "support-answer", "action", "publish", "release", v3, "who", "ann", "why", "tenant-aware prompt")));
+      assertThat(sluice.route("support-answer").candidate().orElseThrow().id()).isEqualTo("v3");
+      assertThat(sluice.route("support-answer").candidate().orElseThrow().variables()).containsExactly("tenant");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> after = (Map<String, Object>) invoker.invoke(new InvocationContext(SecurityContext.NONE,
+          Map.of("route", "support-answer", "action", "rollback_to", "variant", "v1", "why", "INC-2")));
+      assertThat(sluice.route("support-answer").baseline().id()).isEqualTo("v1");
+      assertThat(sluice.route("support-answer").candidate()).isEmpty();
+      assertThat(after.get("release_history").toString()).contains("tenant-aware prompt", "INC-2", "published", "rolled_back_to");
+      assertThat(after.get("releases").toString()).contains("v3=rolled_back");
     });
   }
 
