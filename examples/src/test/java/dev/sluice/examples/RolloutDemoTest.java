@@ -26,10 +26,19 @@ class RolloutDemoTest {
       "FORMAT, parse_failure_rate|fallback_rate|error_rate|slow_call_rate|latency"})
   void eachScenarioEndsAsDescribed(DemoScenario scenario, String metrics) throws Exception {
     RolloutDemo.Result r = RolloutDemo.run(scenario, out, true, 7, false);
+    // The candidate was not in the service's code: its release file was published while the service ran.
+    assertThat(r.releases().get(0)).satisfies(e -> {
+      assertThat(e.kind()).isEqualTo("published");
+      assertThat(e.release()).isEqualTo("v8");
+      assertThat(e.who()).isEqualTo("support-platform");
+      assertThat(e.fingerprint()).matches("[0-9a-f]{16}");
+    });
     if (scenario == DemoScenario.HEALTHY) {
       assertThat(r.promoted()).as(r.reason()).isTrue();
       assertThat(r.finalStage()).isEqualTo("full");
+      assertThat(r.releases()).extracting(e -> e.kind()).as("promoted: v8 is the baseline").containsExactly("published", "promoted");
     } else {
+      assertThat(r.releases()).extracting(e -> e.kind()).as("rolled back, kept and marked").containsExactly("published", "rolled_back");
       assertThat(r.rolledBack()).as("%s: %s", scenario, r.reason()).isTrue();
       // the judge's statistics (at a live stage, or on the shadow runs' latency and cost), or one of the plan's rollback triggers
       assertThat(r.reason()).containsPattern("^((shadow )?(" + metrics + ") regression|rollback trigger '(fallback rate|p95 latency|cost per call))");

@@ -5,6 +5,7 @@ import dev.sluice.redis.RedisBudgetLedger;
 import dev.sluice.redis.RedisEvidenceExchange;
 import dev.sluice.redis.RedisRolloutStateStore;
 import dev.sluice.redis.RedisToggleSource;
+import dev.sluice.redis.RedisReleaseStore;
 import dev.sluice.time.TimeSource;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -16,7 +17,7 @@ import redis.embedded.RedisServer;
 /**
  * The demo's fleet (--pods N): a Redis server started from the embedded-redis artifact's binary on
  * a free port of 127.0.0.1 (nothing to install, nothing reachable from outside), and the shared
- * budgets, rollout state and toggles each pod is built with. Closed after the pods.
+ * budgets, rollout state, toggles and release log each pod is built with. Closed after the pods.
  */
 final class DemoFleet implements AutoCloseable {
 
@@ -55,8 +56,9 @@ final class DemoFleet implements AutoCloseable {
     RedisRolloutStateStore state = RedisRolloutStateStore.builder(client).keyPrefix(prefix + "rollout:").build();
     RedisToggleSource toggles = RedisToggleSource.builder(client).keyPrefix(prefix + "toggles:").build();
     RedisEvidenceExchange evidence = RedisEvidenceExchange.builder(client).keyPrefix(prefix + "rollout:").build();
-    return pod.ledger(ledger).rolloutStateStore(state).toggleSource(toggles).judgeEvidence(evidence)
-        .closeWith(ledger).closeWith(state).closeWith(toggles).closeWith(evidence);
+    RedisReleaseStore releases = RedisReleaseStore.builder(client).keyPrefix(prefix + "release:").build();
+    return pod.ledger(ledger).rolloutStateStore(state).toggleSource(toggles).judgeEvidence(evidence).releaseStore(releases)
+        .closeWith(ledger).closeWith(state).closeWith(toggles).closeWith(evidence).closeWith(releases);
   }
 
   /** What the fleet spent on an account, read from Redis (once the pods are closed, every slice has gone back). */

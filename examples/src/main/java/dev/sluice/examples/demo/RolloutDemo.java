@@ -17,6 +17,7 @@ import dev.sluice.rollout.GateReport;
 import dev.sluice.rollout.GoldenCase;
 import dev.sluice.rollout.OfflineGate;
 import dev.sluice.RolloutControl;
+import dev.sluice.config.ClientResolver;
 import dev.sluice.rollout.RolloutEvent;
 import dev.sluice.rollout.StageKind;
 import dev.sluice.time.ManualTimeSource;
@@ -48,7 +49,8 @@ public final class RolloutDemo {
 
   /** What a run ended in. */
   public record Result(DemoScenario scenario, String finalStage, boolean promoted, boolean rolledBack, String reason,
-      long calls, Duration simulated, List<RolloutEvent> decisions, Path report, Path metrics, int pods, boolean podsAgree) {}
+      long calls, Duration simulated, List<RolloutEvent> decisions, List<dev.sluice.release.ReleaseEvent> releases, Path report,
+      Path metrics, int pods, boolean podsAgree) {}
 
   static final String[] TENANTS = {"acme", "globex", "initech", "umbrella", "hooli"};
   static final double[] TENANT_SHARE = {0.25, 0.30, 0.20, 0.10, 0.15};
@@ -124,6 +126,10 @@ public final class RolloutDemo {
     Timeline timeline = new Timeline(time.now());
     List<RolloutEvent> decisions = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Sluice> fleetPods = new ArrayList<>();
+    // The release directory the service watches; the candidate's file is written once the service is up.
+    Path releases = out.resolve("releases");
+    Files.createDirectories(releases);
+    Files.deleteIfExists(releases.resolve("v8.yaml"));
     for (int p = 0; p < pods; p++) {
       // Pod 0's meters are the report's; every pod's calls reach the timeline.
       io.micrometer.core.instrument.MeterRegistry podMeters = p == 0 ? meters : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -131,7 +137,8 @@ public final class RolloutDemo {
           podMeters);
       String pod = pods > 1 ? "pod-" + p + " " : "";
       Sluice.Builder b = Sluice.builder()
-          .route(SupportAssistant.route(scenario, time, seed + p, quick, podMeters, stream))
+          .route(SupportAssistant.route(time, seed + p, quick, podMeters, stream))
+          .releaseClients(ClientResolver.of(Map.of("simulated-v8", SupportAssistant.candidateClient(scenario, time, seed + p))))
           .timeSource(time)
           .meterRegistry(podMeters)
           .auditSink(e -> { })
@@ -147,15 +154,37 @@ public final class RolloutDemo {
               System.out.printf(Locale.ROOT, "[%s] %s%-11s %-12s by %-6s %s%n", clock(timeline.start, e.at()), pod, e.kind(), e.stage(), e.who(),
                   shorten(e.why()));
             }
+          })
+          .releaseListener(e -> {
+            if (print) {
+              System.out.printf(Locale.ROOT, "[%s] %srelease %-3s %-14s by %s: %s (fingerprint %s, prompt_version %s)%n",
+                  clock(timeline.start, e.at()), pod, e.release(), e.kind(), e.who(), shorten(e.why()), e.fingerprint(), e.promptVersion());
+            }
           });
+      if (p == 0) {
+        // One pod watches the directory; in a fleet the others take the release from the release log on Redis.
+        b.releaseDirectory(releases, Duration.ofMinutes(1));
+      }
       fleetPods.add((fleet == null ? b : fleet.join(b, time)).build());
     }
     Sluice sluice = fleetPods.get(0);
-    RolloutControl rollout = sluice.rollout(SupportAssistant.ROUTE);
 
     if (print) {
       System.out.println("Sluice staged-rollout demo — scenario: " + scenario.name().toLowerCase(Locale.ROOT)
           + " (should end: " + scenario.expected() + ")" + (pods > 1 ? " — " + pods + " pods sharing one Redis" : ""));
+      System.out.println("Serving release " + sluice.route(SupportAssistant.ROUTE).baseline().id() + "; the team ships v8 as a release file: "
+          + releases.resolve("v8.yaml"));
+    }
+    // Publishing at runtime: the file appears, the next scan (each simulated minute) publishes it, and its rollout starts.
+    Files.writeString(releases.resolve("v8.yaml"), SupportAssistant.candidateRelease(scenario));
+    time.advance(Duration.ofMinutes(1));
+    for (Sluice pod : fleetPods) {
+      if (pod.route(SupportAssistant.ROUTE).candidate().isEmpty()) {
+        throw new IllegalStateException("a pod did not take release v8: " + pod.releases().history(SupportAssistant.ROUTE));
+      }
+    }
+    RolloutControl rollout = sluice.rollout(SupportAssistant.ROUTE);
+    if (print) {
       System.out.println("Plan: " + rollout.plan().stages().stream().map(s -> s.name()).toList());
     }
 
@@ -211,7 +240,8 @@ public final class RolloutDemo {
         lastStage = rollout.stage().name();
       }
     }
-    time.advance(Duration.ofSeconds(30)); // let calls in flight finish
+    time.advance(Duration.ofSeconds(30)); // let calls in flight finish (and a promoted release become the baseline)
+    List<dev.sluice.release.ReleaseEvent> releaseHistory = sluice.releases().history(SupportAssistant.ROUTE);
     List<String> fleetLines = new ArrayList<>();
     boolean agree = pods == 1 || fleetReport(fleetPods, print, fleetLines);
     double podsSpent = fleetPods.stream().mapToDouble(RolloutDemo::globalSpentUsd).sum();
@@ -244,7 +274,8 @@ public final class RolloutDemo {
     }
     boolean rolledBack = rollout.state().rolledBack();
     return new Result(scenario, rollout.stage().name(), !rolledBack && rollout.stage().kind() == StageKind.FULL, rolledBack,
-        rollout.state().reason(), timeline.calls, Duration.between(timeline.start, time.now()), decisions, html, prom, pods, agree);
+        rollout.state().reason(), timeline.calls, Duration.between(timeline.start, time.now()), decisions, releaseHistory, html, prom, pods,
+        agree);
   }
 
   /** What each pod of a fleet sees: the same stage (the shared state), or the demo says which pod differs; its own spend. */
@@ -255,7 +286,9 @@ public final class RolloutDemo {
       Sluice pod = pods.get(p);
       pod.rollout(SupportAssistant.ROUTE).follow();
       RolloutControl r = pod.rollout(SupportAssistant.ROUTE);
-      String view = "stage " + r.stage().name() + (r.state().rolledBack() ? " (rolled back)" : "") + ", kill " + r.toggles().killed();
+      // A promoted release is the baseline, with no rollout left to show.
+      String view = (r.stage() == null ? "baseline " + pod.route(SupportAssistant.ROUTE).baseline().id()
+          : "stage " + r.stage().name() + (r.state().rolledBack() ? " (rolled back)" : "")) + ", kill " + r.toggles().killed();
       views.add(view);
       lines.add(String.format(Locale.ROOT, "pod-%d: %s; served %,d calls, spent $%.4f against the global cap", p, view, servedBy(pod),
           globalSpentUsd(pod)));

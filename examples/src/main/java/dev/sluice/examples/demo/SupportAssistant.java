@@ -33,7 +33,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** The demo's support-assistant route: baseline v7, candidate v8 (shaped by the scenario), a cheap backup, and its plan. */
+/**
+ * The demo's support-assistant route: baseline v7, a cheap backup, and the plan its next release rolls
+ * out under; the candidate v8 is a release file (its model shaped by the scenario) published at runtime.
+ */
 final class SupportAssistant {
 
   static final String ROUTE = "support-answer";
@@ -57,32 +60,46 @@ final class SupportAssistant {
         .build();
   }
 
-  static Variant candidate(DemoScenario scenario, TimeSource time, long seed) {
+  /** The client the candidate's release file names ({@code client: {ref: simulated-v8}}): how the scenario's v8 behaves. */
+  static SimulatedModelClient candidateClient(DemoScenario scenario, TimeSource time, long seed) {
     SplittableRandom quality = new SplittableRandom(seed * 31);
     SimulatedModelClient.Builder m = SimulatedModelClient.builder().seed(seed + 1).timeSource(time)
         .latency(Duration.ofMillis(600), Duration.ofMillis(2500))
         .failure(SimulatedFailure.SERVER_ERROR, 0.005).failure(SimulatedFailure.RATE_LIMITED, 0.002)
         .outputTokens(90, 220)
         .responder(r -> answer(Topics.of(r.lastUserText()).answer()));
-    String model = "gpt-4.1-nano";
     switch (scenario) {
       case ERRORS -> m.failure(SimulatedFailure.SERVER_ERROR, 0.3);
       case LATENCY -> m.latency(Duration.ofMillis(1080), Duration.ofMillis(4500));
-      case COST -> {
-        model = "gpt-4.1-mini";
-        m.outputTokens(150, 280);
-      }
+      case COST -> m.outputTokens(150, 280);
       case QUALITY -> m.responder(r -> answer(quality.nextDouble() < 0.6
           ? "Thanks for reaching out! Please check our help center for more information."
           : Topics.of(r.lastUserText()).answer()));
       case FORMAT -> m.failure(SimulatedFailure.MALFORMED_OUTPUT, 0.2);
       default -> { }
     }
-    return Variant.builder("v8").client(m.build()).model(model).systemPrompt("You are Acme's support assistant. Be brief. Answer in JSON.")
-        .parameters(ModelParameters.builder().temperature(0.2).maxOutputTokens(300).build())
-        .labels(VersionLabels.builder().modelVersion(model + "-2025-04-14").promptVersion("support-v8")
-            .retrievalVersion("kb-2026-10").policyVersion("policy-3").build())
-        .build();
+    return m.build();
+  }
+
+  /**
+   * The candidate as the team ships it: a release file, published to the running service (the demo
+   * writes it into the watched release directory once the service is up).
+   */
+  static String candidateRelease(DemoScenario scenario) {
+    String model = scenario == DemoScenario.COST ? "gpt-4.1-mini" : "gpt-4.1-nano";
+    return """
+        # The candidate release: published at runtime, rolled out under the route's release plan.
+        route: support-answer
+        id: v8
+        model: %s
+        client: {ref: simulated-v8}
+        system_prompt: "You are Acme's support assistant. Be brief. Answer in JSON."
+        temperature: 0.2
+        max_output_tokens: 300
+        labels: {model_version: %s-2025-04-14, prompt_version: support-v8, retrieval_version: kb-2026-10, policy_version: policy-3}
+        published_by: support-platform
+        reason: "prompt support-v8 on %s (cheaper), same knowledge base"
+        """.formatted(model, model, model);
   }
 
   static Variant backup(TimeSource time, long seed) {
@@ -135,16 +152,12 @@ final class SupportAssistant {
     return b.build();
   }
 
-  static Route route(DemoScenario scenario, TimeSource time, long seed, boolean quick, MeterRegistry meters) {
-    return route(scenario, time, seed, quick, meters, false);
-  }
-
-  static Route route(DemoScenario scenario, TimeSource time, long seed, boolean quick, MeterRegistry meters, boolean stream) {
+  static Route route(TimeSource time, long seed, boolean quick, MeterRegistry meters, boolean stream) {
     Variant v7 = baseline(time, seed);
-    Variant v8 = candidate(scenario, time, seed);
     Variant backup = backup(time, seed);
-    return Route.builder(ROUTE).baseline(v7).variant(v8).variant(backup)
-        .rollout(plan(quick, stream))
+    // No candidate yet: v8 is published at runtime and rolls out under this plan (written for it).
+    return Route.builder(ROUTE).baseline(v7).variant(backup)
+        .releasePlan(plan(quick, stream))
         .resilience(ResiliencePolicy.builder().deadline(Duration.ofSeconds(8)).attemptTimeout(Duration.ofSeconds(4))
             .maxAttempts(2).backoff(Duration.ofMillis(200), 2, Duration.ofSeconds(1), 0.5)
             .circuitBreaker(50, 100, Duration.ofSeconds(30)).bulkhead(500, Duration.ZERO).build())
