@@ -86,7 +86,7 @@ public final class Sluice implements AutoCloseable {
   private final Budgets budgets;
   private final List<TimeSource.Scheduled> ticks = new ArrayList<>();
   private final Releases releases;
-  private final dev.sluice.release.@Nullable ReleaseDirectory releaseDirectory;
+  private final @Nullable ReleaseDirectory releaseDirectory;
   /** What {@link #install} needs to build a route's pipeline and rollout again. */
   private final RolloutStateStore stateStore;
   private final ToggleSource toggles;
@@ -225,7 +225,7 @@ public final class Sluice implements AutoCloseable {
     releases.follow();
     this.releaseWatch = logWatch;
     if (b.releaseDirectory != null) {
-      this.releaseDirectory = new dev.sluice.release.ReleaseDirectory(b.releaseDirectory, releases);
+      this.releaseDirectory = new ReleaseDirectory(b.releaseDirectory, releases);
       releaseDirectory.scan();
       scheduleEvery(b.releaseDirectoryEvery, releaseDirectory::scan);
     } else {
@@ -693,7 +693,7 @@ public final class Sluice implements AutoCloseable {
     private final List<CallListener> callListeners = new ArrayList<>();
     private @Nullable EvidenceExchange evidence;
     private dev.sluice.release.ReleaseStore releaseStore = dev.sluice.release.ReleaseStore.inMemory();
-    private dev.sluice.config.ClientResolver releaseClients = dev.sluice.config.ClientResolver.none();
+    private dev.sluice.model.ClientResolver releaseClients = dev.sluice.model.ClientResolver.none();
     private Releases.OnChangedPrompt onChangedPrompt = Releases.OnChangedPrompt.REFUSE;
     private final List<Consumer<dev.sluice.release.ReleaseEvent>> releaseListeners = new ArrayList<>();
     private java.nio.file.@Nullable Path releaseDirectory;
@@ -733,7 +733,7 @@ public final class Sluice implements AutoCloseable {
     }
 
     /** The application's model clients that release documents name ({@code client: {ref: name}}); default none. */
-    public Builder releaseClients(dev.sluice.config.ClientResolver clients) {
+    public Builder releaseClients(dev.sluice.model.ClientResolver clients) {
       this.releaseClients = Objects.requireNonNull(clients, "releaseClients");
       return this;
     }
@@ -752,8 +752,8 @@ public final class Sluice implements AutoCloseable {
 
     /**
      * A directory of release files ({@code *.yaml}, {@code *.yml}, {@code *.json}, one release each;
-     * see {@link dev.sluice.release.ReleaseDefinition}) read at build and again every {@code every}:
-     * a new or changed file is published (see {@link dev.sluice.release.ReleaseDirectory}).
+     * see {@link ReleaseDefinition}) read at build and again every {@code every}:
+     * a new or changed file is published (see {@link ReleaseDirectory}).
      */
     public Builder releaseDirectory(java.nio.file.Path directory, Duration every) {
       this.releaseDirectory = Objects.requireNonNull(directory, "releaseDirectory");

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.model.ClientResolver;
 import static dev.sluice.internal.ConfigNodes.duration;
 import static dev.sluice.internal.ConfigNodes.integer;
 import static dev.sluice.internal.ConfigNodes.object;
@@ -8,17 +9,9 @@ import static dev.sluice.internal.ConfigNodes.path;
 import static dev.sluice.internal.ConfigNodes.text;
 import static dev.sluice.internal.ConfigNodes.within;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.sluice.internal.JsonSchemas;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.sluice.internal.config.Documents;
 import dev.sluice.FallbackLink;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.resilience.ResiliencePolicy;
@@ -101,12 +94,7 @@ public final class SluiceConfiguration {
   /** The largest configuration document read. */
   public static final int MAX_DOCUMENT_BYTES = 1 << 20;
   /** The deepest nesting of a configuration document. */
-  public static final int MAX_DEPTH = 32;
-  private static final YAMLFactory YAML_FACTORY = YAMLFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxStringLength(MAX_DOCUMENT_BYTES).build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
-  private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
+  public static final int MAX_DEPTH = Documents.MAX_DEPTH;
   private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every", "stage_gate", "fleet", "releases");
   private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "release_plan",
       "fallback", "max_input_chars", "stream_hold_back_chars");
@@ -138,43 +126,7 @@ public final class SluiceConfiguration {
 
   /** Parses a configuration document within the limits {@link #read} names; every failure names where. */
   public static JsonNode parse(InputStream in) throws IOException {
-    byte[] doc = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
-    if (doc.length > MAX_DOCUMENT_BYTES) {
-      throw new InvalidConfigurationException("sluice configuration", "is larger than " + MAX_DOCUMENT_BYTES + " bytes");
-    }
-    try (YAMLParser p = (YAMLParser) YAML_FACTORY.createParser(doc)) {
-      while (p.nextToken() != null) {
-        if (p.isCurrentAlias()) {
-          throw new InvalidConfigurationException(pointer(p), "is a YAML alias (*" + p.getText() + "); aliases are not supported, repeat the value");
-        }
-      }
-    } catch (StreamConstraintsException e) {
-      throw new InvalidConfigurationException("sluice configuration", "is nested deeper than " + MAX_DEPTH + " levels");
-    } catch (JsonProcessingException e) {
-      throw notParsed(e);
-    }
-    try {
-      return YAML.readTree(doc);
-    } catch (JsonProcessingException e) {
-      throw notParsed(e);
-    }
-  }
-
-  private static String pointer(JsonParser p) {
-    String at = p.getParsingContext().pathAsPointer().toString();
-    return at.isEmpty() ? "sluice configuration" : at.substring(1).replace('/', '.');
-  }
-
-  /** Where the document does not parse, and why, without quoting it (it may hold a key). */
-  private static InvalidConfigurationException notParsed(JsonProcessingException e) {
-    String where = JsonSchemas.where(e);
-    String why = e.getOriginalMessage();
-    if (why != null && why.startsWith("Duplicate field")) {
-      why = "a key appears twice in the same mapping";
-    } else {
-      why = "it is neither valid YAML nor JSON";
-    }
-    return new InvalidConfigurationException("sluice configuration", "cannot be read" + where + ": " + why);
+    return Documents.parse(in, MAX_DOCUMENT_BYTES, "sluice configuration");
   }
 
   /** A builder of the configured Sluice, read from a YAML or JSON string. */

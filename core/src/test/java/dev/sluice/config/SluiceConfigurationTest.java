@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.model.ClientResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

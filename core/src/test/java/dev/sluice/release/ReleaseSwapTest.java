@@ -3,10 +3,11 @@ package dev.sluice.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Fixtures.EchoModel;
+import dev.sluice.ReleaseDefinition;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.model.ChatResponse;
 import dev.sluice.model.ModelClient;

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Fixtures.EchoModel;
 import dev.sluice.Releases;
+import dev.sluice.ReleaseDefinition;
 import dev.sluice.Route;
 import dev.sluice.Sluice;
 import dev.sluice.audit.AuditEvent;
 import dev.sluice.audit.AuditSink;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.model.ChatRequest;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.rollout.RolloutPlan;

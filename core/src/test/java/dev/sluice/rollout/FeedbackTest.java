@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.config.SluiceConfiguration;
 import dev.sluice.judge.Judge;
 import dev.sluice.model.ChatRequest;

@@ -3,7 +3,7 @@ package dev.sluice.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Sluice;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.config.SluiceConfiguration;
 import dev.sluice.judge.Judge;
 import dev.sluice.model.ChatRequest;

@@ -8,7 +8,7 @@ import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
 import dev.sluice.subject.Subject;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.config.SluiceConfiguration;
 import dev.sluice.model.ChatRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.release.Variant;
 import dev.sluice.release.VersionLabels;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.model.ModelClient;
 import dev.sluice.model.ModelParameters;
 import dev.sluice.openai.OpenAiCompatibleClient;

@@ -50,6 +50,16 @@ public final class GuardrailRecorder {
 
   /** Records a result; an input guardrail's names the message it checked (index and role). */
   void record(CallState call, String stage, String guardrail, GuardrailResult result, int message, @Nullable Role role) {
+    record(call, stage, guardrail, result, message, role, null);
+  }
+
+  /** Records a result on a template variable's value: the entry names the variable, not a message. */
+  void recordVariable(CallState call, String stage, String guardrail, GuardrailResult result, String variable) {
+    record(call, stage, guardrail, result, -1, null, variable);
+  }
+
+  private void record(CallState call, String stage, String guardrail, GuardrailResult result, int message, @Nullable Role role,
+      @Nullable String variable) {
     counters.computeIfAbsent(guardrail + "|" + result.kind().tag(), k -> Counter.builder("sluice.guardrail.results")
         .description("Guardrail results by guardrail and result").tag("route", route).tag("guardrail", guardrail)
         .tag("result", result.kind().tag()).register(meters)).increment();
@@ -64,6 +74,9 @@ public final class GuardrailRecorder {
     if (role != null) {
       r.put("message", message);
       r.put("role", role.wireName());
+    }
+    if (variable != null) {
+      r.put("variable", variable);
     }
     if (!result.reason().isEmpty()) r.put("reason", result.reason());
     if (result.score() != 0) r.put("score", result.score());

@@ -24,7 +24,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Runs the route's input guardrails, in order, on the text of every message of the roles each is
  * registered for (system prompt, user turns, the assistant history, tool results), once per call
- * (never per retry), within the call's deadline: a call whose deadline passed while its input was
+ * (never per retry), and on the values of the request's template variables as on a user turn,
+ * within the call's deadline: a call whose deadline passed while its input was
  * checked ends with a {@link CallTimeoutException} before reaching the model. Rewrites replace the
  * message; a block or fallback result fails the call with {@link GuardrailBlockedException} whose
  * reason names the message (index and role), which the fallback chain may answer. The audit
@@ -76,12 +77,43 @@ public final class InputGuardrailStep implements StateStep {
         messages.set(i, m.withContent(text));
       }
     }
+    // Template variables are the caller's data, put into the release's prompts: checked as a user turn is.
+    java.util.Map<String, String> variables = request.variables();
+    java.util.Map<String, String> checkedVariables = variables;
+    for (java.util.Map.Entry<String, String> v : variables.entrySet()) {
+      String text = v.getValue();
+      for (Guardrails.InputCheck check : guardrails) {
+        if (!check.roles().contains(Role.USER)) {
+          continue;
+        }
+        InputGuardrail g = check.guardrail();
+        GuardrailResult r = g.check(text, Role.USER, call);
+        recorder.recordVariable(call, "input", g.name(), r, v.getKey());
+        switch (r.kind()) {
+          case REWRITE -> text = Objects.requireNonNull(r.text(), "rewrite text");
+          case BLOCK, REPROMPT -> {
+            return CompletableFuture.failedFuture(new GuardrailBlockedException(g.name(),
+                "template variable '" + v.getKey() + "': " + r.reason()));
+          }
+          default -> { }
+        }
+      }
+      if (text != v.getValue()) {
+        if (checkedVariables == variables) {
+          checkedVariables = new java.util.TreeMap<>(variables);
+        }
+        checkedVariables.put(v.getKey(), text);
+        changed = true;
+      }
+    }
     if (call.nanosLeft(time.nanoTime()) <= 0) {
       return CompletableFuture.failedFuture(new CallTimeoutException("route '" + route.name() + "': the deadline of "
           + route.resilience().deadline().toMillis() + " ms passed while the input guardrails ran", route.resilience().deadline()));
     }
     if (changed) {
-      call.request(request.toBuilder().messages(messages).build());
+      ChatRequest.Builder rewritten = request.toBuilder().messages(messages);
+      checkedVariables.forEach(rewritten::variable);
+      call.request(rewritten.build());
     }
     return next.proceed(call);
   }

@@ -17,7 +17,7 @@ import dev.sluice.rollout.GateReport;
 import dev.sluice.rollout.GoldenCase;
 import dev.sluice.rollout.OfflineGate;
 import dev.sluice.RolloutControl;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.rollout.RolloutEvent;
 import dev.sluice.rollout.StageKind;
 import dev.sluice.time.ManualTimeSource;

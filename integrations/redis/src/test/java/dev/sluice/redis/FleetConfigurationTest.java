@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.Sluice;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.config.SluiceConfiguration;
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.subject.Subject;

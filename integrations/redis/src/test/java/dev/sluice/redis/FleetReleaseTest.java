@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Route;
 import dev.sluice.Sluice;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.model.ChatRequest;
-import dev.sluice.release.ReleaseDefinition;
+import dev.sluice.ReleaseDefinition;
 import dev.sluice.release.ReleaseRefusedException;
 import dev.sluice.release.Variant;
 import dev.sluice.rollout.RolloutPlan;

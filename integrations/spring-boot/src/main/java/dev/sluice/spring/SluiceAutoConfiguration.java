@@ -2,7 +2,7 @@ package dev.sluice.spring;
 
 import dev.sluice.outcome.InvalidConfigurationException;
 import dev.sluice.Sluice;
-import dev.sluice.config.ClientResolver;
+import dev.sluice.model.ClientResolver;
 import dev.sluice.spring.internal.ChatModelBeans;
 import dev.sluice.config.RouteCustomizer;
 import dev.sluice.config.SluiceConfiguration;

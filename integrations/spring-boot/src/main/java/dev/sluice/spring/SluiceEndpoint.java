@@ -131,7 +131,7 @@ public class SluiceEndpoint {
   }
 
   /** The release document, its route filled in from the path when it names none. */
-  private static dev.sluice.release.ReleaseDefinition document(String route, String text) {
+  private static dev.sluice.ReleaseDefinition document(String route, String text) {
     com.fasterxml.jackson.databind.JsonNode tree;
     try {
       tree = dev.sluice.config.SluiceConfiguration.parse(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -144,7 +144,7 @@ public class SluiceEndpoint {
       throw new InvalidEndpointRequestException("the release is for route '" + tree.get("route").asText() + "', not '" + route + "'",
           "wrong route");
     }
-    return dev.sluice.release.ReleaseDefinition.parse(String.valueOf(tree));
+    return dev.sluice.ReleaseDefinition.parse(String.valueOf(tree));
   }
 
   private String known(String route) {

@@ -107,11 +107,11 @@ class ConfigurationParityTest {
   void kebabCamelAndSnakeCaseAreOneFieldAndTwoSpellingsAtOnceAreAMistake() {
     String base = "routes:\n  - name: r\n    resilience: {%s: 4}\n    variants:\n      - {id: v1, model: m, client: {provider: simulated}}\n";
     for (String spelling : List.of("max_attempts", "max-attempts", "maxAttempts", "MAXATTEMPTS")) {
-      assertThat(SluiceConfiguration.readString(base.formatted(spelling), dev.sluice.config.ClientResolver.none()).build()
+      assertThat(SluiceConfiguration.readString(base.formatted(spelling), dev.sluice.model.ClientResolver.none()).build()
           .route("r").resilience().retry().maxAttempts()).as(spelling).isEqualTo(4);
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SluiceConfiguration.readString(
-            base.formatted("max_attempts: 2, max-attempts"), dev.sluice.config.ClientResolver.none()))
+            base.formatted("max_attempts: 2, max-attempts"), dev.sluice.model.ClientResolver.none()))
         .hasMessageContaining("routes[0].resilience.max-attempts").hasMessageContaining("both are set");
   }
 }

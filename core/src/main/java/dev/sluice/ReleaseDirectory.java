@@ -1,6 +1,7 @@
-package dev.sluice.release;
+package dev.sluice;
 
-import dev.sluice.Releases;
+import dev.sluice.release.ReleaseEvent;
+import dev.sluice.release.ReleaseRefusedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;

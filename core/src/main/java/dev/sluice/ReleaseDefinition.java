@@ -1,4 +1,4 @@
-package dev.sluice.release;
+package dev.sluice;
 
 import static dev.sluice.internal.ConfigNodes.object;
 import static dev.sluice.internal.ConfigNodes.onlyKnown;
@@ -7,8 +7,9 @@ import static dev.sluice.internal.ConfigNodes.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.config.ClientResolver;
-import dev.sluice.config.SluiceConfiguration;
+import dev.sluice.model.ClientResolver;
+import dev.sluice.internal.config.Documents;
+import dev.sluice.release.Variant;
 import dev.sluice.internal.Checks;
 import dev.sluice.internal.config.VariantConfig;
 import dev.sluice.outcome.InvalidConfigurationException;
@@ -90,11 +91,7 @@ public final class ReleaseDefinition {
 
   /** The same, read from a stream (at most {@value #MAX_BYTES} bytes are read). */
   public static ReleaseDefinition read(InputStream in) throws IOException {
-    byte[] doc = in.readNBytes(MAX_BYTES + 1);
-    if (doc.length > MAX_BYTES) {
-      throw new InvalidConfigurationException("release", "is larger than " + MAX_BYTES + " bytes");
-    }
-    JsonNode tree = SluiceConfiguration.parse(new ByteArrayInputStream(doc));
+    JsonNode tree = Documents.parse(in, MAX_BYTES, "release");
     if (tree == null || !tree.isObject()) {
       throw new InvalidConfigurationException("release", "must be an object with route, id, model and client");
     }

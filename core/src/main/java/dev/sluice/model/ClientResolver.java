@@ -1,7 +1,6 @@
-package dev.sluice.config;
+package dev.sluice.model;
 
 import dev.sluice.outcome.InvalidConfigurationException;
-import dev.sluice.model.ModelClient;
 import java.util.Map;
 
 /**
