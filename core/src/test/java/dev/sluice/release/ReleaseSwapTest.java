@@ -106,6 +106,40 @@ class ReleaseSwapTest {
   }
 
   @Test
+  void callsInFlightWhenAReleaseFileAppearsFinishOnTheReleaseTheyStartedWith(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    HeldModel v7 = new HeldModel("from v7");
+    HeldModel v9 = new HeldModel("from v9");
+    Variant baseline = Variant.builder("v7").client(v7).model("gpt-4o-mini").build();
+    RolloutPlan everyone = RolloutPlan.builder("support", "next").stage(Stage.canary(100)).stage(Stage.full()).build();
+    try (Sluice sluice = Sluice.builder().route(Route.builder("support").baseline(baseline).releasePlan(everyone).build())
+        .timeSource(time).stageGate(StageGate.MANUAL).releaseClients(ClientResolver.of(Map.of("v9", v9)))
+        .releaseDirectory(dir, Duration.ofSeconds(1)).build()) {
+      List<CompletableFuture<SluiceResponse>> before = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        before.add(sluice.callAsync("support", ChatRequest.ofUser("question " + i), Subject.of("user-" + i)));
+      }
+      java.nio.file.Files.writeString(dir.resolve("v9.yaml"), release("v9"));
+      time.advance(Duration.ofSeconds(1)); // the next scan; well within the calls' attempt timeout
+      List<CompletableFuture<SluiceResponse>> after = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        after.add(sluice.callAsync("support", ChatRequest.ofUser("question " + i), Subject.of("user-" + i)));
+      }
+      assertThat(v7.held).hasSize(20);
+      assertThat(v9.held).as("every call after the file was read goes to v9 (its canary is 100%)").hasSize(20);
+      v7.answerAll();
+      v9.answerAll();
+      for (CompletableFuture<SluiceResponse> f : before) {
+        assertThat(f.get(5, TimeUnit.SECONDS).text()).isEqualTo("from v7");
+      }
+      for (CompletableFuture<SluiceResponse> f : after) {
+        assertThat(f.get(5, TimeUnit.SECONDS).variantId()).isEqualTo("v9");
+      }
+    }
+  }
+
+  @Test
   void callsOnManyThreadsWhileReleasesComeAndGoNeverFailNorMixTwoReleases() throws Exception {
     Map<String, ModelClient> models = new java.util.HashMap<>();
     for (int i = 8; i < 40; i++) {
