@@ -41,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  * system_prompt: |
  *   You are Acme's support assistant for {{tenant}}. Answer in JSON.
  * user_prompt: "Customer question: {{question}}"
+ * response_format: {type: json_schema, name: answer, schema: {type: object, required: [answer]}}
  * temperature: 0.2
  * max_output_tokens: 400
  * labels: {prompt_version: support-v9, model_version: gpt-4.1-mini-2025-04-14}
@@ -56,7 +57,7 @@ public final class ReleaseDefinition {
   /** The largest release document, in bytes. */
   public static final int MAX_BYTES = 256 * 1024;
 
-  private static final Set<String> FIELDS = Set.of("route", "id", "model", "client", "system_prompt", "user_prompt", "temperature",
+  private static final Set<String> FIELDS = Set.of("route", "id", "model", "client", "system_prompt", "user_prompt", "response_format", "temperature",
       "top_p", "max_output_tokens", "seed", "labels", "rollout", "published_by", "reason");
 
   private final ObjectNode tree;

@@ -66,6 +66,11 @@ public final class ChatRequest {
     return new ChatRequest(m, newModel, newParameters, responseFormat, tools, variables);
   }
 
+  /** This request asking for {@code format} instead of its own: what a release with a response format sends. */
+  public ChatRequest withResponseFormat(ResponseFormat format) {
+    return new ChatRequest(messages, model, parameters, Objects.requireNonNull(format, "responseFormat"), tools, variables);
+  }
+
   /**
    * This request with {@code more} template variables; its own win where both name one (a subject
    * attribute never overrides what the application set on the request).

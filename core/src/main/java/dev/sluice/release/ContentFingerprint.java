@@ -24,11 +24,19 @@ public final class ContentFingerprint {
 
   /** The prompt's fingerprint: system and user prompt templates (as written) and parameters. */
   public static String prompt(@Nullable String systemPrompt, @Nullable String userPrompt, ModelParameters parameters) {
+    return prompt(systemPrompt, userPrompt, null, parameters);
+  }
+
+  /**
+   * The prompt's fingerprint: system and user prompt templates (as written), the response format
+   * asked for ({@link #responseFormat}) and parameters.
+   */
+  public static String prompt(@Nullable String systemPrompt, @Nullable String userPrompt, @Nullable String responseFormat,
+      ModelParameters parameters) {
     StringBuilder canonical = new StringBuilder("sluice-prompt-v1");
     field(canonical, "system_prompt", systemPrompt);
-    if (userPrompt != null) {
-      field(canonical, "user_prompt", userPrompt);
-    }
+    optional(canonical, "user_prompt", userPrompt);
+    optional(canonical, "response_format", responseFormat);
     parameters(canonical, parameters);
     return digest(canonical);
   }
@@ -41,13 +49,18 @@ public final class ContentFingerprint {
   /** The release's fingerprint: provider, model, prompt templates and parameters. */
   public static String release(String provider, String model, @Nullable String systemPrompt, @Nullable String userPrompt,
       ModelParameters parameters) {
+    return release(provider, model, systemPrompt, userPrompt, null, parameters);
+  }
+
+  /** The release's fingerprint: provider, model, prompt templates, response format and parameters. */
+  public static String release(String provider, String model, @Nullable String systemPrompt, @Nullable String userPrompt,
+      @Nullable String responseFormat, ModelParameters parameters) {
     StringBuilder canonical = new StringBuilder("sluice-release-v1");
     field(canonical, "provider", provider);
     field(canonical, "model", model);
     field(canonical, "system_prompt", systemPrompt);
-    if (userPrompt != null) {
-      field(canonical, "user_prompt", userPrompt);
-    }
+    optional(canonical, "user_prompt", userPrompt);
+    optional(canonical, "response_format", responseFormat);
     parameters(canonical, parameters);
     return digest(canonical);
   }
@@ -60,6 +73,24 @@ public final class ContentFingerprint {
     out.append("\nstop=").append(p.stop().size());
     for (String s : p.stop()) {
       out.append(':').append(s.length()).append(':').append(s);
+    }
+  }
+
+  /** A response format's canonical text, or null for plain text (then absent from the fingerprint). */
+  public static @Nullable String responseFormat(dev.sluice.model.@Nullable ResponseFormat format) {
+    if (format == null || !format.wantsJson()) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(format.type().name());
+    field(out, "name", format.schemaName());
+    field(out, "schema", format.schema());
+    return out.toString();
+  }
+
+  /** A field that older fingerprints did not have: written only when present, so theirs stay as they were. */
+  private static void optional(StringBuilder out, String name, @Nullable String value) {
+    if (value != null) {
+      field(out, name, value);
     }
   }
 

@@ -14,8 +14,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A release unit of a route: the model client, the model and its parameters, an optional system
- * prompt, and the version labels, all under one id. Promoting or rolling back a variant moves the
+ * A release unit of a route: the model client, the model and its parameters, optional system and
+ * user prompt templates and response format, and the version labels, all under one id. Promoting or rolling back a variant moves the
  * whole bundle.
  *
  * <pre>{@code
@@ -37,6 +37,7 @@ public final class Variant {
   private final @Nullable String systemPrompt;
   private final @Nullable PromptTemplate systemTemplate;
   private final @Nullable PromptTemplate userTemplate;
+  private final dev.sluice.model.@Nullable ResponseFormat responseFormat;
   private final java.util.Set<String> variables;
   private final VersionLabels labels;
   /** The system prompt as a message when it has no variables, made once (one String instance, so its token count is remembered). */
@@ -67,8 +68,10 @@ public final class Variant {
     }
     this.variables = java.util.Collections.unmodifiableSet(names);
     this.system = systemPrompt == null || systemTemplate == null || !systemTemplate.isConstant() ? null : ChatMessage.system(systemPrompt);
-    this.promptFingerprint = ContentFingerprint.prompt(systemPrompt, b.userPrompt, parameters);
-    this.fingerprint = ContentFingerprint.release(client.provider(), model, systemPrompt, b.userPrompt, parameters);
+    this.responseFormat = b.responseFormat;
+    String format = ContentFingerprint.responseFormat(responseFormat);
+    this.promptFingerprint = ContentFingerprint.prompt(systemPrompt, b.userPrompt, format, parameters);
+    this.fingerprint = ContentFingerprint.release(client.provider(), model, systemPrompt, b.userPrompt, format, parameters);
     this.fingerprints = Map.of("fingerprint", fingerprint, "prompt_fingerprint", promptFingerprint);
   }
 
@@ -106,6 +109,11 @@ public final class Variant {
    */
   public java.util.Set<String> variables() {
     return variables;
+  }
+
+  /** The response format this release asks for when the request asks for plain text, if any. */
+  public Optional<dev.sluice.model.ResponseFormat> responseFormat() {
+    return Optional.ofNullable(responseFormat);
   }
 
   /** The template of the last user message ({@code {{question}}} is the message as the caller wrote it), if any. */
@@ -146,7 +154,7 @@ public final class Variant {
   /** This variant with other version labels: everything else, its fingerprints included, unchanged. */
   public Variant withLabels(VersionLabels newLabels) {
     return builder(id).client(client).model(model).parameters(parameters).systemPrompt(systemPrompt)
-        .userPrompt(userTemplate == null ? null : userTemplate.text()).labels(newLabels).build();
+        .userPrompt(userTemplate == null ? null : userTemplate.text()).responseFormat(responseFormat).labels(newLabels).build();
   }
 
   /** The variable that stands for the last user message, as the caller wrote it. */
@@ -209,7 +217,8 @@ public final class Variant {
       }
       messages = withSystem;
     }
-    return request.with(model, request.parameters().overriddenBy(parameters), messages);
+    ChatRequest base = responseFormat != null && !request.responseFormat().wantsJson() ? request.withResponseFormat(responseFormat) : request;
+    return base.with(model, request.parameters().overriddenBy(parameters), messages);
   }
 
   @Override
@@ -225,6 +234,7 @@ public final class Variant {
     private ModelParameters parameters = ModelParameters.DEFAULTS;
     private @Nullable String systemPrompt;
     private @Nullable String userPrompt;
+    private dev.sluice.model.@Nullable ResponseFormat responseFormat;
     private VersionLabels labels = VersionLabels.NONE;
 
     private Builder(String id) {
@@ -258,6 +268,15 @@ public final class Variant {
      */
     public Builder userPrompt(@Nullable String template) {
       this.userPrompt = template;
+      return this;
+    }
+
+    /**
+     * The output shape this release asks the provider for (JSON, or JSON following a schema) when
+     * the application's request asks for plain text; part of its content, so of its fingerprints.
+     */
+    public Builder responseFormat(dev.sluice.model.@Nullable ResponseFormat format) {
+      this.responseFormat = format;
       return this;
     }
 

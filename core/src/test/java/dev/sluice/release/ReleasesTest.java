@@ -176,6 +176,26 @@ class ReleasesTest {
   }
 
   @Test
+  void aReleaseMayAskForAResponseFormatWhichIsPartOfItsContent() {
+    String plain = release("v9", "v9", "Answer in JSON.", "support-v9");
+    String schema = plain + "response_format: {type: json_schema, name: answer, schema: {type: object, required: [answer]}}\n";
+    try (Sluice sluice = sluice(Releases.OnChangedPrompt.REFUSE)) {
+      Variant withFormat = ReleaseDefinition.parse(schema).variant(clients, time, name -> null);
+      Variant without = ReleaseDefinition.parse(plain).variant(clients, time, name -> null);
+      assertThat(withFormat.promptFingerprint()).isNotEqualTo(without.promptFingerprint());
+      ChatRequest sent = withFormat.prepare(ChatRequest.ofUser("hi"));
+      assertThat(sent.responseFormat().type()).isEqualTo(dev.sluice.model.ResponseFormat.Type.JSON_SCHEMA);
+      assertThat(sent.responseFormat().schema()).contains("\"required\":[\"answer\"]");
+      assertThat(withFormat.prepare(ChatRequest.builder().user("hi").responseFormat(dev.sluice.model.ResponseFormat.JSON_OBJECT).build())
+          .responseFormat()).as("the application's own request wins").isEqualTo(dev.sluice.model.ResponseFormat.JSON_OBJECT);
+      assertThatThrownBy(() -> ReleaseDefinition.parse(plain + "response_format: {type: yaml}\n").variant(clients, time, name -> null))
+          .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("response_format.type");
+      sluice.releases().publish(ReleaseDefinition.parse(schema), "ana", "structured answers");
+      assertThat(sluice.route("support").candidate().orElseThrow().responseFormat()).isPresent();
+    }
+  }
+
+  @Test
   void aBadReleaseNamesWhatIsWrongAndChangesNothing() {
     try (Sluice sluice = sluice(Releases.OnChangedPrompt.REFUSE)) {
       assertThatThrownBy(() -> sluice.releases().publish(ReleaseDefinition.parse(release("v9", "nobody", "Be brief.", "support-v9")),

@@ -36,7 +36,7 @@ import java.util.function.Function;
  */
 public final class VariantConfig {
 
-  private static final Set<String> VARIANT = Set.of("id", "model", "client", "system_prompt", "user_prompt", "temperature", "top_p",
+  private static final Set<String> VARIANT = Set.of("id", "model", "client", "system_prompt", "user_prompt", "response_format", "temperature", "top_p",
       "max_output_tokens", "seed", "labels", "resilience");
   private static final Set<String> LABELS = Set.of("model_version", "prompt_version", "retrieval_version", "policy_version");
   private static final Set<String> SIMULATED = Set.of("provider", "seed", "text", "json", "latency_median", "latency_p99",
@@ -61,6 +61,10 @@ public final class VariantConfig {
     b.client(client(client, path(path, "client"), clients, time, environment));
     if (n.has("system_prompt")) b.systemPrompt(text(n, "system_prompt", true, path));
     if (n.has("user_prompt")) b.userPrompt(text(n, "user_prompt", true, path));
+    JsonNode format = object(n, "response_format", path, "{type: json_object} or {type: json_schema, name, schema}");
+    if (format != null) {
+      b.responseFormat(responseFormat(format, path(path, "response_format")));
+    }
     ModelParameters.Builder p = ModelParameters.builder();
     if (n.has("temperature")) p.temperature(number(n, "temperature", path));
     if (n.has("top_p")) p.topP(number(n, "top_p", path));
@@ -169,6 +173,35 @@ public final class VariantConfig {
       headers.fields().forEachRemaining(e -> b.header(e.getKey(), e.getValue().asText()));
     }
     return b.build();
+  }
+
+  private static final Set<String> FORMAT = Set.of("type", "name", "schema");
+
+  /** {@code {type: json_object}} or {@code {type: json_schema, name, schema}} (the schema an object or its JSON text). */
+  private static dev.sluice.model.ResponseFormat responseFormat(JsonNode n, String path) {
+    onlyKnown(n, FORMAT, path, "a response format");
+    String type = text(n, "type", true, path);
+    switch (type) {
+      case "json_object":
+        return dev.sluice.model.ResponseFormat.JSON_OBJECT;
+      case "json_schema":
+        JsonNode schema = n.get("schema");
+        if (schema == null || !(schema.isObject() || schema.isTextual())) {
+          throw new InvalidConfigurationException(path(path, "schema"), schema == null ? null : schema.toString(),
+              "a JSON Schema, as an object or as its JSON text");
+        }
+        String text = schema.isObject() ? schema.toString() : schema.asText();
+        try {
+          if (!new com.fasterxml.jackson.databind.ObjectMapper().readTree(text).isObject()) {
+            throw new InvalidConfigurationException(path(path, "schema"), "is not a JSON object");
+          }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new InvalidConfigurationException(path(path, "schema"), "is not valid JSON");
+        }
+        return dev.sluice.model.ResponseFormat.jsonSchema(text(n, "name", true, path), text);
+      default:
+        throw new InvalidConfigurationException(path(path, "type"), type, "json_object or json_schema");
+    }
   }
 
   private static @Nullable String blankToNull(String s) {
