@@ -69,6 +69,7 @@ public final class ReleaseDirectory {
       log.warn("release directory {} cannot be read: {}", directory, e.toString());
       return published;
     }
+    seen.keySet().retainAll(files.keySet()); // a file that comes back is read again
     for (Map.Entry<String, Path> f : files.entrySet()) {
       ReleaseEvent e = read(f.getKey(), f.getValue());
       if (e != null) {

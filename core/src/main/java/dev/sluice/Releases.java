@@ -224,7 +224,12 @@ public final class Releases {
     }
     // Applied by this instance from the variant built here; other instances build their own from the definition.
     local.put(route + "/" + v.id(), v);
-    ReleaseEvent e = append(entry);
+    ReleaseEvent e;
+    try {
+      e = append(entry);
+    } finally {
+      local.remove(route + "/" + v.id()); // applied from it by now, or never logged
+    }
     if (e.kind().equals("refused")) {
       throw new ReleaseRefusedException(route, v.id(), e.why(), e.why().startsWith(WAITS));
     }
