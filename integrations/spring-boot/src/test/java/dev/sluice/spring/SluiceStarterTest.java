@@ -245,16 +245,20 @@ class SluiceStarterTest {
     });
   }
 
+  /** The endpoint's write operation as Spring invokes it: parameters bound from the request by name. */
+  static ReflectiveOperationInvoker writeOperation(SluiceEndpoint endpoint) {
+    java.lang.reflect.Method toggle = java.util.Arrays.stream(SluiceEndpoint.class.getMethods())
+        .filter(m -> m.getName().equals("toggle")).findFirst().orElseThrow();
+    return new ReflectiveOperationInvoker(endpoint, new OperationMethod(toggle, OperationType.WRITE), new ConversionServiceParameterValueMapper());
+  }
+
   /** A release published and rolled back through the actuator, as Spring binds a POST body, without a restart. */
   @Test
   void theEndpointPublishesAReleaseAndRollsBackToAnEarlierOne() {
     runner.withPropertyValues("management.endpoints.web.exposure.include=sluice").run(context -> {
       SluiceEndpoint endpoint = context.getBean(SluiceEndpoint.class);
       Sluice sluice = context.getBean(Sluice.class);
-      java.lang.reflect.Method toggle = java.util.Arrays.stream(SluiceEndpoint.class.getMethods())
-          .filter(m -> m.getName().equals("toggle")).findFirst().orElseThrow();
-      ReflectiveOperationInvoker invoker = new ReflectiveOperationInvoker(endpoint, new OperationMethod(toggle, OperationType.WRITE),
-          new ConversionServiceParameterValueMapper());
+      ReflectiveOperationInvoker invoker = writeOperation(endpoint);
       String v3 = "id: v3\nmodel: gpt-4.1-nano\nclient: {ref: houseModel}\nsystem_prompt: You answer for {{tenant}}.\n"
           + "labels: {prompt_version: support-v9}\n";
       // v2 is rolling out: a second candidate is refused, saying which.
@@ -282,10 +286,7 @@ class SluiceStarterTest {
     runner.withPropertyValues("management.endpoints.web.exposure.include=sluice").run(context -> {
       SluiceEndpoint endpoint = context.getBean(SluiceEndpoint.class);
       Sluice sluice = context.getBean(Sluice.class);
-      java.lang.reflect.Method toggle = java.util.Arrays.stream(SluiceEndpoint.class.getMethods())
-          .filter(m -> m.getName().equals("toggle")).findFirst().orElseThrow();
-      ReflectiveOperationInvoker invoker = new ReflectiveOperationInvoker(endpoint, new OperationMethod(toggle, OperationType.WRITE),
-          new ConversionServiceParameterValueMapper());
+      ReflectiveOperationInvoker invoker = writeOperation(endpoint);
       SecurityContext ann = new SecurityContext() {
         @Override
         public java.security.Principal getPrincipal() {
