@@ -245,6 +245,30 @@ class SluiceStarterTest {
     });
   }
 
+  /**
+   * {@code sluice.releases.directory} in the application's properties: a release file naming one of
+   * the application's beans is published while the context runs, once the configured candidate's
+   * rollout is out of its way.
+   */
+  @Test
+  void aReleaseDirectoryInTheApplicationsPropertiesPublishesWhileItRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    java.nio.file.Files.writeString(dir.resolve("v3.yaml"), "route: support-answer\nid: v3\nmodel: gpt-4.1-nano\n"
+        + "client: {ref: houseModel}\nsystem_prompt: Answer for {{tenant}}.\nlabels: {prompt_version: support-v9}\n");
+    runner.withPropertyValues("sluice.releases.directory=" + dir, "sluice.releases.poll=20ms").run(context -> {
+      Sluice sluice = context.getBean(Sluice.class);
+      assertThat(sluice.route("support-answer").candidate().orElseThrow().id()).as("v2 is rolling out: v3 waits").isEqualTo("v2");
+      sluice.rollout("support-answer").rollback("ann", "make room for v3");
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+      while (!sluice.route("support-answer").candidate().map(v -> v.id().equals("v3")).orElse(false)) {
+        assertThat(System.nanoTime()).as("v3 published by the next scans").isLessThan(deadline);
+        java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(5).toNanos());
+      }
+      assertThat(sluice.route("support-answer").candidate().orElseThrow().client()).isSameAs(context.getBean("houseModel"));
+      assertThat(sluice.releases().history("support-answer")).extracting(e -> e.kind()).containsExactly("refused", "published");
+    });
+  }
+
   /** The endpoint's write operation as Spring invokes it: parameters bound from the request by name. */
   static ReflectiveOperationInvoker writeOperation(SluiceEndpoint endpoint) {
     java.lang.reflect.Method toggle = java.util.Arrays.stream(SluiceEndpoint.class.getMethods())
