@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -89,6 +90,7 @@ public final class Releases {
   private final Function<String, String> environment;
   private final OnChangedPrompt onChangedPrompt;
   private final Executor workers;
+  private final dev.sluice.pricing.PriceTable prices;
   private final List<Consumer<ReleaseEvent>> listeners;
   private final Map<String, RouteReleases> routes = new LinkedHashMap<>();
   /** Releases published as code ({@link #publish(String, Variant, String, String)}), by {@code route/id}: a log entry names them. */
@@ -97,7 +99,8 @@ public final class Releases {
   private long applied;
 
   Releases(Sluice sluice, ReleaseStore store, ClientResolver clients, TimeSource time, Function<String, String> environment,
-      OnChangedPrompt onChangedPrompt, Executor workers, List<Consumer<ReleaseEvent>> listeners) {
+      OnChangedPrompt onChangedPrompt, Executor workers, dev.sluice.pricing.PriceTable prices, List<Consumer<ReleaseEvent>> listeners) {
+    this.prices = prices;
     this.sluice = sluice;
     this.store = store;
     this.clients = clients;
@@ -307,6 +310,7 @@ public final class Releases {
 
   private ReleaseEvent applyPublish(JsonNode entry, RouteReleases rr, String route, String id, String who, String why) {
     Variant v = local.remove(route + "/" + id);
+    boolean mine = v != null;
     RolloutPlan own = null;
     if (entry.has("definition")) {
       ReleaseDefinition d;
@@ -346,7 +350,13 @@ public final class Releases {
     log.info("release {} of route {} published by {}: {}; it rolls out under its plan from stage {} (fingerprint {}, prompt_version {})",
         id, route, who, why, control.stage() == null ? "none" : control.stage().name(), release.fingerprint(),
         release.labels().promptVersion().orElse(VersionLabels.ABSENT));
-    return event(route, release, "published", who, why);
+    ReleaseEvent published = event(route, release, "published", who, why);
+    Route now = sluice.route(route);
+    if (mine && now.goldenSet().isPresent() && control.stage() != null && control.stage().kind() == StageKind.OFFLINE_GATE) {
+      // The instance that published runs the gate, once for the fleet; its report moves the shared state.
+      gate(now, now.goldenSet().get(), release);
+    }
+    return published;
   }
 
   private ReleaseEvent applyPromote(RouteReleases rr, String route, String id, String who, String why) {
@@ -467,6 +477,37 @@ public final class Releases {
 
   private static String stageName(RolloutControl c) {
     return c.stage() == null ? "none" : c.stage().name();
+  }
+
+  /**
+   * Runs the route's golden set on the baseline and the release, off the caller's path, and records
+   * the report on the release's rollout; a failed or unfinished gate rolls it back.
+   */
+  private void gate(Route route, dev.sluice.rollout.GoldenSet set, Variant release) {
+    CompletableFuture<dev.sluice.rollout.GateReport> report = new dev.sluice.rollout.OfflineGate(set.minCandidatePassRate(),
+        set.maxPassRateDrop(), time, prices).runAsync(route.baseline(), release, set.cases());
+    TimeSource.Scheduled timeout = time.schedule(set.timeout(), () -> report.completeExceptionally(new java.util.concurrent.TimeoutException(
+        "the offline gate did not finish within " + dev.sluice.internal.HumanDuration.of(set.timeout()))));
+    report.whenComplete((r, failure) -> workers.execute(() -> {
+      timeout.cancel();
+      RolloutControl c = sluice.rollout(route.name());
+      if (c.plan() == null || !c.plan().candidate().equals(release.id())) {
+        return; // replaced meanwhile: nothing to gate
+      }
+      try {
+        if (r != null) {
+          c.recordGate(r, "sluice");
+          if (!r.passed()) {
+            c.rollback("sluice", "offline gate failed: " + r.summary());
+          }
+        } else {
+          Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          c.rollback("sluice", "offline gate failed: " + (why == null ? "no report" : why.getMessage()));
+        }
+      } catch (RuntimeException e) {
+        log.warn("route {}: the offline gate of release {} could not be recorded", route.name(), release.id(), e);
+      }
+    }));
   }
 
   // ---- following rollouts --------------------------------------------------------------------

@@ -44,6 +44,7 @@ public final class Route {
   private final BudgetPolicy budget;
   private final @Nullable RolloutPlan rollout;
   private final @Nullable RolloutPlan releasePlan;
+  private final dev.sluice.rollout.@Nullable GoldenSet goldenSet;
   private final List<FallbackLink> fallback;
   private final Guardrails guardrails;
   private final int maxInputChars;
@@ -91,6 +92,7 @@ public final class Route {
     this.budget = b.budget;
     this.rollout = b.rollout;
     this.releasePlan = b.releasePlan;
+    this.goldenSet = b.goldenSet;
     if (releasePlan != null && !releasePlan.route().equals(name)) {
       throw new InvalidConfigurationException(field + ".release_plan.route", releasePlan.route(), "'" + name + "', the route it is attached to");
     }
@@ -154,6 +156,11 @@ public final class Route {
     return Optional.ofNullable(releasePlan != null ? releasePlan : rollout);
   }
 
+  /** The golden set Sluice gates each published release on, if the route has one (see {@link dev.sluice.rollout.GoldenSet}). */
+  public Optional<dev.sluice.rollout.GoldenSet> goldenSet() {
+    return Optional.ofNullable(goldenSet);
+  }
+
   /**
    * This route serving {@code baseline}, with {@code candidate} under {@code plan} (or no rollout
    * when both are null): every other setting kept, and every variant it had kept too (a fallback
@@ -175,6 +182,7 @@ public final class Route {
     b.budget = budget;
     b.rollout = plan;
     b.releasePlan = releasePlan != null ? releasePlan : rollout;
+    b.goldenSet = goldenSet;
     b.fallback.addAll(fallback);
     b.guardrails = guardrails;
     b.maxInputChars = maxInputChars;
@@ -258,6 +266,7 @@ public final class Route {
     private BudgetPolicy budget = BudgetPolicy.NONE;
     private @Nullable RolloutPlan rollout;
     private @Nullable RolloutPlan releasePlan;
+    private dev.sluice.rollout.@Nullable GoldenSet goldenSet;
     private final List<FallbackLink> fallback = new ArrayList<>();
     private Guardrails guardrails = Guardrails.NONE;
     private int maxInputChars = DEFAULT_MAX_INPUT_CHARS;
@@ -359,6 +368,15 @@ public final class Route {
      */
     public Builder releasePlan(RolloutPlan plan) {
       this.releasePlan = java.util.Objects.requireNonNull(plan, "releasePlan");
+      return this;
+    }
+
+    /**
+     * The golden set a release published at runtime is gated on, when its plan begins with the
+     * offline gate: Sluice runs the gate and records the report (a failure rolls the release back).
+     */
+    public Builder goldenSet(dev.sluice.rollout.GoldenSet set) {
+      this.goldenSet = java.util.Objects.requireNonNull(set, "goldenSet");
       return this;
     }
 

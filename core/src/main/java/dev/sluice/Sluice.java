@@ -211,7 +211,7 @@ public final class Sluice implements AutoCloseable {
     }
     this.stateWatch = watch;
     this.releases = new Releases(this, b.releaseStore, b.releaseClients, b.time, System::getenv, b.onChangedPrompt, workers,
-        releaseListeners(b));
+        environment.prices(), releaseListeners(b));
     AutoCloseable logWatch = null;
     if (b.releaseStore.shared()) {
       logWatch = b.releaseStore.watch(() -> {

@@ -59,6 +59,7 @@ import java.util.function.Function;
  *         client: {ref: openAiClient}
  *         system_prompt: You are a concise support agent.
  *         labels: {prompt_version: support-v8}
+ *     golden_set: {file: golden/support.jsonl, min_pass_rate: 0.9, max_pass_rate_drop: 0.05}  # gates each published release
  *     release_plan:                  # what releases published at runtime roll out under
  *       stages: [{kind: offline_gate}, {kind: canary, percent: 1}, {kind: full}]
  *       metrics: {error_rate: 0.5}
@@ -93,12 +94,15 @@ public final class SluiceConfiguration {
 
   /** The largest configuration document read. */
   public static final int MAX_DOCUMENT_BYTES = 1 << 20;
+  /** The largest golden set file a route's {@code golden_set} names. */
+  public static final long MAX_GOLDEN_SET_BYTES = 64L << 20;
   /** The deepest nesting of a configuration document. */
   public static final int MAX_DEPTH = Documents.MAX_DEPTH;
   private static final Set<String> ROOT = Set.of("routes", "budgets", "evaluate_every", "stage_gate", "fleet", "releases");
   private static final Set<String> ROUTE = Set.of("name", "variants", "baseline", "resilience", "budget", "rollout", "release_plan",
-      "fallback", "max_input_chars", "stream_hold_back_chars");
+      "golden_set", "fallback", "max_input_chars", "stream_hold_back_chars");
   private static final Set<String> RELEASES = Set.of("directory", "poll", "on_changed_prompt");
+  private static final Set<String> GOLDEN_SET = Set.of("file", "min_pass_rate", "max_pass_rate_drop", "timeout");
 
   private final ClientResolver clients;
   private final List<RouteCustomizer> customizers;
@@ -218,6 +222,27 @@ public final class SluiceConfiguration {
       releases(releases, b);
     }
     return b;
+  }
+
+  /** A route's {@code golden_set}: a JSON Lines file of cases and the gate's thresholds. */
+  private static dev.sluice.rollout.GoldenSet goldenSet(JsonNode n, String path) {
+    onlyKnown(n, GOLDEN_SET, path, "a golden set");
+    java.nio.file.Path file = java.nio.file.Path.of(text(n, "file", true, path));
+    double min = n.has("min_pass_rate") ? dev.sluice.internal.ConfigNodes.number(n, "min_pass_rate", path) : 0.9;
+    double drop = n.has("max_pass_rate_drop") ? dev.sluice.internal.ConfigNodes.number(n, "max_pass_rate_drop", path) : 0.05;
+    Duration timeout = n.has("timeout") ? duration(n, "timeout", path) : dev.sluice.rollout.GoldenSet.DEFAULT_TIMEOUT;
+    java.util.List<dev.sluice.rollout.GoldenCase> cases;
+    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+      if (java.nio.file.Files.size(file) > MAX_GOLDEN_SET_BYTES) {
+        throw new InvalidConfigurationException(path(path, "file"), file.toString(), "a golden set of at most " + MAX_GOLDEN_SET_BYTES
+            + " bytes");
+      }
+      cases = dev.sluice.rollout.GoldenCase.readJsonl(in);
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(path(path, "file"), file.toString(), "a readable JSON Lines file of golden cases ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    return within(path, () -> new dev.sluice.rollout.GoldenSet(cases, min, drop, timeout));
   }
 
   /** The {@code releases} section: a watched directory of release files, and the policy for a changed prompt. */
@@ -374,6 +399,10 @@ public final class SluiceConfiguration {
       note.put("route", name);
       note.put("candidate", "next-release");
       b.releasePlan(within(path(path, "release_plan"), () -> RolloutNotes.fromTree(note)));
+    }
+    JsonNode golden = object(n, "golden_set", path, "{file, min_pass_rate, max_pass_rate_drop, timeout}");
+    if (golden != null) {
+      b.goldenSet(goldenSet(golden, path(path, "golden_set")));
     }
     JsonNode fallback = n.get("fallback");
     if (fallback != null && !fallback.isNull()) {

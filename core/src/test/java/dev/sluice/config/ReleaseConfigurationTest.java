@@ -66,6 +66,29 @@ class ReleaseConfigurationTest {
   }
 
   @Test
+  void aGoldenSetFileGatesEachPublishedRelease() throws IOException {
+    Path golden = dir.resolve("golden.jsonl");
+    Files.writeString(golden, "{\"id\": \"hi\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"checks\": {\"contains\": [\"from\"]}}\n");
+    String yaml = """
+        routes:
+          - name: support
+            variants:
+              - {id: v7, model: gpt-4o-mini, client: {provider: simulated, text: from v7, latency_median: 0s}}
+            golden_set: {file: "%s", min_pass_rate: 1, timeout: 1m}
+            release_plan:
+              stages: [{kind: offline_gate}, {kind: canary, percent: 100}, {kind: full}]
+              metrics: {error_rate: 0.5}
+        """.formatted(golden.toString().replace("\\", "/"));
+    ManualTimeSource time = new ManualTimeSource();
+    try (Sluice sluice = build(yaml, time)) {
+      assertThat(sluice.route("support").goldenSet().orElseThrow().cases()).hasSize(1);
+      assertThat(sluice.route("support").goldenSet().orElseThrow().timeout()).isEqualTo(Duration.ofMinutes(1));
+    }
+    assertThatThrownBy(() -> build(config("").replace("    release_plan:\n", "    golden_set: {file: /no/such/file.jsonl}\n    release_plan:\n"),
+        time)).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("routes[0].golden_set.file");
+  }
+
+  @Test
   void mistakesNameTheField() {
     ManualTimeSource time = new ManualTimeSource();
     assertThatThrownBy(() -> build(config("releases: {on_changed_prompt: shrug}\n"), time))

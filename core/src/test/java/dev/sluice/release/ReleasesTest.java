@@ -195,6 +195,60 @@ class ReleasesTest {
     }
   }
 
+  /** With a golden set on the route, publishing runs the offline gate: a pass opens the rollout, a failure rolls it back. */
+  @Test
+  void aRouteWithAGoldenSetGatesEachPublishedReleaseItself() {
+    for (boolean passes : new boolean[] {true, false}) {
+      audited.clear();
+      dev.sluice.rollout.GoldenCase c = new dev.sluice.rollout.GoldenCase("hello", ChatRequest.ofUser("hello"),
+          passes ? null : "from v7", List.of("from"), null, null, 0, 0);
+      Variant v7 = Variant.builder("v7").client(v7Model).model("gpt-4o-mini").labels(VersionLabels.builder().promptVersion("support-v7").build())
+          .build();
+      try (Sluice sluice = Sluice.builder().route(Route.builder("support").baseline(v7).releasePlan(PLAN)
+              .goldenSet(new dev.sluice.rollout.GoldenSet(List.of(c, c), 0.9, 0.0)).build())
+          .timeSource(time).stageGate(StageGate.MANUAL).releaseClients(clients).auditSink(new AuditSink() {
+            @Override
+            public void accept(AuditEvent event) {}
+
+            @Override
+            public void acceptRelease(ReleaseEvent event) {
+              audited.add(event);
+            }
+          }).build()) {
+        sluice.releases().publish(ReleaseDefinition.parse(release("v9", "v9", "Be brief.", "support-v9")), "ana", "shorter");
+        time.runDue();
+        dev.sluice.RolloutControl rollout = sluice.rollout("support");
+        assertThat(rollout.history()).anySatisfy(e -> {
+          assertThat(e.kind()).isEqualTo("gate");
+          assertThat(e.who()).isEqualTo("sluice");
+        });
+        assertThat(rollout.state().gatePassed()).isEqualTo(passes);
+        assertThat(rollout.state().rolledBack()).isEqualTo(!passes);
+        time.runDue();
+        assertThat(audited).extracting(ReleaseEvent::kind).containsExactlyElementsOf(passes ? List.of("published")
+            : List.of("published", "rolled_back"));
+      }
+    }
+  }
+
+  @Test
+  void aGateThatDoesNotFinishInTimeRollsTheReleaseBack() {
+    ReleaseSwapTest.HeldModel silent = new ReleaseSwapTest.HeldModel("never");
+    dev.sluice.rollout.GoldenCase c = new dev.sluice.rollout.GoldenCase("hello", ChatRequest.ofUser("hello"), null, List.of(), null, null,
+        0, 0);
+    Variant v7 = Variant.builder("v7").client(v7Model).model("gpt-4o-mini").build();
+    try (Sluice sluice = Sluice.builder().route(Route.builder("support").baseline(v7).releasePlan(PLAN)
+            .goldenSet(new dev.sluice.rollout.GoldenSet(List.of(c), 0.9, 0.0, Duration.ofMinutes(2))).build())
+        .timeSource(time).stageGate(StageGate.MANUAL).releaseClients(ClientResolver.of(Map.of("v9", silent))).build()) {
+      sluice.releases().publish(ReleaseDefinition.parse(release("v9", "v9", "Be brief.", "support-v9")), "ana", "shorter");
+      time.advance(Duration.ofMinutes(1));
+      assertThat(sluice.rollout("support").state().rolledBack()).isFalse();
+      time.advance(Duration.ofMinutes(1));
+      assertThat(sluice.rollout("support").state().rolledBack()).isTrue();
+      assertThat(sluice.rollout("support").state().reason()).contains("did not finish within 2m");
+    }
+  }
+
   @Test
   void aBadReleaseNamesWhatIsWrongAndChangesNothing() {
     try (Sluice sluice = sluice(Releases.OnChangedPrompt.REFUSE)) {
