@@ -16,6 +16,7 @@ import dev.sluice.rollout.RolloutPlan;
 import dev.sluice.rollout.StageKind;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,10 +94,15 @@ public final class Releases {
   private final dev.sluice.pricing.PriceTable prices;
   private final List<Consumer<ReleaseEvent>> listeners;
   private final Map<String, RouteReleases> routes = new LinkedHashMap<>();
-  /** Releases published as code ({@link #publish(String, Variant, String, String)}), by {@code route/id}: a log entry names them. */
+  /**
+   * Releases this instance published, by {@code route/id}, until their log entry is applied: applied
+   * from the variant built here (a release built in code has no document to build it from).
+   */
   private final Map<String, Variant> local = new ConcurrentHashMap<>();
   /** Log entries applied so far. Guarded by this. */
   private long applied;
+  /** When the entry being applied was appended: its events carry that time on every instance. Guarded by this. */
+  private @Nullable Instant entryAt;
 
   Releases(Sluice sluice, ReleaseStore store, ClientResolver clients, TimeSource time, Function<String, String> environment,
       OnChangedPrompt onChangedPrompt, Executor workers, dev.sluice.pricing.PriceTable prices, List<Consumer<ReleaseEvent>> listeners) {
@@ -284,6 +290,19 @@ public final class Releases {
       log.warn("release log entry {} is not JSON; skipped", applied);
       return new ReleaseEvent(time.now(), "", "", "refused", "sluice", "unreadable log entry " + applied, "", "");
     }
+    try {
+      entryAt = Instant.parse(text(entry, "at"));
+    } catch (java.time.format.DateTimeParseException e) {
+      entryAt = null;
+    }
+    try {
+      return apply(entry);
+    } finally {
+      entryAt = null;
+    }
+  }
+
+  private ReleaseEvent apply(JsonNode entry) {
     String kind = text(entry, "kind");
     String route = text(entry, "route");
     String id = text(entry, "release");
@@ -582,12 +601,18 @@ public final class Releases {
 
   private ReleaseEvent refused(String route, String id, String who, String why) {
     Variant v = routes.containsKey(route) ? routes.get(route).known.get(id) : null;
-    return record(new ReleaseEvent(time.now(), route, id, "refused", who, why, v == null ? "" : v.fingerprint(),
+    return record(new ReleaseEvent(at(), route, id, "refused", who, why, v == null ? "" : v.fingerprint(),
         v == null ? "" : v.labels().promptVersion().orElse("")));
   }
 
   private ReleaseEvent event(String route, Variant v, String kind, String who, String why) {
-    return record(new ReleaseEvent(time.now(), route, v.id(), kind, who, why, v.fingerprint(), v.labels().promptVersion().orElse("")));
+    return record(new ReleaseEvent(at(), route, v.id(), kind, who, why, v.fingerprint(), v.labels().promptVersion().orElse("")));
+  }
+
+  /** The time of the entry being applied, else now. */
+  private Instant at() {
+    Instant a = entryAt;
+    return a != null ? a : time.now();
   }
 
   private @Nullable ReleaseEvent lastEvent(String route, String id, String kind) {

@@ -72,6 +72,7 @@ class FleetReleaseTest extends OnRedis {
     assertThat(b.releases().history("support")).singleElement().satisfies(e -> {
       assertThat(e.who()).isEqualTo("ana");
       assertThat(e.kind()).isEqualTo("published");
+      assertThat(e.at()).as("when it was published, the same on every pod").isEqualTo(a.releases().history("support").get(0).at());
     });
 
     assertThatThrownBy(() -> c.releases().publish(ReleaseDefinition.parse(release("v10")), "bo", "too soon"))
