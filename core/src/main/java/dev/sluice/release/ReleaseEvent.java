@@ -1,7 +1,5 @@
 package dev.sluice.release;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +23,6 @@ import java.util.Map;
 public record ReleaseEvent(Instant at, String route, String release, String kind, String who, String why, String fingerprint,
     String promptVersion) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** This event as one line of JSON, {@code "event": "release"} telling it from calls and rollout changes. */
   public String toJson() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -43,10 +39,6 @@ public record ReleaseEvent(Instant at, String route, String release, String kind
     if (!promptVersion.isEmpty()) {
       m.put("prompt_version", promptVersion);
     }
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings is always written", e);
-    }
+    return dev.sluice.internal.EventJson.of(m);
   }
 }

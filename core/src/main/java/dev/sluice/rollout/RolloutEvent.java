@@ -1,7 +1,5 @@
 package dev.sluice.rollout;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.time.Instant;
@@ -21,8 +19,6 @@ import java.time.Instant;
  */
 public record RolloutEvent(Instant at, String route, String kind, String who, String why, String stage, String owner) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** An event of a plan that names no owner. */
   public RolloutEvent(Instant at, String route, String kind, String who, String why, String stage) {
     this(at, route, kind, who, why, stage, "");
@@ -41,10 +37,6 @@ public record RolloutEvent(Instant at, String route, String kind, String who, St
     if (!owner.isEmpty()) {
       m.put("owner", owner);
     }
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings is always written", e);
-    }
+    return dev.sluice.internal.EventJson.of(m);
   }
 }
