@@ -93,15 +93,12 @@ public final class ReleaseDirectory {
       return null;
     }
     try {
-      if (bytes.length > ReleaseDefinition.MAX_BYTES) {
-        throw new dev.sluice.outcome.InvalidConfigurationException("release", "is larger than " + ReleaseDefinition.MAX_BYTES + " bytes");
-      }
-      ReleaseDefinition d = ReleaseDefinition.read(new java.io.ByteArrayInputStream(bytes));
+      ReleaseDefinition d = ReleaseDefinition.read(new java.io.ByteArrayInputStream(bytes)); // refuses more than MAX_BYTES
       String who = d.publishedBy() != null ? d.publishedBy() : "file:" + name;
       String why = d.reason() != null ? d.reason() : "release file " + name;
       ReleaseEvent e = releases.publish(d, who, why);
       seen.put(name, new Seen(digest, false));
-      return e.why().startsWith("unchanged:") || (before != null && before.digest().equals(digest) && !before.waits()) ? null : e;
+      return e.why().startsWith("unchanged:") ? null : e;
     } catch (ReleaseRefusedException e) {
       if (e.waits()) {
         if (before == null || !before.digest().equals(digest)) {

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A release unit of a route: the model client, the model and its parameters, optional system and
- * user prompt templates and response format, and the version labels, all under one id. Promoting or rolling back a variant moves the
+ * user prompt templates and response format, and the version labels, all under one id. Promoting
+ * or rolling back a variant moves the
  * whole bundle.
  *
  * <pre>{@code
