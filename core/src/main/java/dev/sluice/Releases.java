@@ -434,7 +434,13 @@ public final class Releases {
     if (same != null) {
       if (same.fingerprint().equals(v.fingerprint())
           && (same.labels().equals(v.labels()) || onChangedPrompt == OnChangedPrompt.DERIVE_VERSION)) {
-        return new Checked(null, true, same, null);
+        Route r = sluice.route(route);
+        if (r.baseline().id().equals(v.id()) || v.id().equals(inRollout(route, rr))) {
+          return new Checked(null, true, same, null); // already serving: publishing it again changes nothing
+        }
+        return new Checked("release '" + v.id() + "' was published before and is not serving now ("
+            + rr.status.getOrDefault(v.id(), "configured") + "); a release id is published once: serve it again with "
+            + "rollbackTo(\"" + route + "\", \"" + v.id() + "\", who, why), or publish its content under a new id", false, v, null);
       }
       return new Checked("release id '" + v.id() + "' already names other content (fingerprint " + same.fingerprint() + ", "
           + same.labels() + "; this one: " + v.fingerprint() + ", " + v.labels() + "); a release id names one content for good: "

@@ -96,11 +96,13 @@ class ReleasesTest {
       sluice.rollout("support").rollback("oncall", "answers too short");
       time.advance(Duration.ZERO);
       assertThat(sluice.releases().releases("support")).containsEntry("v9", "rolled_back");
+      assertThatThrownBy(() -> sluice.releases().publish(ReleaseDefinition.parse(release("v9", "v9", "Be brief.", "support-v9")), "ana",
+          "once more")).isInstanceOf(ReleaseRefusedException.class).hasMessageContaining("published before and is not serving now (rolled_back)");
       sluice.releases().publish(ReleaseDefinition.parse(release("v10", "v10", "Be kind.", "support-v10")), "bo", "second");
       assertThat(sluice.route("support").candidate().orElseThrow().id()).isEqualTo("v10");
       assertThat(sluice.rollout("support").state().rolledBack()).as("v10's rollout is its own, not v9's").isFalse();
       assertThat(sluice.releases().history("support")).extracting(ReleaseEvent::kind)
-          .containsExactly("published", "refused", "rolled_back", "published");
+          .containsExactly("published", "refused", "rolled_back", "refused", "published");
     }
   }
 
