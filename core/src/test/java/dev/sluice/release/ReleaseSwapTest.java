@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Fixtures.EchoModel;
 import dev.sluice.ReleaseDefinition;
 import dev.sluice.Route;
+import dev.sluice.ScriptedModel;
 import dev.sluice.Sluice;
 import dev.sluice.SluiceResponse;
 import dev.sluice.model.ClientResolver;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,32 +37,14 @@ import org.junit.jupiter.api.Test;
  */
 class ReleaseSwapTest {
 
-  /** A model whose answers wait until the test releases them. */
-  static final class HeldModel implements ModelClient {
-    final ConcurrentLinkedQueue<CompletableFuture<ChatResponse>> held = new ConcurrentLinkedQueue<>();
-    final String text;
+  /** A model whose answers wait until {@link #answerAll} gives them. */
+  static ScriptedModel held(ManualTimeSource time) {
+    return new ScriptedModel(time, List.of(), ScriptedModel.hang());
+  }
 
-    HeldModel(String text) {
-      this.text = text;
-    }
-
-    @Override
-    public String provider() {
-      return "test";
-    }
-
-    @Override
-    public CompletionStage<ChatResponse> chatAsync(ChatRequest request) {
-      CompletableFuture<ChatResponse> f = new CompletableFuture<>();
-      held.add(f);
-      return f;
-    }
-
-    void answerAll() {
-      for (CompletableFuture<ChatResponse> f; (f = held.poll()) != null; ) {
-        f.complete(ChatResponse.of(text, TokenUsage.of(10, 5), "test", "m"));
-      }
-    }
+  /** Answers every request the model holds with {@code text}. */
+  static void answerAll(ScriptedModel model, String text) {
+    model.inFlight.forEach(f -> f.complete(ChatResponse.of(text, TokenUsage.of(10, 5), "test", "m")));
   }
 
   static final RolloutPlan PLAN = RolloutPlan.builder("support", "next").stage(Stage.canary(50)).stage(Stage.full()).build();
@@ -76,7 +57,7 @@ class ReleaseSwapTest {
   @Test
   void callsInFlightDuringAPublishAndAPromotionFinishOnTheReleaseTheyStartedWith() throws Exception {
     ManualTimeSource time = new ManualTimeSource();
-    HeldModel v7 = new HeldModel("from v7");
+    ScriptedModel v7 = held(time);
     EchoModel v9 = EchoModel.answering("from v9", 10, 5);
     Variant baseline = Variant.builder("v7").client(v7).model("gpt-4o-mini").build();
     try (Sluice sluice = Sluice.builder().route(Route.builder("support").baseline(baseline).releasePlan(PLAN).build())
@@ -85,14 +66,14 @@ class ReleaseSwapTest {
       for (int i = 0; i < 40; i++) {
         inFlight.add(sluice.callAsync("support", ChatRequest.ofUser("question " + i), Subject.of("user-" + i)));
       }
-      assertThat(v7.held).hasSize(40);
+      assertThat(v7.inFlight).hasSize(40);
 
       sluice.releases().publish(ReleaseDefinition.parse(release("v9")), "ana", "shorter");
       sluice.rollout("support").forceAdvance("ana", "to full");
       time.runDue();
       assertThat(sluice.route("support").baseline().id()).as("promoted while 40 calls wait on v7").isEqualTo("v9");
 
-      v7.answerAll();
+      answerAll(v7, "from v7");
       for (CompletableFuture<SluiceResponse> f : inFlight) {
         SluiceResponse r = f.get(5, TimeUnit.SECONDS);
         assertThat(r.variantId()).isEqualTo("v7");
@@ -109,8 +90,8 @@ class ReleaseSwapTest {
   void callsInFlightWhenAReleaseFileAppearsFinishOnTheReleaseTheyStartedWith(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     ManualTimeSource time = new ManualTimeSource();
-    HeldModel v7 = new HeldModel("from v7");
-    HeldModel v9 = new HeldModel("from v9");
+    ScriptedModel v7 = held(time);
+    ScriptedModel v9 = held(time);
     Variant baseline = Variant.builder("v7").client(v7).model("gpt-4o-mini").build();
     RolloutPlan everyone = RolloutPlan.builder("support", "next").stage(Stage.canary(100)).stage(Stage.full()).build();
     try (Sluice sluice = Sluice.builder().route(Route.builder("support").baseline(baseline).releasePlan(everyone).build())
@@ -126,10 +107,10 @@ class ReleaseSwapTest {
       for (int i = 0; i < 20; i++) {
         after.add(sluice.callAsync("support", ChatRequest.ofUser("question " + i), Subject.of("user-" + i)));
       }
-      assertThat(v7.held).hasSize(20);
-      assertThat(v9.held).as("every call after the file was read goes to v9 (its canary is 100%)").hasSize(20);
-      v7.answerAll();
-      v9.answerAll();
+      assertThat(v7.inFlight).hasSize(20);
+      assertThat(v9.inFlight).as("every call after the file was read goes to v9 (its canary is 100%)").hasSize(20);
+      answerAll(v7, "from v7");
+      answerAll(v9, "from v9");
       for (CompletableFuture<SluiceResponse> f : before) {
         assertThat(f.get(5, TimeUnit.SECONDS).text()).isEqualTo("from v7");
       }

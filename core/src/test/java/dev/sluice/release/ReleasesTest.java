@@ -235,7 +235,7 @@ class ReleasesTest {
 
   @Test
   void aGateThatDoesNotFinishInTimeRollsTheReleaseBack() {
-    ReleaseSwapTest.HeldModel silent = new ReleaseSwapTest.HeldModel("never");
+    dev.sluice.ScriptedModel silent = ReleaseSwapTest.held(time);
     dev.sluice.rollout.GoldenCase c = new dev.sluice.rollout.GoldenCase("hello", ChatRequest.ofUser("hello"), null, List.of(), null, null,
         0, 0);
     Variant v7 = Variant.builder("v7").client(v7Model).model("gpt-4o-mini").build();
