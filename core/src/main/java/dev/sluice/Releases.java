@@ -98,7 +98,10 @@ public final class Releases {
    * Releases this instance published, by {@code route/id}, until their log entry is applied: applied
    * from the variant built here (a release built in code has no document to build it from).
    */
-  private final Map<String, Variant> local = new ConcurrentHashMap<>();
+  private final Map<String, Prepared> local = new ConcurrentHashMap<>();
+
+  /** A release as this instance built and checked it before logging it: applied from this, not read again. */
+  private record Prepared(Variant variant, @Nullable RolloutPlan plan) {}
   /** Log entries applied so far. Guarded by this. */
   private long applied;
   /** When the entry being applied was appended: its events carry that time on every instance. Guarded by this. */
@@ -232,7 +235,7 @@ public final class Releases {
       return last != null ? last : event(route, v, "published", text(entry, "who"), "unchanged: already known");
     }
     // Applied by this instance from the variant built here; other instances build their own from the definition.
-    local.put(route + "/" + v.id(), v);
+    local.put(route + "/" + v.id(), new Prepared(v, own));
     ReleaseEvent e;
     try {
       e = append(entry);
@@ -328,24 +331,24 @@ public final class Releases {
   }
 
   private ReleaseEvent applyPublish(JsonNode entry, RouteReleases rr, String route, String id, String who, String why) {
-    Variant v = local.remove(route + "/" + id);
-    boolean mine = v != null;
-    RolloutPlan own = null;
-    if (entry.has("definition")) {
+    Prepared prepared = local.remove(route + "/" + id);
+    boolean mine = prepared != null;
+    Variant v;
+    RolloutPlan own;
+    if (prepared != null) {
+      v = prepared.variant();
+      own = prepared.plan();
+    } else if (entry.has("definition")) {
       ReleaseDefinition d;
       try {
         d = ReleaseDefinition.parse(entry.get("definition").toString());
       } catch (RuntimeException e) {
         return refused(route, id, who, "its definition cannot be read: " + e.getMessage());
       }
-      if (v == null) {
-        v = d.variant(clients, time, environment);
-      }
+      v = d.variant(clients, time, environment);
       own = d.plan();
     } else {
-      if (v == null) {
-        return refused(route, id, who, "it was published as code on another instance; publish it as a ReleaseDefinition");
-      }
+      return refused(route, id, who, "it was published as code on another instance; publish it as a ReleaseDefinition");
     }
     Checked checked = check(route, v, own);
     if (checked.refusal != null) {
