@@ -107,7 +107,7 @@ public final class Releases {
   /** When the entry being applied was appended: its events carry that time on every instance. Guarded by this. */
   private @Nullable Instant entryAt;
 
-  Releases(Sluice sluice, ReleaseStore store, ClientResolver clients, TimeSource time, Function<String, String> environment,
+  Releases(Sluice sluice, java.util.Collection<Route> configured, ReleaseStore store, ClientResolver clients, TimeSource time, Function<String, String> environment,
       OnChangedPrompt onChangedPrompt, Executor workers, dev.sluice.pricing.PriceTable prices, List<Consumer<ReleaseEvent>> listeners) {
     this.prices = prices;
     this.sluice = sluice;
@@ -118,7 +118,7 @@ public final class Releases {
     this.onChangedPrompt = onChangedPrompt;
     this.workers = workers;
     this.listeners = List.copyOf(listeners);
-    for (Route r : sluice.routes().values()) {
+    for (Route r : configured) {
       RouteReleases rr = new RouteReleases();
       r.variants().values().forEach(v -> rr.known.put(v.id(), v));
       routes.put(r.name(), rr);

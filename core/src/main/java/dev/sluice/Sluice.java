@@ -174,8 +174,10 @@ public final class Sluice implements AutoCloseable {
         log.warn("the audit sink failed on a rollout event of route {} ({})", e.route(), e.kind(), ex);
       }
     });
+    this.releases = new Releases(this, byName.values(), b.releaseStore, b.releaseClients, b.time, System::getenv, b.onChangedPrompt,
+        workers, environment.prices(), releaseListeners(b));
     // A published release whose rollout ends is promoted or marked: the releases follow every rollout.
-    rolloutListeners.add(this::followReleases);
+    rolloutListeners.add(releases::onRollout);
     this.rolloutListeners = List.copyOf(rolloutListeners);
     this.judges = callListeners.stream().filter(Judge.class::isInstance).map(Judge.class::cast).distinct().toList();
     // Each judge keeps every route's rollout evidence apart from earlier rollouts of the route.
@@ -210,8 +212,6 @@ public final class Sluice implements AutoCloseable {
       }
     }
     this.stateWatch = watch;
-    this.releases = new Releases(this, b.releaseStore, b.releaseClients, b.time, System::getenv, b.onChangedPrompt, workers,
-        environment.prices(), releaseListeners(b));
     AutoCloseable logWatch = null;
     if (b.releaseStore.shared()) {
       logWatch = b.releaseStore.watch(() -> {
@@ -237,15 +237,6 @@ public final class Sluice implements AutoCloseable {
   private final @Nullable AutoCloseable stateWatch;
   private final @Nullable AutoCloseable releaseWatch;
   private final List<AutoCloseable> closeWith;
-
-  /** Tells the releases of a rollout change (none are told while the routes are first installed). */
-  @SuppressWarnings("NullAway")
-  private void followReleases(RolloutEvent e) {
-    Releases r = releases;
-    if (r != null) {
-      r.onRollout(e);
-    }
-  }
 
   /** The builder's release listeners and the audit sink, which records every release change. */
   private static List<Consumer<dev.sluice.release.ReleaseEvent>> releaseListeners(Builder b) {
