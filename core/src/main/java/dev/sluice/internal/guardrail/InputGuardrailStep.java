@@ -112,7 +112,9 @@ public final class InputGuardrailStep implements StateStep {
     }
     if (changed) {
       ChatRequest.Builder rewritten = request.toBuilder().messages(messages);
-      checkedVariables.forEach(rewritten::variable);
+      if (checkedVariables != variables) {
+        checkedVariables.forEach(rewritten::variable); // the redacted values over the copied ones
+      }
       call.request(rewritten.build());
     }
     return next.proceed(call);
